@@ -1,0 +1,27 @@
+"""Entry point: `streamlit run dashboard.py`. Page config, navigation, shared sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from reform.texts import t
+
+st.set_page_config(page_title=t("app_title"), page_icon=":material/account_balance:", layout="wide")
+
+pages = {
+    t("nav_analysis"): [
+        st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:", default=True),
+    ],
+}
+page = st.navigation(pages)
+
+with st.sidebar:
+    st.markdown(f"**{t('app_title')}**  \n{t('app_subtitle')}")
+    version = ui.data_version()
+    if version["uploads"]:
+        st.caption(t("data_updated", when=version["last_changed"].strftime("%H:%M %d/%m/%Y")))
+    if ui.meta("dataset") == "demo":
+        st.caption(t("demo_banner"))
+
+page.run()

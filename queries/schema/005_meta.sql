@@ -1,0 +1,6 @@
+-- Facts about the database itself: which data set it holds (demo or real),
+-- and the fingerprint of the catalogue files it was loaded from.
+create table meta (
+    key varchar primary key,
+    value varchar not null,
+);

@@ -1,0 +1,1 @@
+"""Core of the reform-indicators dashboard: plain Python, never imports streamlit."""

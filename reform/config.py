@@ -1,0 +1,37 @@
+"""The one place that reads settings from the environment.
+
+REFORM_DB          path of the DuckDB file (default: data/reform.duckdb in the project)
+REFORM_DATA_DIR    folder with indicators.csv and the other reference tables
+REFORM_AUTO_DEMO   "1" loads the demo province into an empty database on first start,
+                   "0" never does; unset: only for the default database file
+REFORM_LANG        interface language, "vi" (default) or "en"
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_DIR / "data"
+DEFAULT_DB = DEFAULT_DATA_DIR / "reform.duckdb"
+QUERIES_DIR = PROJECT_DIR / "queries"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    data_dir: Path
+    auto_demo: bool
+    lang: str
+
+
+def settings() -> Settings:
+    """Current settings, read from the environment at each call."""
+    db_path = Path(os.environ.get("REFORM_DB") or DEFAULT_DB).expanduser().resolve()
+    data_dir = Path(os.environ.get("REFORM_DATA_DIR") or DEFAULT_DATA_DIR).expanduser().resolve()
+    flag = os.environ.get("REFORM_AUTO_DEMO")
+    auto_demo = db_path == DEFAULT_DB.resolve() if flag is None else flag.strip() == "1"
+    lang = os.environ.get("REFORM_LANG", "vi").strip().lower() or "vi"
+    return Settings(db_path=db_path, data_dir=data_dir, auto_demo=auto_demo, lang=lang)

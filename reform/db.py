@@ -1,0 +1,66 @@
+"""Open the DuckDB file and bring its schema up to date with the numbered migrations."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from reform.config import QUERIES_DIR
+
+SCHEMA_DIR = QUERIES_DIR / "schema"
+_MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    """Every migration file as (version, name, path), in order."""
+    found = []
+    for path in SCHEMA_DIR.glob("*.sql"):
+        m = _MIGRATION.match(path.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), path))
+    return sorted(found)
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Versions already recorded in schema_migrations."""
+    con.execute(
+        "create table if not exists schema_migrations ("
+        "version integer primary key, name varchar not null, applied_at timestamp not null)"
+    )
+    return {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+
+
+def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[int]:
+    """Apply the pending migrations in order, each in its own transaction; return those applied."""
+    done = applied_versions(con)
+    applied = []
+    for version, name, path in migrations():
+        if version in done or (upto is not None and version > upto):
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "insert into schema_migrations values ($v, $n, $t)",
+                {"v": version, "n": name, "t": datetime.now()},
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(version)
+    return applied
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the database file and apply pending migrations."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        migrate(con)
+    return con

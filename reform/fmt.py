@@ -1,0 +1,25 @@
+"""Numbers written the Vietnamese way: 1.234.567 and 85,5%."""
+
+from __future__ import annotations
+
+import math
+
+
+def number(x: float | None, decimals: int = 0) -> str:
+    """1234567.8 -> "1.234.567,8"; None -> "–"."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    text = f"{x:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(x: float | None, decimals: int = 1) -> str:
+    """85.5 -> "85,5%" (x is already in percent)."""
+    return "–" if x is None or math.isnan(x) else f"{number(x, decimals)}%"
+
+
+def with_unit(x: float | None, unit: str, decimals: int = 0) -> str:
+    """A value with its unit of measure: "85,5%", "2,3 giờ/cuộc", "1.234 văn bản"."""
+    if unit == "%" or unit.startswith("% "):  # "% đơn vị": share of units
+        return percent(x, decimals)
+    return number(x, decimals) if x is None or not unit else f"{number(x, decimals)} {unit}"

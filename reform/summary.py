@@ -1,0 +1,84 @@
+"""The figures of a scope for a period: value, same period last year, change, and how to read it.
+
+The same function serves the pages and the command line, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from reform import fmt, sql
+from reform.periods import Period
+
+PERCENT_TYPES = {"rate", "flag"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a figure moved against the same period last year."""
+
+    change: float | None  # value - previous (percentage points for rates and flags)
+    change_pct: float | None  # relative change in %, counts only; None against 0 or nothing
+    tone: str  # good | bad | neutral | none
+
+
+def summary(con: duckdb.DuckDBPyConnection, scope: str, period: Period) -> pd.DataFrame:
+    """Every indicator of the scope: catalogue columns, value, previous, change, change_pct, tone."""
+    df = sql.run(con, "summary", scope=scope, start=period.start, end=period.end)
+    cat = sql.run(con, "catalog")
+    df = cat.merge(df, left_on="code", right_on="indicator_code", how="left").drop(columns="indicator_code")
+    changes = [compare(r.value, r.previous, r.type, r.good) for r in df.itertuples()]
+    df["change"] = [c.change for c in changes]
+    df["change_pct"] = [c.change_pct for c in changes]
+    df["tone"] = [c.tone for c in changes]
+    return df
+
+
+def is_percent(unit: str) -> bool:
+    """Units shown as a percentage ("%", "% đơn vị"); their changes are in percentage points."""
+    return unit == "%" or unit.startswith("% ")
+
+
+def _missing(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def compare(value: float | None, previous: float | None, type_: str, good: str) -> Change:
+    """The change of one figure, with its relative change and its tone for the reader."""
+    if _missing(value) or _missing(previous):
+        return Change(None, None, "none")
+    change = float(value) - float(previous)
+    relative = None
+    if type_ not in PERCENT_TYPES and previous != 0:
+        relative = 100.0 * change / float(previous)
+    return Change(change, relative, tone(change, good))
+
+
+def tone(change: float, good: str) -> str:
+    """good / bad for a move in the good / wrong direction; neutral indicators are never judged."""
+    if good == "neutral" or abs(change) < 1e-9:
+        return "neutral"
+    return "good" if (change > 0) == (good == "up") else "bad"
+
+
+def change_text(row: pd.Series) -> str:
+    """Vietnamese reading of a change: "tăng 12 (12,5%)", "giảm 3,1 điểm %", "chưa có số liệu cùng kỳ"."""
+    if _missing(row["value"]):
+        return "chưa có số liệu"
+    if _missing(row["previous"]):
+        return "chưa có số liệu cùng kỳ"
+    change = float(row["change"])
+    decimals = int(row["decimals"])
+    if abs(change) < 0.5 * 10**-decimals:
+        return "không đổi so với cùng kỳ"
+    verb = "tăng" if change > 0 else "giảm"
+    if is_percent(row["unit"]):
+        return f"{verb} {fmt.number(abs(change), 1)} điểm %"
+    amount = fmt.with_unit(abs(change), row["unit"], decimals)
+    if _missing(row["change_pct"]):
+        return f"{verb} {amount} (cùng kỳ bằng 0)" if float(row["previous"]) == 0 else f"{verb} {amount}"
+    return f"{verb} {amount} ({fmt.number(abs(float(row['change_pct'])), 1)}%)"
