@@ -13,6 +13,7 @@ from reform.texts import t
 TONE_COLOR = {"good": "green", "bad": "red", "neutral": "gray", "none": "gray"}
 TREND_RATES = ["tl_vb_di_dientu", "tl_vb_kyso", "tl_hop_truc_tuyen", "tl_hop_tl_dientu", "tl_dv_csdl"]
 SPARK_QUARTERS = 8
+CARDS_PER_ROW = 3
 
 st.title(t("page_overview"))
 ui.demo_banner()
@@ -26,13 +27,15 @@ scope_code, scope_name = root
 
 figures = ui.summary(scope_code, period)
 units_expected = int(figures["units_expected"].max())
-units_reported = int(ui.run("periods_with_data", scope=scope_code).set_index("period")
-                     .loc[pd.Timestamp(period.end), "units_reported"])
+units_reported = int(
+    ui.run("periods_with_data", scope=scope_code).set_index("period").loc[pd.Timestamp(period.end), "units_reported"]
+)
 units_reported = min(units_reported, units_expected)
 
 st.subheader(f"{scope_name}, {period.label}")
-st.progress(units_reported / units_expected if units_expected else 0.0,
-            text=t("reported", n=units_reported, m=units_expected))
+st.progress(
+    units_reported / units_expected if units_expected else 0.0, text=t("reported", n=units_reported, m=units_expected)
+)
 if units_reported < units_expected:
     st.warning(t("incomplete", period=period.label, k=units_expected - units_reported), icon=":material/schedule:")
 
@@ -45,34 +48,39 @@ def card(row: pd.Series) -> None:
     """One indicator as a metric card: value, change against last year, sparkline."""
     series = trend.loc[trend["indicator_code"] == row["code"], "value"].tail(SPARK_QUARTERS).round(2).tolist()
     arrow = "off" if row["tone"] == "none" or not row["change"] else ("up" if row["change"] > 0 else "down")
+    shown_unit = row["unit"] if core.is_percent(row["unit"]) or row["type"] == "rate" else ""
     st.metric(
-        row["name_vi"],
-        fmt.with_unit(row["value"], row["unit"], int(row["decimals"])),
+        row["short_vi"],
+        fmt.with_unit(row["value"], shown_unit, int(row["decimals"])),
         delta=core.change_text(row),
         delta_color=TONE_COLOR[row["tone"]],
         delta_arrow=arrow,
         border=True,
         chart_data=series or None,
-        help=f"{t('col_units')}: {int(row['units_reported'])}/{units_expected}",
+        help=f"{row['name_vi']} ({row['unit']}). {t('col_units')}: {int(row['units_reported'])}/{units_expected}",
     )
 
 
 def detail_table(group: pd.DataFrame) -> pd.DataFrame:
     """Every indicator of a group as readable Vietnamese text."""
-    return pd.DataFrame({
-        t("col_indicator"): group["name_vi"],
-        t("col_value"): [fmt.with_unit(r.value, r.unit, int(r.decimals)) for r in group.itertuples()],
-        t("col_previous"): [fmt.with_unit(r.previous, r.unit, int(r.decimals)) for r in group.itertuples()],
-        t("col_change"): [core.change_text(r) for _, r in group.iterrows()],
-        t("col_units"): [f"{int(r.units_reported)}/{units_expected}" for r in group.itertuples()],
-    })
+    return pd.DataFrame(
+        {
+            t("col_indicator"): group["name_vi"],
+            t("col_value"): [fmt.with_unit(r.value, r.unit, int(r.decimals)) for r in group.itertuples()],
+            t("col_previous"): [fmt.with_unit(r.previous, r.unit, int(r.decimals)) for r in group.itertuples()],
+            t("col_change"): [core.change_text(r) for _, r in group.iterrows()],
+            t("col_units"): [f"{int(r.units_reported)}/{units_expected}" for r in group.itertuples()],
+        }
+    )
 
 
-for group_code, group in figures.groupby("group_code", sort=False):
+for _group_code, group in figures.groupby("group_code", sort=False):
     st.markdown(f"### {group['group_name'].iloc[0]}")
     headline = group[group["headline"]]
-    for start in range(0, len(headline), 4):
-        for col, (_, row) in zip(st.columns(4), headline.iloc[start:start + 4].iterrows(), strict=False):
+    for start in range(0, len(headline), CARDS_PER_ROW):
+        for col, (_, row) in zip(
+            st.columns(CARDS_PER_ROW), headline.iloc[start : start + CARDS_PER_ROW].iterrows(), strict=False
+        ):
             with col:
                 card(row)
     with st.expander(t("all_indicators", group=group["group_name"].iloc[0])):
@@ -84,8 +92,12 @@ st.caption(t("compare_note", prev=previous_label) + " " + t("lineage_note"))
 names = figures.set_index("code").loc[TREND_RATES, "name_vi"].to_dict()
 full_trend = ui.run("trend", scope=scope_code, start=periods.quarter(2000, 1).start, end=period.end)
 st.plotly_chart(
-    charts.trend_figure(full_trend[full_trend["indicator_code"].isin(TREND_RATES)],
-                        title=t("trend_title", scope=scope_name), y_title=t("trend_y"), names=names),
+    charts.trend_figure(
+        full_trend[full_trend["indicator_code"].isin(TREND_RATES)],
+        title=t("trend_title", scope=scope_name),
+        y_title=t("trend_y"),
+        names=names,
+    ),
     width="stretch",
     key="ov_trend",
 )

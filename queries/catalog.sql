@@ -1,9 +1,10 @@
 -- The indicator catalogue with its group, in display order.
--- Returns: code, name_vi, group_code, group_name, group_color, type, good, unit, decimals,
+-- Returns: code, name_vi, short_vi, group_code, group_name, group_color, type, good, unit, decimals,
 -- headline, numerator, denominator. No parameters.
 select
     i.code,
     i.name_vi,
+    coalesce(nullif(i.short_vi, ''), i.name_vi) as short_vi,
     i.group_code,
     g.name_vi as group_name,
     g.color as group_color,

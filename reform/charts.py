@@ -54,8 +54,9 @@ def trend_figure(df: pd.DataFrame, *, title: str, y_title: str, names: dict[str,
 def empty_figure(title: str, message: str) -> go.Figure:
     """A figure that says what is missing instead of showing blank axes."""
     fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, font={"size": 16, "color": "#555"}, x=0.5, y=0.5,
-                       xref="paper", yref="paper")
+    fig.add_annotation(
+        text=message, showarrow=False, font={"size": 16, "color": "#555"}, x=0.5, y=0.5, xref="paper", yref="paper"
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(title={"text": title, "x": 0}, font={"family": FONT}, plot_bgcolor="white")

@@ -90,7 +90,9 @@ def register() -> Register:
             new_index += 1
             code = f"XP{new_index:02d}"
             new_codes.append(code)
-            units.append(_unit(code, f"Đảng bộ {kind.lower()} {names[g * OLD_PER_NEW]}", "dang_bo_xa", "TU", MERGE_DAY, None))
+            units.append(
+                _unit(code, f"Đảng bộ {kind.lower()} {names[g * OLD_PER_NEW]}", "dang_bo_xa", "TU", MERGE_DAY, None)
+            )
             for old in old_codes[g * OLD_PER_NEW : (g + 1) * OLD_PER_NEW]:
                 lineage.append((old, code, 1.0))
         # the district committee's own work is carried on by the communes of its territory
@@ -115,8 +117,13 @@ def _commune_names(district_index: int) -> list[str]:
 
 
 # Approximate number of party members of a unit's own organisation, by type.
-_SIZE = {"tinh_uy": (60, 90), "ban_dang": (20, 60), "huyen_uy": (80, 160), "dang_bo_xa": (250, 1200),
-         "dang_bo_truc_thuoc": (2500, 6000)}
+_SIZE = {
+    "tinh_uy": (60, 90),
+    "ban_dang": (20, 60),
+    "huyen_uy": (80, 160),
+    "dang_bo_xa": (250, 1200),
+    "dang_bo_truc_thuoc": (2500, 6000),
+}
 _MEETINGS = {"tinh_uy": 40, "ban_dang": 18, "huyen_uy": 35, "dang_bo_xa": 16, "dang_bo_truc_thuoc": 30}
 
 
@@ -200,7 +207,9 @@ def values(reg: Register, seed: int = SEED) -> pd.DataFrame:
     units = reg.units.set_index("code")
     rows = []
     for t, period in enumerate(_quarters()):
-        valid = units[(units["valid_from"] <= period.start) & (units["valid_to"].isna() | (units["valid_to"] >= period.start))]
+        valid = units[
+            (units["valid_from"] <= period.start) & (units["valid_to"].isna() | (units["valid_to"] >= period.start))
+        ]
         late_share = 0.12 if period == LAST else 0.03  # the latest quarter is still coming in
         for code in valid.index:
             figures = _unit_quarter(rng, prof.loc[code], t, period.last_q)

@@ -127,5 +127,6 @@ def parse(text: str) -> Period:
             f"“{text}” là tháng/năm, không phải quý. Hãy ghi kỳ báo cáo theo quý, ví dụ “Quý III/2025” hoặc “2025-Q3”."
         )
     raise PeriodError(
-        f"Không đọc được kỳ báo cáo “{text}”. Cách ghi hợp lệ: “Quý III/2025”, “Q3/2025”, “2025-Q3”, “6 tháng năm 2025”."
+        f"Không đọc được kỳ báo cáo “{text}”. "
+        "Cách ghi hợp lệ: “Quý III/2025”, “Q3/2025”, “2025-Q3”, “6 tháng năm 2025”."
     )

@@ -10,6 +10,7 @@ create table indicator_group (
 create table indicator (
     code varchar primary key,
     name_vi varchar not null,
+    short_vi varchar,                  -- short label for cards; name_vi when empty
     group_code varchar not null,
     type varchar not null,             -- flow | stock | flag | rate
     good varchar not null,             -- up | down | neutral

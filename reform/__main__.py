@@ -1,0 +1,5 @@
+import sys
+
+from reform.cli import main
+
+sys.exit(main())

@@ -1,0 +1,59 @@
+"""Every page runs under AppTest with no exception, on an empty database and on the demo."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PROJECT = Path(__file__).resolve().parents[2]
+PAGES = sorted(p.relative_to(PROJECT).as_posix() for p in (PROJECT / "pages").glob("*.py"))
+
+
+def app(monkeypatch: pytest.MonkeyPatch, db: Path, page: str) -> AppTest:
+    monkeypatch.setenv("REFORM_DB", str(db))
+    monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    return at
+
+
+def test_pages_folder_holds_only_pages() -> None:
+    assert PAGES, "no page found"
+    source = (PROJECT / "dashboard.py").read_text(encoding="utf-8")
+    assert all(page in source for page in PAGES), "every file in pages/ is registered in st.navigation"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_on_an_empty_database_explains_what_is_missing(monkeypatch, tmp_path, page: str) -> None:
+    at = app(monkeypatch, tmp_path / "empty.duckdb", page)
+    assert not at.exception
+    assert any("Chưa có số liệu" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_on_the_demo_says_the_data_is_invented(monkeypatch, demo_db, page: str) -> None:
+    at = app(monkeypatch, demo_db, page)
+    assert not at.exception
+    assert any("Dữ liệu minh họa" in i.value for i in at.info)
+
+
+def test_overview_cards_show_vietnamese_numbers_and_changes(monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/overview.py")
+    assert at.selectbox(key="ov_period").value == "2026-Q3"
+    labels = [m.label for m in at.metric]
+    assert "Văn bản đi gửi qua mạng" in labels and "Tổng số cuộc họp" in labels
+    values = {m.label: m.value for m in at.metric}
+    assert values["Văn bản đi gửi qua mạng"].endswith("%") and "," in values["Văn bản đi gửi qua mạng"]
+    deltas = [m.proto.delta for m in at.metric]
+    assert any("điểm %" in d for d in deltas) and any(d.startswith(("tăng", "giảm")) for d in deltas)
+    assert any("đơn vị đã báo cáo" in str(p.proto) for p in at.get("progress"))
+
+
+def test_overview_follows_the_chosen_period(monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/overview.py")
+    before = {m.label: m.value for m in at.metric}
+    at.selectbox(key="ov_period").set_value("2024-Q3").run()
+    assert not at.exception
+    assert any("Quý III/2024" in h.value for h in at.subheader)
+    assert {m.label: m.value for m in at.metric} != before

@@ -1,0 +1,44 @@
+"""The command line contract: `python -m reform demo|units`, CSV columns and exit codes."""
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def reform(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reform", *args], capture_output=True, text=True, cwd=PROJECT, timeout=120
+    )
+
+
+def test_demo_then_units_and_lineage_as_csv(tmp_path: Path) -> None:
+    path = tmp_path / "cli.duckdb"
+    assert reform("demo", "--db", str(path)).returncode == 0
+    out = reform("units", "--db", str(path))
+    assert out.returncode == 0
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert list(rows[0]) == ["code", "name", "type", "parent_code", "valid_from", "valid_to"]
+    assert len(rows) == 150
+    tu = next(r for r in rows if r["code"] == "TU")
+    assert tu["parent_code"] == "" and tu["valid_from"] == "2020-01-01" and tu["valid_to"] == ""
+    lineage = reform("units", "--db", str(path), "--lineage")
+    lin = list(csv.DictReader(io.StringIO(lineage.stdout)))
+    assert list(lin[0]) == ["old_code", "new_code", "share"]
+    assert {r["new_code"] for r in lin} <= {r["code"] for r in rows}
+
+
+def test_demo_rebuilds_from_scratch(tmp_path: Path) -> None:
+    path = tmp_path / "again.duckdb"
+    assert reform("demo", "--db", str(path)).returncode == 0
+    first = reform("units", "--db", str(path)).stdout
+    assert reform("demo", "--db", str(path)).returncode == 0
+    assert reform("units", "--db", str(path)).stdout == first
+
+
+def test_bad_arguments_exit_2() -> None:
+    assert reform("no-such-command").returncode == 2
+    assert reform("units", "--no-such-flag").returncode == 2

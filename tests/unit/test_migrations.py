@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from reform import db
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+
+
+def test_fresh_database_gets_every_migration_in_order(tmp_path: Path) -> None:
+    con = db.connect(tmp_path / "fresh.duckdb")
+    versions = [r[0] for r in con.execute("select version from schema_migrations order by version").fetchall()]
+    assert versions == [v for v, _, _ in db.migrations()]
+    assert versions == sorted(versions) and len(versions) >= 5
+    assert {"units", "unit_lineage", "unit_closure", "indicator", "upload", "value", "value_history", "meta"} <= tables(
+        con
+    )
+
+
+def test_old_file_upgrades_itself_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    assert db.migrate(con, upto=1) == [1]
+    con.execute("insert into units values ('TU', 'Tỉnh ủy', 'tinh_uy', null, date '2020-01-01', null)")
+    assert "value" not in tables(con)
+    con.close()
+
+    con = db.connect(path)
+    assert "value" in tables(con)
+    assert con.execute("select name from units").fetchall() == [("Tỉnh ủy",)]
+    assert con.execute("select count(*) from schema_migrations").fetchone()[0] == len(db.migrations())
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "again.duckdb"
+    db.connect(path).close()
+    con = db.connect(path)
+    assert db.migrate(con) == []
+    assert con.execute("select count(*) from schema_migrations").fetchone()[0] == len(db.migrations())
+
+
+def test_a_failing_migration_leaves_no_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "schema"
+    bad.mkdir()
+    for _, _, path in db.migrations():
+        (bad / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (bad / "999_broken.sql").write_text("create table half_done (x integer); select * from no_such_table;")
+    monkeypatch.setattr(db, "SCHEMA_DIR", bad)
+    con = duckdb.connect(str(tmp_path / "broken.duckdb"))
+    with pytest.raises(duckdb.Error):
+        db.migrate(con)
+    assert "half_done" not in tables(con)
+    assert 999 not in db.applied_versions(con)
+    assert "value" in tables(con)  # the sound migrations before it stay applied

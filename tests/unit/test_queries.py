@@ -1,0 +1,181 @@
+"""Each query file: given a few stored rows, expect these rows. And every file runs on the demo."""
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from reform import periods, sql, store
+
+OLD_END, NEW_START, START = date(2025, 6, 30), date(2025, 7, 1), date(2020, 1, 1)
+Q = {code: periods.parse(code).start for code in ("2024-Q3", "2025-Q1", "2025-Q2", "2025-Q3")}
+
+
+@pytest.fixture
+def con(empty_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """TU ← D (district) ← A, B until 2025-Q2; from 2025-Q3 C replaces A, B and D; K throughout."""
+    units = pd.DataFrame(
+        [
+            ("TU", "Tỉnh ủy", "tinh_uy", None, START, None),
+            ("D", "Huyện ủy D", "huyen_uy", "TU", START, OLD_END),
+            ("A", "Đảng bộ xã A", "dang_bo_xa", "D", START, OLD_END),
+            ("B", "Đảng bộ xã B", "dang_bo_xa", "D", START, OLD_END),
+            ("C", "Đảng bộ xã C", "dang_bo_xa", "TU", NEW_START, None),
+            ("K", "Đảng bộ Công an", "dang_bo_truc_thuoc", "TU", START, None),
+        ],
+        columns=store.UNIT_COLUMNS,
+    )
+    lineage = pd.DataFrame(
+        [("A", "C", 1.0, NEW_START), ("B", "C", 1.0, NEW_START), ("D", "C", 1.0, NEW_START)],
+        columns=store.LINEAGE_COLUMNS,
+    )
+    store.replace_units(empty_con, units, lineage)
+    given = [
+        ("A", "2024-Q3", "kt_tcd", 3),
+        ("B", "2024-Q3", "kt_tcd", 4),
+        ("D", "2024-Q3", "kt_tcd", 1),
+        ("K", "2024-Q3", "kt_tcd", 10),
+        ("C", "2025-Q3", "kt_tcd", 9),
+        ("K", "2025-Q3", "kt_tcd", 12),
+        ("C", "2025-Q3", "kt_dv", 30),
+        ("C", "2025-Q3", "vb_di_dientu", 1),
+        ("C", "2025-Q3", "vb_di_tong", 2),
+        ("K", "2025-Q3", "vb_di_dientu", 90),
+        ("K", "2025-Q3", "vb_di_tong", 100),
+        ("K", "2025-Q3", "vb_kyso", 50),  # K only: the rate pairs it with K's denominator alone
+        ("C", "2025-Q3", "vb_kyso", 0),
+        ("A", "2025-Q1", "dv_tong", 100),
+        ("B", "2025-Q1", "dv_tong", 50),
+        ("K", "2025-Q1", "dv_tong", 30),
+        ("A", "2025-Q2", "dv_tong", 110),
+        ("B", "2025-Q2", "dv_tong", 55),
+        ("K", "2025-Q2", "dv_tong", 31),
+        ("C", "2025-Q3", "dv_tong", 170),
+        ("K", "2025-Q3", "dv_tong", 32),
+        ("A", "2025-Q1", "hop_tong", 10),
+        ("C", "2025-Q3", "hop_tong", 20),
+        ("C", "2025-Q3", "co_ttdt", 1),
+        ("K", "2025-Q3", "co_ttdt", 0),
+        ("A", "2024-Q3", "co_ttdt", 0),
+        ("B", "2024-Q3", "co_ttdt", 1),
+        ("K", "2024-Q3", "co_ttdt", 0),
+        ("D", "2024-Q3", "co_ttdt", 1),
+    ]
+    df = pd.DataFrame([(u, Q[p], i, float(v)) for u, p, i, v in given], columns=store.VALUE_COLUMNS)
+    store.write_values(empty_con, df, file_name="given", digest="0", layout="long", user="test")
+    return empty_con
+
+
+def summary(con: duckdb.DuckDBPyConnection, scope: str, period: str) -> pd.DataFrame:
+    p = periods.parse(period)
+    return sql.run(con, "summary", scope=scope, start=p.start, end=p.end).set_index("indicator_code")
+
+
+def test_flows_are_summed_and_last_year_is_mapped_onto_todays_units(con) -> None:
+    province = summary(con, "TU", "2025-Q3")
+    assert province.loc["kt_tcd", ["value", "previous"]].tolist() == [21, 18]
+    commune = summary(con, "C", "2025-Q3")
+    assert commune.loc["kt_tcd", ["value", "previous"]].tolist() == [9, 8]  # A + B + D a year ago
+
+
+def test_a_missing_prior_value_stays_missing(con) -> None:
+    row = summary(con, "TU", "2025-Q3").loc["kt_dv"]
+    assert row["value"] == 30 and pd.isna(row["previous"])
+    assert pd.isna(summary(con, "TU", "2025-Q3").loc["kl_dv", "value"])
+
+
+def test_rates_are_recomputed_from_sums_over_units_reporting_both(con) -> None:
+    s = summary(con, "TU", "2025-Q3")
+    assert s.loc["tl_vb_di_dientu", "value"] == pytest.approx(100 * 91 / 102)  # not the mean of 50% and 90%
+    assert s.loc["tl_vb_kyso", "value"] == pytest.approx(100 * 50 / 102)
+    assert s.loc["tl_vb_di_dientu", "units_reported"] == 2
+
+
+def test_stocks_take_the_last_quarter_not_the_sum(con) -> None:
+    nine_months = summary(con, "TU", "2025-9M")
+    assert nine_months.loc["dv_tong", "value"] == 202  # Q3 only: C 170 + K 32
+    assert nine_months.loc["hop_tong", "value"] == 30  # flows add up across quarters
+    assert summary(con, "TU", "2025-Q2").loc["dv_tong", "value"] == 196
+
+
+def test_flags_are_the_share_of_reporting_units(con) -> None:
+    s = summary(con, "TU", "2025-Q3")
+    assert s.loc["co_ttdt", "value"] == pytest.approx(50.0)
+    assert s.loc["co_ttdt", "previous"] == pytest.approx(50.0)  # C's predecessors: 0, 1, 1 → weight 3; K: 0
+
+
+def test_units_expected_are_the_scopes_units_in_force(con) -> None:
+    assert set(summary(con, "TU", "2025-Q3")["units_expected"]) == {3}  # TU, C, K
+    assert set(summary(con, "TU", "2024-Q3")["units_expected"]) == {5}  # TU, D, A, B, K
+    assert set(summary(con, "D", "2024-Q3")["units_expected"]) == {3}
+
+
+def test_every_catalogue_indicator_has_a_row_in_catalogue_order(con) -> None:
+    s = sql.run(con, "summary", scope="TU", start=Q["2025-Q3"], end=Q["2025-Q3"])
+    assert s["indicator_code"].tolist() == sql.run(con, "catalog")["code"].tolist()
+
+
+def test_trend_gives_each_quarter_its_own_figures(con) -> None:
+    tr = sql.run(con, "trend", scope="TU", start=Q["2025-Q1"], end=Q["2025-Q3"])
+    dv = tr[tr["indicator_code"] == "dv_tong"].set_index("period")["value"]
+    assert dv.tolist() == [180, 196, 202]
+    rate = tr[(tr["indicator_code"] == "tl_vb_di_dientu")]
+    assert rate["value"].tolist() == [pytest.approx(100 * 91 / 102)]
+
+
+def test_periods_with_data_newest_first(con) -> None:
+    df = sql.run(con, "periods_with_data", scope="TU")
+    assert [periods.from_date(d).code for d in df["period"]] == ["2025-Q3", "2025-Q2", "2025-Q1", "2024-Q3"]
+    assert df["units_reported"].tolist() == [2, 3, 3, 4]
+
+
+def test_unit_subtree_and_root(con) -> None:
+    assert sql.run(con, "unit_subtree", unit="D")["code"].tolist() == ["D", "A", "B"]
+    assert sql.run(con, "root_unit")["code"].tolist() == ["TU"]
+
+
+# Values for every parameter name used in queries/, for the meta-test below.
+PARAMS = {
+    "scope": "TU",
+    "unit": "H01",
+    "start": date(2025, 1, 1),
+    "end": date(2025, 7, 1),
+    "key": "dataset",
+    "value": "demo",
+    "upload_id": 999,
+    "changed_at": pd.Timestamp("2026-01-01"),
+    "file_name": "x.csv",
+    "sha256": "0",
+    "layout": "long",
+    "user_name": "test",
+    "created_at": pd.Timestamp("2026-01-01"),
+    "rows": 1,
+    "inserted": 0,
+    "updated": 0,
+    "unchanged": 1,
+}
+
+
+def test_every_query_file_runs_against_the_demo_database(demo_con) -> None:
+    names = sql.names()
+    assert len(names) >= 15
+    unknown = {p for n in names for p in sql.params_of(n)} - set(PARAMS)
+    assert not unknown, f"add test values for {unknown}"
+    incoming = pd.DataFrame([("H01X01", date(2024, 7, 1), "kt_tcd", 1.0)], columns=store.VALUE_COLUMNS)
+    demo_con.register("incoming", incoming)
+    demo_con.execute("begin transaction")
+    try:
+        sql.execute(demo_con, "store_stage")  # the other store_* statements read its temp table
+        for name in names:
+            demo_con.execute(sql.text(name), {p: PARAMS[p] for p in sql.params_of(name)} or None)
+    finally:
+        demo_con.execute("rollback")
+
+
+def test_every_query_file_says_what_it_returns_and_its_parameters() -> None:
+    for name in sql.names():
+        header = [line for line in sql.text(name).splitlines() if line.startswith("--")]
+        assert header, f"{name}.sql has no header comment"
+        for param in sql.params_of(name):
+            assert any(f"${param}" in line for line in header), f"{name}.sql: ${param} not described"
