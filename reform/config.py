@@ -5,6 +5,7 @@ REFORM_DATA_DIR    folder with indicators.csv and the other reference tables
 REFORM_AUTO_DEMO   "1" loads the demo province into an empty database on first start,
                    "0" never does; unset: only for the default database file
 REFORM_LANG        interface language, "vi" (default) or "en"
+REFORM_MAX_UPLOAD_MB  the largest file an upload may be, in MB (default 20)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Settings:
     data_dir: Path
     auto_demo: bool
     lang: str
+    max_upload_bytes: int
 
 
 def settings() -> Settings:
@@ -34,4 +36,6 @@ def settings() -> Settings:
     flag = os.environ.get("REFORM_AUTO_DEMO")
     auto_demo = db_path == DEFAULT_DB.resolve() if flag is None else flag.strip() == "1"
     lang = os.environ.get("REFORM_LANG", "vi").strip().lower() or "vi"
-    return Settings(db_path=db_path, data_dir=data_dir, auto_demo=auto_demo, lang=lang)
+    max_mb = float(os.environ.get("REFORM_MAX_UPLOAD_MB") or 20)
+    return Settings(db_path=db_path, data_dir=data_dir, auto_demo=auto_demo, lang=lang,
+                    max_upload_bytes=int(max_mb * 1024 * 1024))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
+
+from reform.textnorm import fold
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _FROM_ROMAN = {v: k for k, v in ROMAN.items()}
@@ -89,9 +90,7 @@ def from_date(d: date) -> Period:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", stripped).strip().lower()
+    return fold(text)
 
 
 _Q = r"(?P<q>[1-4]|iv|iii|ii|i)"
@@ -130,3 +129,25 @@ def parse(text: str) -> Period:
         f"Không đọc được kỳ báo cáo “{text}”. "
         "Cách ghi hợp lệ: “Quý III/2025”, “Q3/2025”, “2025-Q3”, “6 tháng năm 2025”."
     )
+
+
+_IN_TEXT = [
+    re.compile(r"quy\s*(?P<q>iv|iii|ii|i|[1-4])\s*(?:/|-|nam)\s*(?:nam\s*)?(?P<y>\d{4})"),
+    re.compile(r"\b(?P<y>\d{4})\s*-\s*q(?P<q>[1-4])\b"),
+    re.compile(r"\bq(?P<q>iv|iii|ii|i|[1-4])\s*/\s*(?P<y>\d{4})"),
+]
+_CUM_IN_TEXT = re.compile(r"\b(?P<m>6|9) thang(?: dau)?(?: nam)?\s*(?P<y>\d{4})")
+
+
+def find_in_text(text: str) -> Period | None:
+    """A period named inside a title such as "BÁO CÁO ... QUÝ III NĂM 2025", or None."""
+    folded = fold(text)
+    for form in _IN_TEXT:
+        m = form.search(folded)
+        if m:
+            q = m.group("q")
+            return quarter(int(m.group("y")), int(q) if q.isdigit() else _FROM_ROMAN[q.upper()])
+    m = _CUM_IN_TEXT.search(folded)
+    if m:
+        return cumulative(int(m.group("y")), 2 if m.group("m") == "6" else 3)
+    return None

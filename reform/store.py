@@ -116,3 +116,89 @@ def write_values(
         updated=counts.get("changed", 0),
         unchanged=counts.get("unchanged", 0),
     )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a write would do, computed by staging it and rolling back."""
+
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    changes: pd.DataFrame  # unit_code, period, indicator_code, old_value, value, status
+
+
+def preview_values(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> Preview:
+    """Stage rows against what is stored, report new / changed / unchanged, and store nothing."""
+    rows = rows[VALUE_COLUMNS]
+    con.register("incoming", rows)
+    con.execute("begin transaction")
+    try:
+        sql.execute(con, "store_stage")
+        counts = dict(sql.run(con, "store_counts").itertuples(index=False, name=None))
+        changes = sql.run(con, "store_staged_changes")
+    finally:
+        con.execute("rollback")
+        con.execute("drop table if exists staged")
+        con.unregister("incoming")
+    return Preview(len(rows), counts.get("new", 0), counts.get("changed", 0), counts.get("unchanged", 0), changes)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    undo_id: int  # the upload row that records the undo
+    restored: int  # values put back to what the upload replaced
+    removed: int  # values the upload had added, now gone
+
+
+class UndoRefused(ValueError):
+    """An undo that would lose later changes, or of an upload that is not stored; message in Vietnamese."""
+
+
+def undo(con: duckdb.DuckDBPyConnection, upload_id: int, *, user: str) -> UndoResult:
+    """Restore exactly the values an upload replaced (and remove those it added), in one transaction.
+
+    Refused while a later stored upload changed some of the same values: undo that one first.
+    """
+    uploads = sql.run(con, "uploads").set_index("id")
+    if upload_id not in uploads.index:
+        raise UndoRefused(f"Không có lần tải lên số {upload_id}.")
+    if uploads.loc[upload_id, "status"] != "stored" or uploads.loc[upload_id, "layout"] == "undo":
+        raise UndoRefused(f"Lần tải lên số {upload_id} đã được hoàn tác hoặc là một lần hoàn tác.")
+    later = sql.run(con, "later_uploads_touching", upload_id=upload_id)
+    if not later.empty:
+        ids = ", ".join(f"số {i}" for i in later["id"])
+        raise UndoRefused(f"Không thể hoàn tác lần tải lên số {upload_id}: các lần tải lên sau ({ids}) đã sửa "
+                          "một số giá trị của nó. Hãy hoàn tác các lần đó trước (từ mới nhất đến cũ nhất).")
+    changes = sql.run(con, "upload_changes", upload_id=upload_id)
+    drifted = changes[changes["current_value"].ne(changes["new_value"]) | changes["current_value"].isna()]
+    if not drifted.empty:
+        raise UndoRefused(f"Không thể hoàn tác lần tải lên số {upload_id}: {len(drifted)} giá trị đã thay đổi "
+                          "sau đó.")
+    undo_rows = changes.assign(upload_id=upload_id)[
+        ["unit_code", "period", "indicator_code", "old_value", "new_value", "upload_id", "old_upload_id"]]
+    return _apply_undo(con, upload_id, undo_rows, user)
+
+
+def _apply_undo(con: duckdb.DuckDBPyConnection, upload_id: int, undo_rows: pd.DataFrame, user: str) -> UndoResult:
+    now = datetime.now()
+    restored = int(undo_rows["old_value"].notna().sum())
+    removed = len(undo_rows) - restored
+    con.register("undo_rows", undo_rows)
+    con.execute("begin transaction")
+    try:
+        undo_id = int(sql.run(con, "store_insert_upload", file_name=f"Hoàn tác lần tải lên số {upload_id}",
+                              sha256="", layout="undo", user_name=user, created_at=now, rows=len(undo_rows),
+                              inserted=0, updated=restored, unchanged=0)["id"].iloc[0])
+        sql.execute(con, "undo_history", undo_upload_id=undo_id, changed_at=now)
+        sql.execute(con, "undo_restore")
+        sql.execute(con, "undo_delete")
+        sql.execute(con, "upload_set_status", upload_id=upload_id, status="undone")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("undo_rows")
+    return UndoResult(undo_id, restored, removed)

@@ -1,0 +1,461 @@
+"""File bytes → a grid of cells: decode what Vietnamese Windows, macOS and Excel really produce.
+
+Only an unreadable file raises (IngestError, with a Vietnamese message); everything else is
+left to validate, which reports every issue at once.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+from reform.textnorm import fold, nfc
+
+assert openpyxl.DEFUSEDXML, "defusedxml must be installed: it protects Excel parsing against XML bombs"
+
+MAX_COLUMNS = 1000
+MAX_ROWS = 3_000_000
+DELIMITERS = [",", ";", "\t"]
+# Characters that Windows-1258 gives for TCVN3 (.VnTime) and VNI bytes, and that Vietnamese never uses.
+_TCVN3_MARKS = set("¸µ¶·¹¨»¾¼½Æ©ÊÇÈÉË®§ª«¬¡¢£¤¥¦")
+_VNI_MARKS = set("øûïñÑÖöåäÅÄ")
+_CONVERT_HINT = (
+    "Hãy chuyển tệp sang Unicode (dùng chức năng chuyển mã của bộ gõ tiếng Việt, nguồn {src}, đích Unicode), "
+    "hoặc nhập số liệu vào mẫu Excel tải từ trang Tải lên."
+)
+
+
+class IngestError(ValueError):
+    """The file cannot be read at all; code is stable, message is Vietnamese."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Grid:
+    """The cells of one sheet; rows[i] is file row i + 1."""
+
+    rows: list[list[object]]
+    kind: str  # xlsx | csv
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col), 1-based, formulas w/o value
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # Excel cells formatted as a percentage
+
+
+def column_letter(col: int) -> str:
+    """1 -> "A", 28 -> "AB" (the way Excel names columns, also used for CSV)."""
+    return get_column_letter(col)
+
+
+def read(data: bytes, file_name: str, *, max_bytes: int) -> Grid:
+    """Read an .xlsx, .csv, .txt or .tsv file into a Grid; raise IngestError when it cannot be read."""
+    if len(data) > max_bytes:
+        raise IngestError(
+            "E_TOO_LARGE",
+            f"Tệp {len(data) / 1e6:.1f} MB vượt giới hạn {max_bytes / 1e6:.0f} MB. "
+            "Hãy chia thành nhiều tệp (ví dụ theo đơn vị) rồi tải lên lần lượt.".replace(".", ",", 1),
+        )
+    if not data.strip():
+        raise IngestError("E_EMPTY", "Tệp rỗng, không có dữ liệu.")
+    if data[:4] == b"PK\x03\x04":
+        return read_xlsx(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise IngestError("E_XLS_OLD", "Tệp Excel cũ (.xls) chưa được hỗ trợ. Hãy mở tệp và lưu lại dạng .xlsx.")
+    if file_name.lower().endswith((".xlsx", ".xlsm")):
+        raise IngestError("E_NOT_XLSX", "Tệp có đuôi .xlsx nhưng không phải tệp Excel hợp lệ (có thể đã hỏng).")
+    return read_text(data)
+
+
+def read_xlsx(data: bytes) -> Grid:
+    """The first worksheet of an .xlsx file, with cached values of formulas."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            if "xl/workbook.xml" not in z.namelist():
+                raise IngestError("E_NOT_XLSX", "Tệp nén (.zip) này không phải tệp Excel .xlsx.")
+        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except IngestError:
+        raise
+    except Exception as exc:  # openpyxl and defusedxml raise many kinds; none may escape as a traceback
+        raise IngestError("E_BAD_XLSX", f"Không mở được tệp Excel: {type(exc).__name__}. Hãy mở và lưu lại tệp.") from exc
+    try:
+        ws = values.worksheets[0]
+        if (ws.max_column or 0) > MAX_COLUMNS:
+            raise IngestError(
+                "E_TOO_MANY_COLUMNS",
+                f"Trang tính “{ws.title}” có {ws.max_column} cột, quá giới hạn {MAX_COLUMNS} cột. "
+                "Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống.",
+            )
+        grid = Grid(rows=[], kind="xlsx", sheet=ws.title)
+        for r, (row_v, row_f) in enumerate(zip(ws.iter_rows(), formulas.worksheets[0].iter_rows(), strict=False), 1):
+            if r > MAX_ROWS:
+                raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
+            grid.rows.append([_cell_value(cell) for cell in row_v])
+            for c, (cv, cf) in enumerate(zip(row_v, row_f, strict=False), 1):
+                if getattr(cf, "data_type", None) == "f" and cv.value is None:
+                    grid.formula_cells.add((r, c))
+                if isinstance(cv.value, int | float) and "%" in str(getattr(cv, "number_format", "")):
+                    grid.percent_cells.add((r, c))
+        return grid
+    except IngestError:
+        raise
+    except Exception as exc:
+        raise IngestError("E_BAD_XLSX", f"Không đọc được nội dung tệp Excel: {type(exc).__name__}.") from exc
+    finally:
+        values.close()
+        formulas.close()
+
+
+def _cell_value(cell: object) -> object:
+    value = getattr(cell, "value", None)
+    if isinstance(value, str):
+        value = nfc(value).strip()
+        check_legacy(value)
+        return value or None
+    return value
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), Windows-1258."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16"), "utf-16"
+    if len(data) >= 4 and data[1:2] == b"\x00" and data[3:4] == b"\x00" and data[0:1] != b"\x00":
+        return _strict(data, "utf-16-le"), "utf-16-le"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return _strict(data, "cp1258"), "windows-1258"
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise IngestError("E_ENCODING", "Không nhận ra bảng mã của tệp. Hãy lưu lại dạng “CSV UTF-8” hoặc .xlsx.") from exc
+
+
+def check_text_is_text(text: str) -> None:
+    """Refuse binary garbage that happened to decode."""
+    sample = text[:20000]
+    control = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\r\n") or 0x7F <= ord(c) < 0xA0)
+    if "\x00" in sample or control > max(2, len(sample) // 200):
+        raise IngestError("E_BINARY", "Tệp không phải bảng tính CSV hay Excel (nội dung nhị phân hoặc đã hỏng).")
+
+
+def check_legacy(text: str) -> None:
+    """Refuse text in the legacy TCVN3 (.VnTime) or VNI encodings, with how to convert it."""
+    non_ascii = [c for c in text if ord(c) > 127]
+    if len(non_ascii) < 2:
+        return
+    tcvn3 = sum(c in _TCVN3_MARKS for c in non_ascii)
+    vni = sum(c in _VNI_MARKS for c in non_ascii)
+    if tcvn3 >= 2 and tcvn3 >= 0.3 * len(non_ascii):
+        raise IngestError("E_LEGACY_TCVN3", "Tệp dùng bảng mã cũ TCVN3 (phông .VnTime), chữ Việt sẽ bị sai. "
+                          + _CONVERT_HINT.format(src="TCVN3 (ABC)"))
+    if vni >= 2 and vni >= 0.2 * len(non_ascii):
+        raise IngestError("E_LEGACY_VNI", "Tệp dùng bảng mã cũ VNI (phông VNI-Times), chữ Việt sẽ bị sai. "
+                          + _CONVERT_HINT.format(src="VNI Windows"))
+
+
+def read_text(data: bytes) -> Grid:
+    """A CSV / TSV / "Unicode text" file: decode, normalise to NFC, find the delimiter, split."""
+    text, encoding = decode(data)
+    check_text_is_text(text)
+    text = nfc(text)
+    check_legacy(text)
+    delimiter = sniff_delimiter(text)
+    try:
+        rows = [[_text_cell(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise IngestError("E_CSV", f"Tệp CSV sai cấu trúc: {exc}.") from exc
+    if len(rows) > MAX_ROWS:
+        raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
+    widest = max((len(r) for r in rows), default=0)
+    if widest > MAX_COLUMNS:
+        raise IngestError("E_TOO_MANY_COLUMNS", f"Tệp có {widest} cột, quá giới hạn {MAX_COLUMNS} cột.")
+    return Grid(rows=rows, kind="csv", encoding=encoding, delimiter=delimiter)
+
+
+def _text_cell(cell: str) -> str | None:
+    cell = cell.strip()
+    return cell or None
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most consistent number of fields (> 1)."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    best, best_score = ",", -1
+    for d in DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=d)]
+        except csv.Error:
+            continue
+        wide = [n for n in counts if n > 1]
+        if not wide:
+            continue
+        mode = max(set(wide), key=wide.count)
+        score = wide.count(mode) * 1000 + mode
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+# --- numbers, flags and dates as staff write them -------------------------------------------------
+
+_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")  # 1.234 or 1.234.567 (Vietnamese thousands)
+_THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3}){2,}$")  # 1,234,567 (English, two groups or more)
+_BOTH = re.compile(r"^-?\d{1,3}([.,])\d{3}(\1\d{3})*([.,])\d+$")
+_PLAIN = re.compile(r"^-?\d+([.,]\d+)?$")
+DASHES = {"-", "–", "—"}
+YES = {"co", "x", "1", "da co", "yes", "y", "true", "dat"}
+NO = {"khong", "0", "chua co", "no", "n", "false", "chua"}
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    percent: bool = False
+
+
+def parse_number(raw: object) -> Number | None:
+    """A number as written in Vietnamese or English; "-" is 0; None when it is not a number."""
+    if isinstance(raw, bool):
+        return Number(float(raw))
+    if isinstance(raw, int | float):
+        return Number(float(raw))
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().replace("\u00a0", "").replace(" ", "")
+    if text in DASHES:
+        return Number(0.0)
+    percent = text.endswith("%")
+    text = text.rstrip("%")
+    if _THOUSANDS_DOT.match(text):
+        text = text.replace(".", "")
+    elif _THOUSANDS_COMMA.match(text):
+        text = text.replace(",", "")
+    elif _BOTH.match(text):  # both marks: the last one is the decimal mark
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        text = text.replace("." if decimal == "," else ",", "").replace(decimal, ".")
+    elif _PLAIN.match(text):
+        text = text.replace(",", ".")
+    else:
+        return None
+    return Number(float(text), percent)
+
+
+def parse_flag(raw: object) -> float | None:
+    """Có/Không, x, 1/0, Đã có/Chưa có → 1.0 / 0.0; None when it is not a yes/no."""
+    if isinstance(raw, bool):
+        return float(raw)
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return float(raw)
+    word = fold(raw) if isinstance(raw, str) else None
+    if word in YES:
+        return 1.0
+    if word in NO or word in DASHES:
+        return 0.0
+    return None
+
+
+def excel_date(raw: object) -> date | None:
+    """A date cell, an Excel serial number or dd/mm/yyyy text as a date; None otherwise."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, int | float) and 20000 < raw < 80000:
+        return date.fromordinal(date(1899, 12, 30).toordinal() + int(raw))
+    if isinstance(raw, str):
+        m = re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", raw.strip())
+        if m:
+            try:
+                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            except ValueError:
+                return None
+    return None
+
+
+# --- the table inside the grid: header, layout, data rows -----------------------------------------
+
+KEY_ALIASES = {
+    "unit_code": {"unit code", "ma don vi", "ma dv", "ma don vi bao cao"},
+    "unit_name": {"unit name", "ten don vi", "don vi", "ten dv"},
+    "period": {"period", "ky bao cao", "ky"},
+    "indicator_code": {"indicator code", "ma chi tieu"},
+    "value": {"value", "gia tri", "so lieu"},
+    "note": {"note", "ghi chu"},
+}
+TOTAL_WORDS = {"tong cong", "toan tinh", "tong so", "tong", "cong", "toan dang bo", "tong toan tinh"}
+_ROMAN_SECTION = re.compile(r"^(?=[ivxlc])[ivxlc]+[.):]?(\s.*)?$")
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int  # 0-based position in the row
+    header: str  # as written in the file
+    role: str  # unit_code | unit_name | period | indicator_code | value | note | indicator
+    indicator: str | None = None  # wide layout: the indicator this column holds
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value cell of the file, before validation."""
+
+    row: int  # 1-based file row
+    col: int  # 1-based file column
+    header: str
+    unit_code: str | None
+    unit_name: str | None
+    period_raw: object
+    indicator: str | None
+    indicator_raw: object
+    raw: object
+    note: str | None = None
+    unit_col: int = 1  # 1-based column of the unit code, for issues about the unit
+    unit_header: str = ""
+
+
+@dataclass
+class Table:
+    layout: str  # long | wide
+    header_row: int  # 1-based, the row whose names were used
+    columns: list[Column]
+    cells: list[Cell]
+    skipped_rows: dict[int, str]  # row -> why (empty, section, total)
+    title_period_text: str | None  # a title above the header naming a period
+
+
+def indicator_lookup(codes_and_names: list[tuple[str, str]]) -> dict[str, str]:
+    """Folded code or Vietnamese name → code, for matching column headers."""
+    lookup = {}
+    for code, name in codes_and_names:
+        lookup[fold(code)] = code
+        lookup[fold(name)] = code
+    return lookup
+
+
+def _role(header: object, indicators: dict[str, str]) -> tuple[str | None, str | None]:
+    if header is None:
+        return None, None
+    folded = fold(header)
+    for role, aliases in KEY_ALIASES.items():
+        if folded in aliases:
+            return role, None
+    code = indicators.get(folded) or indicators.get(_strip_code_suffix(folded))
+    return ("indicator", code) if code else (None, None)
+
+
+def _strip_code_suffix(folded: str) -> str:
+    """ "so to chuc dang duoc kiem tra (kt tcd)" -> "kt tcd" when a header carries its code in brackets."""
+    m = re.search(r"\(([a-z0-9 ]+)\)\s*$", folded)
+    return m.group(1) if m else folded
+
+
+def find_columns(grid: Grid, indicators: dict[str, str]) -> tuple[int, list[Column]] | None:
+    """The header row (0-based) and its columns: the first row naming the unit code and some figures."""
+    for r, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        roles = [_role(h, indicators) for h in row]
+        kinds = {role for role, _ in roles}
+        if "unit_code" in kinds and ("indicator" in kinds or {"indicator_code", "value"} <= kinds):
+            cols = [Column(i, str(row[i]), role, code) for i, (role, code) in enumerate(roles) if role]
+            below = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
+            return _prefer_code_row(r, cols, below, indicators)
+    return None
+
+
+def _prefer_code_row(r: int, cols: list[Column], below: list[object], indicators: dict[str, str]):
+    """Templates put a row of codes under the Vietnamese names: when it is there, read it instead."""
+    roles = [_role(h, indicators) for h in below]
+    if sum(1 for role, _ in roles if role) < max(2, len(cols) // 2):
+        return r, cols
+    return r + 1, [Column(i, str(below[i]), role, code) for i, (role, code) in enumerate(roles) if role]
+
+
+def extract(grid: Grid, indicators: dict[str, str]) -> Table:
+    """The cells of the table in the grid; raise IngestError when no header can be found."""
+    found = find_columns(grid, indicators)
+    if found is None:
+        raise IngestError(
+            "E_NO_HEADER",
+            "Không tìm thấy dòng tiêu đề có cột “Mã đơn vị” và các cột chỉ tiêu (hoặc “Mã chỉ tiêu” và “Giá trị”) "
+            f"trong {HEADER_SEARCH_ROWS} dòng đầu. Hãy dùng mẫu Excel tải từ trang Tải lên.",
+        )
+    header_index, columns = found
+    by_role = {c.role: c for c in columns if c.role != "indicator"}
+    layout = "long" if {"indicator_code", "value"} <= set(by_role) else "wide"
+    title = _title_period(grid.rows[:header_index])
+    table = Table(layout, header_index + 1, columns, [], {}, title)
+    for r in range(header_index + 1, len(grid.rows)):
+        _read_row(table, grid.rows[r], r + 1, by_role)
+    return table
+
+
+def _title_period(rows: list[list[object]]) -> str | None:
+    from reform.periods import find_in_text
+
+    for row in rows:
+        for cell in row:
+            if isinstance(cell, str) and find_in_text(cell):
+                return cell
+    return None
+
+
+def _get(row: list[object], col: Column | None) -> object:
+    return row[col.index] if col is not None and col.index < len(row) else None
+
+
+def _skip_reason(row: list[object], unit_code: object) -> str | None:
+    filled = [c for c in row if c is not None and str(c).strip()]
+    if not filled:
+        return "empty"
+    words = {fold(c) for c in filled if isinstance(c, str)}
+    if words & TOTAL_WORDS or any(w.startswith(("tong cong", "toan tinh")) for w in words):
+        return "total"
+    first = fold(filled[0]) if isinstance(filled[0], str) else ""
+    if _ROMAN_SECTION.match(first) and (unit_code is None or str(unit_code).strip() == filled[0]):
+        return "section"
+    return None
+
+
+def _read_row(table: Table, row: list[object], row_no: int, by_role: dict[str, Column]) -> None:
+    unit_raw = _get(row, by_role.get("unit_code"))
+    reason = _skip_reason(row, unit_raw)
+    if reason:
+        table.skipped_rows[row_no] = reason
+        return
+    unit_code = str(unit_raw).strip().upper() if unit_raw is not None else None
+    unit_name = _get(row, by_role.get("unit_name"))
+    period_raw = _get(row, by_role.get("period"))
+    note = _get(row, by_role.get("note"))
+    unit_col = by_role.get("unit_code")
+    common = {"row": row_no, "unit_code": unit_code, "unit_name": None if unit_name is None else str(unit_name),
+              "period_raw": period_raw, "note": None if note is None else str(note),
+              "unit_col": unit_col.index + 1 if unit_col else 1, "unit_header": unit_col.header if unit_col else ""}
+    if table.layout == "long":
+        ind_col, val_col = by_role["indicator_code"], by_role["value"]
+        ind_raw = _get(row, ind_col)
+        code = None if ind_raw is None else str(ind_raw).strip()
+        table.cells.append(Cell(col=val_col.index + 1, header=val_col.header, indicator=code, indicator_raw=ind_raw,
+                                raw=_get(row, val_col), **common))
+        return
+    for col in table.columns:
+        if col.role == "indicator":
+            table.cells.append(Cell(col=col.index + 1, header=col.header, indicator=col.indicator,
+                                    indicator_raw=col.header, raw=_get(row, col), **common))

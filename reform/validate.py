@@ -1,0 +1,327 @@
+"""Check every cell of an upload and collect every issue at once (row, column, code, Vietnamese message).
+
+Nothing here raises for bad data: the report says what is wrong, and the caller stores
+nothing while it holds an error. Warnings (a name that does not match its code, a value far
+from the unit's own history) do not block but must be acknowledged in the upload page.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from reform import fmt, periods, sql
+from reform.ingest import Cell, Grid, Table, column_letter, excel_date, parse_flag, parse_number
+from reform.textnorm import fold
+
+OUTLIER_Z = 3.5
+OUTLIER_MIN_HISTORY = 6
+CARRY_OVER_PAIRS = [("tc_giaiquyet", "tc_nhan")]  # may exceed: cases carry over between quarters
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int | None
+    column: str | None
+    code: str
+    message: str
+    severity: str = "error"  # error | warning
+    cell: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """The outcome of checking one file: issues, and the rows that would be stored."""
+
+    issues: list[Issue] = field(default_factory=list)
+    rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["unit_code", "period",
+                                                                               "indicator_code", "value"]))
+    layout: str = ""
+    data_rows: int = 0  # rows of the file holding figures (skipped title, section and total rows excluded)
+    skipped_rows: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+@dataclass
+class Context:
+    """What the checks need to know from the database, read once per file."""
+
+    indicators: pd.DataFrame  # indexed by code
+    units: pd.DataFrame  # indexed by code
+    today: date
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection, today: date) -> Context:
+        return cls(sql.run(con, "indicators_for_validation").set_index("code"),
+                   sql.run(con, "units_for_validation").set_index("code"), today)
+
+
+@dataclass
+class _Checker:
+    ctx: Context
+    grid: Grid
+    default_period: periods.Period | None
+    report: Report
+    seen: dict[tuple, int] = field(default_factory=dict)
+    row_flags: set[tuple[int, str]] = field(default_factory=set)
+    accepted: list[tuple[Cell, periods.Period, float]] = field(default_factory=list)
+
+    def add(self, cell: Cell | None, code: str, message: str, severity: str = "error", *, once: str = "") -> None:
+        if cell is not None and once:
+            if (cell.row, once) in self.row_flags:
+                return
+            self.row_flags.add((cell.row, once))
+        ref = None if cell is None else f"{column_letter(cell.col)}{cell.row}"
+        prefix = "" if cell is None else f"Dòng {cell.row}, cột {cell.header} (ô {ref}): "
+        self.report.issues.append(Issue(None if cell is None else cell.row, None if cell is None else cell.header,
+                                        code, prefix + message, severity, ref))
+
+
+def check(con: duckdb.DuckDBPyConnection, grid: Grid, table: Table, *, period: periods.Period | None = None,
+          today: date | None = None) -> Report:
+    """Check a table read from a file; return the report with every issue and the rows to store."""
+    ctx = Context.load(con, today or date.today())
+    title = periods.find_in_text(table.title_period_text) if table.title_period_text else None
+    report = Report(layout=table.layout, data_rows=len({c.row for c in table.cells}),
+                    skipped_rows=table.skipped_rows)
+    checker = _Checker(ctx, grid, period or title, report)
+    for cell in table.cells:
+        _check_cell(checker, cell)
+    _check_duplicates_and_pairs(checker)
+    rows = _to_quarters(checker, con)
+    if not report.errors:
+        _check_outliers(checker, con, rows)
+    report.rows = rows
+    if not table.cells and not report.errors:
+        report.issues.append(Issue(None, None, "E_NO_ROWS", "Tệp không có dòng số liệu nào dưới dòng tiêu đề."))
+    return report
+
+
+def _cell_period(ck: _Checker, cell: Cell) -> periods.Period | None:
+    raw = cell.period_raw
+    if raw is None:
+        if ck.default_period is None and (0, "period") not in ck.row_flags:
+            ck.row_flags.add((0, "period"))
+            ck.add(None, "E_NO_PERIOD", "Không xác định được kỳ báo cáo: tệp không có cột “Kỳ báo cáo”, tiêu đề "
+                   "không ghi quý, và chưa chọn kỳ khi tải lên.")
+        return ck.default_period
+    as_date = None if isinstance(raw, str) else excel_date(raw)
+    if as_date is not None:
+        return periods.from_date(as_date)
+    try:
+        return periods.parse(str(raw))
+    except periods.PeriodError as exc:
+        ck.add(cell, "E_BAD_PERIOD", str(exc), once="period")
+        return None
+
+
+def _check_unit(ck: _Checker, cell: Cell, period: periods.Period | None) -> bool:
+    units = ck.ctx.units
+    cell = replace(cell, col=cell.unit_col, header=cell.unit_header)
+    if cell.unit_code is None:
+        ck.add(cell, "E_MISSING_UNIT", "thiếu mã đơn vị.", once="unit")
+        return False
+    if cell.unit_code not in units.index:
+        hint = _suggest(cell.unit_code, list(units.index), by_name=cell.unit_name, names=units["name"])
+        ck.add(cell, "E_UNKNOWN_UNIT", f"không có đơn vị mã “{cell.unit_code}”.{hint}", once="unit")
+        return False
+    unit = units.loc[cell.unit_code]
+    if cell.unit_name and not _names_match(cell.unit_name, unit["name"]):
+        ck.add(cell, "W_UNIT_NAME", f"tên “{cell.unit_name}” không khớp với tên của mã {cell.unit_code} "
+               f"trong danh sách (“{unit['name']}”). Hệ thống ghi theo mã.", "warning", once="name")
+    if period is not None and not _in_force(unit, period):
+        succ = f" Số liệu từ 01/07/2025 báo cáo theo đơn vị mới: {unit['successors']}." if unit["successors"] else ""
+        ck.add(cell, "E_UNIT_NOT_VALID", f"đơn vị {cell.unit_code} không hoạt động trong {period.label}.{succ}",
+               once="valid")
+        return False
+    return True
+
+
+def _in_force(unit: pd.Series, period: periods.Period) -> bool:
+    start, end = pd.Timestamp(unit["valid_from"]).date(), unit["valid_to"]
+    return start <= period.end and (pd.isna(end) or pd.Timestamp(end).date() >= period.end)
+
+
+def _names_match(given: str, registered: str) -> bool:
+    a, b = fold(given), fold(registered)
+    return a == b or a in b or b in a
+
+
+def _suggest(code: str, known: list[str], *, by_name: str | None = None, names: pd.Series | None = None) -> str:
+    if by_name and names is not None:
+        hits = [c for c, n in names.items() if _names_match(by_name, n)]
+        if len(hits) == 1:
+            return f" Có phải mã “{hits[0]}” ({names[hits[0]]})?"
+    close = difflib.get_close_matches(code, known, n=1, cutoff=0.6)
+    return f" Có phải “{close[0]}”?" if close else ""
+
+
+def _check_cell(ck: _Checker, cell: Cell) -> None:
+    if cell.raw is None and (cell.row, cell.col) not in ck.grid.formula_cells:
+        return  # blank: not reported
+    period = _cell_period(ck, cell)
+    unit_ok = _check_unit(ck, cell, period)
+    ind = _check_indicator(ck, cell)
+    if period is not None and period.start > ck.ctx.today:
+        ck.add(cell, "E_FUTURE_PERIOD", f"{period.label} chưa đến, không thể báo cáo.", once="future")
+        return
+    if ind is None:
+        return
+    value = _check_value(ck, cell, ind)
+    if value is None or not unit_ok or period is None:
+        return
+    key = (cell.unit_code, period, ind.name)
+    if key in ck.seen:
+        ck.add(cell, "E_DUPLICATE", f"trùng với dòng {ck.seen[key]}: đơn vị {cell.unit_code}, {period.label}, "
+               f"chỉ tiêu {ind.name} xuất hiện hai lần.")
+        return
+    ck.seen[key] = cell.row
+    ck.accepted.append((cell, period, value))
+
+
+def _check_indicator(ck: _Checker, cell: Cell) -> pd.Series | None:
+    inds = ck.ctx.indicators
+    if cell.indicator is None or cell.indicator not in inds.index:
+        if cell.indicator is None and cell.indicator_raw is None:
+            ck.add(cell, "E_MISSING_INDICATOR", "thiếu mã chỉ tiêu.")
+            return None
+        shown = cell.indicator or cell.indicator_raw
+        close = difflib.get_close_matches(str(shown).lower(), list(inds.index), n=1, cutoff=0.6)
+        hint = f" Có phải “{close[0]}” ({inds.loc[close[0], 'name_vi']})?" if close else ""
+        ck.add(cell, "E_UNKNOWN_INDICATOR", f"không có chỉ tiêu mã “{shown}”.{hint}")
+        return None
+    ind = inds.loc[cell.indicator]
+    if ind["type"] == "rate":
+        ck.add(cell, "E_DERIVED", f"“{ind['name_vi']}” được tính tự động từ {ind['numerator']} và "
+               f"{ind['denominator']}; hãy báo cáo hai chỉ tiêu đó.")
+        return None
+    return ind
+
+
+def _check_value(ck: _Checker, cell: Cell, ind: pd.Series) -> float | None:
+    if (cell.row, cell.col) in ck.grid.formula_cells:
+        ck.add(cell, "E_FORMULA", "ô có công thức nhưng chưa có giá trị tính sẵn. Hãy mở tệp bằng Excel, lưu lại, "
+               "hoặc dán giá trị (Paste Values).")
+        return None
+    if ind["type"] == "flag":
+        flag = parse_flag(cell.raw)
+        if flag is None:
+            ck.add(cell, "E_FLAG", f"“{cell.raw}” không phải Có/Không (chấp nhận: Có, Không, x, 1, 0, Đã có, Chưa có).")
+        return flag
+    number = parse_number(cell.raw)
+    if number is None:
+        ck.add(cell, "E_NOT_NUMBER", f"“{cell.raw}” không phải là số.")
+        return None
+    if number.percent or (cell.row, cell.col) in ck.grid.percent_cells:
+        ck.add(cell, "E_PERCENT", f"chỉ tiêu “{ind['name_vi']}” là số lượng ({ind['unit']}), không nhập tỷ lệ %.")
+        return None
+    return _check_range(ck, cell, ind, number.value)
+
+
+def _num(value: float) -> str:
+    return fmt.number(value, 0 if float(value).is_integer() else 2)
+
+
+def _check_range(ck: _Checker, cell: Cell, ind: pd.Series, value: float) -> float | None:
+    if value < 0:
+        ck.add(cell, "E_NEGATIVE", f"số âm ({_num(value)}) không hợp lệ; số lượng phải từ 0 trở lên.")
+        return None
+    if int(ind["decimals"]) == 0 and value != int(value):
+        ck.add(cell, "E_FRACTION", f"“{cell.raw}” không phải số nguyên; {ind['unit']} phải là số nguyên. "
+               "Nếu là số hàng nghìn, hãy viết 1234 hoặc 1.234.")
+        return None
+    lo, hi = ind["min_value"], ind["max_value"]
+    if (pd.notna(lo) and value < lo) or (pd.notna(hi) and value > hi):
+        ck.add(cell, "E_RANGE", f"giá trị {_num(value)} ngoài khoảng cho phép "
+               f"({fmt.number(lo)}–{fmt.number(hi)} {ind['unit']}).")
+        return None
+    return value
+
+
+def _check_duplicates_and_pairs(ck: _Checker) -> None:
+    """A numerator above its denominator is an error, except the carry-over pairs (a warning)."""
+    by_key = {(c.unit_code, p, c.indicator): (c, v) for c, p, v in ck.accepted}
+    inds = ck.ctx.indicators
+    pairs = [(r.numerator, r.denominator, "error") for r in inds[inds["unit"] == "%"].itertuples()]
+    pairs += [(a, b, "warning") for a, b in CARRY_OVER_PAIRS]
+    for (unit, period, code), (cell, value) in by_key.items():
+        for num, den, severity in pairs:
+            other = by_key.get((unit, period, den)) if code == num else None
+            if other is None or value <= other[1]:
+                continue
+            word = "lớn hơn" if severity == "error" else "lớn hơn (có thể do vụ việc chuyển từ kỳ trước)"
+            ck.add(cell, "E_NUM_GT_DEN" if severity == "error" else "W_CARRY_OVER",
+                   f"{inds.loc[num, 'name_vi']} ({fmt.number(value)}) {word} {inds.loc[den, 'name_vi']} "
+                   f"({fmt.number(other[1])}, ô {column_letter(other[0].col)}{other[0].row}).", severity)
+
+
+def _to_quarters(ck: _Checker, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Rows to store, one per quarter: cumulative flows become the increment over stored quarters."""
+    cumulative = [(c, p, v) for c, p, v in ck.accepted if not p.is_quarter]
+    stored = _stored_for(con, cumulative)
+    out = []
+    for cell, period, value in ck.accepted:
+        quarter = periods.quarter(period.year, period.last_q)
+        if not period.is_quarter and ck.ctx.indicators.loc[cell.indicator, "type"] == "flow":
+            value = _increment(ck, cell, period, value, stored)
+            if value is None:
+                continue
+        out.append((cell.unit_code, quarter.start, cell.indicator, float(value)))
+    return pd.DataFrame(out, columns=["unit_code", "period", "indicator_code", "value"])
+
+
+def _stored_for(con: duckdb.DuckDBPyConnection, cumulative: list) -> dict[tuple, float]:
+    if not cumulative:
+        return {}
+    years = [p.year for _, p, _ in cumulative]
+    df = sql.run(con, "stored_values", units=sorted({c.unit_code for c, _, _ in cumulative}),
+                 start=date(min(years), 1, 1), end=date(max(years), 10, 1))
+    return {(r.unit_code, pd.Timestamp(r.period).date(), r.indicator_code): r.value for r in df.itertuples()}
+
+
+def _increment(ck: _Checker, cell: Cell, period: periods.Period, value: float, stored: dict) -> float | None:
+    earlier = period.quarters()[:-1]
+    missing = [q.label for q in earlier if (cell.unit_code, q.start, cell.indicator) not in stored]
+    if missing:
+        ck.add(cell, "E_CUMULATIVE_GAP", f"số liệu lũy kế {period.label} cần số liệu đã lưu của "
+               f"{', '.join(missing)} để tính quý {periods.ROMAN[period.last_q]}; hãy tải lên các quý đó trước.")
+        return None
+    increment = value - sum(stored[(cell.unit_code, q.start, cell.indicator)] for q in earlier)
+    if increment < 0:
+        ck.add(cell, "E_NEGATIVE_INCREMENT", f"lũy kế {period.label} ({fmt.number(value)}) nhỏ hơn tổng các quý "
+               f"trước đã lưu ({fmt.number(value - increment)}): số quý {periods.ROMAN[period.last_q]} sẽ âm.")
+        return None
+    return increment
+
+
+def _check_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    """Warn on values far from the unit's own history (robust z-score on median and MAD)."""
+    if rows.empty:
+        return
+    stats = sql.run(con, "history_stats", units=sorted(rows["unit_code"].unique()), before=min(rows["period"]))
+    stats = stats[(stats["n"] >= OUTLIER_MIN_HISTORY) & (stats["mad"] > 0)].set_index(["unit_code", "indicator_code"])
+    cells = {(c.unit_code, c.indicator): c for c, _, _ in ck.accepted}
+    flows = set(ck.ctx.indicators.index[ck.ctx.indicators["type"].isin(["flow", "stock"])])
+    for r in rows.itertuples():
+        key = (r.unit_code, r.indicator_code)
+        if key not in stats.index or r.indicator_code not in flows:
+            continue
+        median, mad = stats.loc[key, "median"], stats.loc[key, "mad"]
+        z = 0.6745 * (r.value - median) / mad
+        if abs(z) > OUTLIER_Z:
+            ck.add(cells.get(key), "W_OUTLIER", f"giá trị {fmt.number(r.value)} khác thường so với các quý trước của "
+                   f"đơn vị (trung vị {fmt.number(median)}). Hãy kiểm tra lại.", "warning")
