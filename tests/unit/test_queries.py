@@ -164,6 +164,9 @@ def test_every_query_file_runs_against_the_demo_database(demo_con) -> None:
     assert not unknown, f"add test values for {unknown}"
     incoming = pd.DataFrame([("H01X01", date(2024, 7, 1), "kt_tcd", 1.0)], columns=store.VALUE_COLUMNS)
     demo_con.register("incoming", incoming)
+    undo_rows = incoming.assign(old_value=0.0, new_value=1.0, upload_id=1, old_upload_id=None)[
+        ["unit_code", "period", "indicator_code", "old_value", "new_value", "upload_id", "old_upload_id"]]
+    demo_con.register("undo_rows", undo_rows)
     demo_con.execute("begin transaction")
     try:
         sql.execute(demo_con, "store_stage")  # the other store_* statements read its temp table
