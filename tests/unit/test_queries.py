@@ -154,6 +154,14 @@ PARAMS = {
     "inserted": 0,
     "updated": 0,
     "unchanged": 1,
+    "indicator": "kt_tcd",
+    "before": date(2025, 7, 1),
+    "period_start": date(2025, 1, 1),
+    "period_end": date(2025, 7, 1),
+    "units": ["H01X01", "XP01"],
+    "status": "stored",
+    "period": date(2024, 7, 1),
+    "undo_upload_id": 998,
 }
 
 
@@ -164,7 +172,7 @@ def test_every_query_file_runs_against_the_demo_database(demo_con) -> None:
     assert not unknown, f"add test values for {unknown}"
     incoming = pd.DataFrame([("H01X01", date(2024, 7, 1), "kt_tcd", 1.0)], columns=store.VALUE_COLUMNS)
     demo_con.register("incoming", incoming)
-    undo_rows = incoming.assign(old_value=0.0, new_value=1.0, upload_id=1, old_upload_id=None)[
+    undo_rows = incoming.assign(old_value=0.0, new_value=1.0, upload_id=1, old_upload_id=1)[
         ["unit_code", "period", "indicator_code", "old_value", "new_value", "upload_id", "old_upload_id"]]
     demo_con.register("undo_rows", undo_rows)
     demo_con.execute("begin transaction")
