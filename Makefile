@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint demo chromium
+.PHONY: run test lint demo demo-files chromium
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ run: $(VENV)/.runtime
 
 demo: $(VENV)/.runtime
 	$(PY) -m reform demo
+
+demo-files: $(VENV)/.runtime
+	$(PY) -m reform demo --write-files
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -1,22 +1,48 @@
-"""Command line: `python -m reform demo|units ...`. Output formats and exit codes are a contract."""
+"""Command line: `python -m reform COMMAND`. Names, output columns and exit codes are a contract.
+
+Exit codes: 0 done (or, with --dry-run, would be done); 1 refused (validation errors, undo refused);
+2 file unreadable or bad arguments.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from reform import catalog, db, demo, sql
+import pandas as pd
+
+from reform import catalog, db, demo, importer, periods, sql, store, template
 from reform.config import settings
+from reform.ingest import IngestError
+
+OK, REFUSED, BAD_INPUT = 0, 1, 2
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db).expanduser().resolve() if args.db else settings().db_path
+def _connect(args: argparse.Namespace):
+    con = db.connect(Path(args.db).expanduser().resolve() if args.db else settings().db_path)
+    catalog.sync(con, settings().data_dir)
+    return con
+
+
+def _period(text: str | None) -> periods.Period | None:
+    return None if text is None else periods.parse(text)
+
+
+def _csv_out(df: pd.DataFrame) -> None:
+    sys.stdout.write(df.to_csv(index=False, lineterminator="\n"))
+
+
+def _json_out(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Build the demo database from scratch."""
-    path = _db_path(args)
+    """Build the demo database from scratch (or, with --write-files, regenerate data/demo/)."""
+    if args.write_files:
+        return _write_demo_files()
+    path = Path(args.db).expanduser().resolve() if args.db else settings().db_path
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
     con = db.connect(path)
@@ -25,42 +51,168 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         con.close()
     print(f"Đã tạo dữ liệu minh họa: {n} giá trị, {path}", file=sys.stderr)
-    return 0
+    return OK
+
+
+def _write_demo_files() -> int:
+    con = db.connect(":memory:")
+    catalog.sync(con, settings().data_dir)
+    reg = demo.register()
+    store.replace_units(con, reg.units, reg.lineage)
+    for path in demo.write_files(con, settings().data_dir / demo.DEMO_DIR_NAME):
+        print(path.name, file=sys.stderr)
+    return OK
 
 
 def cmd_units(args: argparse.Namespace) -> int:
     """Print the unit register, or the lineage, as CSV."""
-    con = db.connect(_db_path(args))
-    try:
-        catalog.sync(con, settings().data_dir)
+    with _connect(args) as con:
         df = sql.run(con, "unit_lineage" if args.lineage else "unit_register")
-    finally:
-        con.close()
     if not args.lineage:
         for col in ("valid_from", "valid_to"):
             df[col] = df[col].dt.strftime("%Y-%m-%d").fillna("")
-    sys.stdout.write(df.to_csv(index=False, lineterminator="\n"))
-    return 0
+    _csv_out(df)
+    return OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Check a file and store it (all or nothing); --dry-run only reports."""
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(args, BAD_INPUT, "E_NO_FILE", f"Không tìm thấy tệp {path}.")
+    max_bytes = int(args.max_mb * 1024 * 1024) if args.max_mb else None
+    with _connect(args) as con:
+        try:
+            prepared = importer.prepare(con, path.read_bytes(), path.name, period=_period(args.period),
+                                        max_bytes=max_bytes)
+        except IngestError as exc:
+            return _fail(args, BAD_INPUT, exc.code, exc.message)
+        summary = prepared.summary()
+        if prepared.report.errors:
+            _report(args, summary, "Không lưu: tệp còn lỗi.")
+            return REFUSED
+        if not args.dry_run:
+            result = importer.commit(con, prepared, user=args.user)
+            if result is not None:
+                summary["upload_id"] = result.upload_id
+        _report(args, summary, "Kiểm tra xong, chưa lưu (--dry-run)." if args.dry_run else "Đã lưu.")
+    return OK
+
+
+def _fail(args: argparse.Namespace, code: int, issue: str, message: str) -> int:
+    if getattr(args, "json", False):
+        _json_out({"errors": [{"row": None, "column": None, "code": issue, "message": message}], "warnings": []})
+    else:
+        print(message, file=sys.stderr)
+    return code
+
+
+def _report(args: argparse.Namespace, summary: dict, verdict: str) -> None:
+    if args.json:
+        _json_out(summary)
+        return
+    print(f"{verdict} {summary['rows']} dòng, {summary['values']} giá trị: {summary['inserted']} mới, "
+          f"{summary['updated']} thay đổi, {summary['unchanged']} không đổi; "
+          f"{len(summary['errors'])} lỗi, {len(summary['warnings'])} cảnh báo.")
+    for issue in summary["errors"] + summary["warnings"]:
+        print(f"  [{issue['code']}] {issue['message']}")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Print stored values as long CSV: unit_code,period,indicator_code,value."""
+    p = _period(args.period)
+    with _connect(args) as con:
+        df = sql.run(con, "export_values", period_start=p.start if p else None, period_end=p.end if p else None,
+                     unit=args.unit)
+    df["period"] = [periods.from_date(d).code for d in pd.to_datetime(df["period"]).dt.date]
+    df["value"] = df["value"].map(lambda v: str(int(v)) if float(v).is_integer() else repr(float(v)))
+    _csv_out(df)
+    return OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the .xlsx upload template for a quarter."""
+    with _connect(args) as con:
+        try:
+            data = template.build(con, periods.parse(args.period), args.units)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return BAD_INPUT
+    Path(args.out).write_bytes(data)
+    print(f"Đã ghi mẫu {args.out}", file=sys.stderr)
+    return OK
+
+
+def cmd_uploads(args: argparse.Namespace) -> int:
+    """List every upload, newest first."""
+    with _connect(args) as con:
+        df = sql.run(con, "uploads")
+    df["created_at"] = df["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    if args.json:
+        _json_out(df.to_dict(orient="records"))
+    else:
+        _csv_out(df)
+    return OK
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """Undo one upload: restore exactly the values it replaced."""
+    with _connect(args) as con:
+        try:
+            res = store.undo(con, args.upload_id, user=args.user)
+        except store.UndoRefused as exc:
+            print(exc, file=sys.stderr)
+            return REFUSED
+    print(f"Đã hoàn tác lần tải lên số {args.upload_id}: khôi phục {res.restored} giá trị, "
+          f"xóa {res.removed} giá trị (ghi nhận là lần {res.undo_id}).")
+    return OK
 
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = argparse.ArgumentParser(prog="python -m reform", description="Chỉ tiêu cải cách hành chính trong Đảng")
     sub = p.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("demo", help="tạo lại cơ sở dữ liệu minh họa (tỉnh giả định)")
-    d.add_argument("--db", help="đường dẫn tệp DuckDB")
-    d.set_defaults(func=cmd_demo)
-    u = sub.add_parser("units", help="in danh sách đơn vị (CSV)")
-    u.add_argument("--db", help="đường dẫn tệp DuckDB")
-    u.add_argument("--lineage", action="store_true", help="in bảng kế thừa đơn vị (old_code,new_code,share)")
-    u.set_defaults(func=cmd_units)
+
+    def command(name: str, func, help_: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help_)
+        c.add_argument("--db", help="đường dẫn tệp DuckDB")
+        c.set_defaults(func=func)
+        return c
+
+    c = command("demo", cmd_demo, "tạo lại cơ sở dữ liệu minh họa (tỉnh giả định)")
+    c.add_argument("--write-files", action="store_true", help="ghi lại các tệp báo cáo minh họa trong data/demo/")
+    c = command("units", cmd_units, "in danh sách đơn vị (CSV)")
+    c.add_argument("--lineage", action="store_true", help="in bảng kế thừa (old_code,new_code,share)")
+    c = command("import", cmd_import, "kiểm tra và lưu một tệp báo cáo (.xlsx, .csv, .txt)")
+    c.add_argument("file")
+    c.add_argument("--period", help="kỳ báo cáo khi tệp không ghi, ví dụ 2025-Q3")
+    c.add_argument("--user", default="cli", help="người tải lên")
+    c.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
+    c.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    c.add_argument("--max-mb", type=float, help="giới hạn dung lượng tệp (MB)")
+    c = command("export", cmd_export, "in số liệu đã lưu dạng CSV dài")
+    c.add_argument("--period")
+    c.add_argument("--unit", help="đơn vị và mọi đơn vị cấp dưới")
+    c = command("template", cmd_template, "tạo mẫu Excel cho một quý")
+    c.add_argument("--period", required=True)
+    c.add_argument("--units", nargs="*", help="mã các đơn vị (mặc định: mọi đơn vị đang hoạt động)")
+    c.add_argument("--out", required=True)
+    c = command("uploads", cmd_uploads, "liệt kê các lần tải lên")
+    c.add_argument("--json", action="store_true")
+    c = command("undo", cmd_undo, "hoàn tác một lần tải lên")
+    c.add_argument("upload_id", type=int)
+    c.add_argument("--user", default="cli")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return its exit code (2 for bad arguments)."""
+    """Run one command; return its exit code."""
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except periods.PeriodError as exc:
+        print(exc, file=sys.stderr)
+        return BAD_INPUT

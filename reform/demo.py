@@ -230,22 +230,49 @@ def _quarters() -> list[periods.Period]:
     return out
 
 
-def load(con: duckdb.DuckDBPyConnection, data_dir: Path, seed: int = SEED) -> int:
-    """Fill an empty database with the demo province, one upload per quarter; return values stored."""
+FORMATS = ["xlsx", "csv-1258", "csv-long", "txt-utf16"]
+DEMO_DIR_NAME = "demo"
+
+
+def file_name(period: periods.Period) -> str:
+    """The demo upload file of a quarter: the formats rotate so the demo exercises every reader."""
+    kind = FORMATS[(period.year * 4 + period.last_q) % len(FORMATS)]
+    ext = {"xlsx": "xlsx", "csv-1258": "csv", "csv-long": "csv", "txt-utf16": "txt"}[kind]
+    return f"bao_cao_{period.code}_{kind}.{ext}"
+
+
+def write_files(con: duckdb.DuckDBPyConnection, folder: Path, seed: int = SEED) -> list[Path]:
+    """Write the demo quarters as the files office staff would send, one per quarter."""
+    from reform import demo_files
+
+    folder.mkdir(parents=True, exist_ok=True)
+    reg = register()
+    vals = values(reg, seed)
+    names = reg.units.set_index("code")["name"]
+    written = []
+    for period in _quarters():
+        frame = vals[vals["period"] == period.start]
+        path = folder / file_name(period)
+        path.write_bytes(demo_files.render(con, file_name(period), period, frame, names))
+        written.append(path)
+    return written
+
+
+def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
+    """Fill an empty database with the demo province by importing its quarterly files; return values stored."""
+    from reform import importer
+
     catalog.sync(con, data_dir)
     reg = register()
     store.replace_units(con, reg.units, reg.lineage)
-    vals = values(reg, seed)
-    for period_start, frame in vals.groupby("period", sort=True):
-        label = periods.from_date(period_start).label
-        store.write_values(
-            con,
-            frame,
-            file_name=f"Dữ liệu minh họa {label}",
-            digest=store.sha256(frame.to_csv(index=False).encode()),
-            layout="demo",
-            user="demo",
-        )
+    stored = 0
+    for period in _quarters():
+        path = data_dir / DEMO_DIR_NAME / file_name(period)
+        prepared = importer.prepare(con, path.read_bytes(), path.name, max_bytes=50 * 1024 * 1024)
+        if prepared.report.errors:
+            raise RuntimeError(f"{path.name}: {prepared.report.errors[0].message}")
+        importer.commit(con, prepared, user="demo")
+        stored += len(prepared.report.rows)
     sql.execute(con, "meta_set", key="dataset", value="demo")
     sql.execute(con, "meta_set", key="dataset_label", value=DATASET_LABEL)
-    return len(vals)
+    return stored

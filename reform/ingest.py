@@ -266,6 +266,9 @@ def parse_flag(raw: object) -> float | None:
     if isinstance(raw, int | float) and raw in (0, 1):
         return float(raw)
     word = fold(raw) if isinstance(raw, str) else None
+    number = parse_number(raw) if isinstance(raw, str) else None
+    if number is not None and not number.percent and number.value in (0.0, 1.0):
+        return number.value
     if word in YES:
         return 1.0
     if word in NO or word in DASHES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # "Ð" (U+00D0, Icelandic eth) is often typed for "Đ" (U+0110); both fold to "d".
 _D = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
@@ -16,7 +17,12 @@ def nfc(text: str) -> str:
 
 def fold(text: object) -> str:
     """Lower case, no diacritics, single spaces: "Mã  ĐV" -> "ma dv", "unit_code" -> "unit code"."""
-    decomposed = unicodedata.normalize("NFD", str(text).translate(_D))
+    return _fold(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.translate(_D))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[\s_]+", " ", stripped).strip().lower()
 

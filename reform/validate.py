@@ -60,14 +60,18 @@ class Report:
 class Context:
     """What the checks need to know from the database, read once per file."""
 
-    indicators: pd.DataFrame  # indexed by code
-    units: pd.DataFrame  # indexed by code
+    indicators: dict[str, dict]  # code -> catalogue row
+    units: dict[str, dict]  # code -> register row (valid_from, valid_to as dates)
     today: date
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, today: date) -> Context:
-        return cls(sql.run(con, "indicators_for_validation").set_index("code"),
-                   sql.run(con, "units_for_validation").set_index("code"), today)
+        inds = sql.run(con, "indicators_for_validation")
+        units = sql.run(con, "units_for_validation")
+        for col in ("valid_from", "valid_to"):
+            units[col] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in units[col]]
+        return cls({r["code"]: r for r in inds.to_dict("records")}, {r["code"]: r for r in units.to_dict("records")},
+                   today)
 
 
 @dataclass
@@ -77,6 +81,7 @@ class _Checker:
     default_period: periods.Period | None
     report: Report
     seen: dict[tuple, int] = field(default_factory=dict)
+    unit_verdicts: dict[tuple, bool] = field(default_factory=dict)
     row_flags: set[tuple[int, str]] = field(default_factory=set)
     accepted: list[tuple[Cell, periods.Period, float]] = field(default_factory=list)
 
@@ -130,16 +135,24 @@ def _cell_period(ck: _Checker, cell: Cell) -> periods.Period | None:
 
 
 def _check_unit(ck: _Checker, cell: Cell, period: periods.Period | None) -> bool:
+    """Check the unit of a row once (a wide row holds many cells of the same unit)."""
+    key = (cell.row, cell.unit_code, period)
+    if key not in ck.unit_verdicts:
+        ck.unit_verdicts[key] = _unit_verdict(ck, replace(cell, col=cell.unit_col, header=cell.unit_header), period)
+    return ck.unit_verdicts[key]
+
+
+def _unit_verdict(ck: _Checker, cell: Cell, period: periods.Period | None) -> bool:
     units = ck.ctx.units
-    cell = replace(cell, col=cell.unit_col, header=cell.unit_header)
     if cell.unit_code is None:
         ck.add(cell, "E_MISSING_UNIT", "thiếu mã đơn vị.", once="unit")
         return False
-    if cell.unit_code not in units.index:
-        hint = _suggest(cell.unit_code, list(units.index), by_name=cell.unit_name, names=units["name"])
+    if cell.unit_code not in units:
+        hint = _suggest(cell.unit_code, list(units), by_name=cell.unit_name,
+                        names={c: u["name"] for c, u in units.items()})
         ck.add(cell, "E_UNKNOWN_UNIT", f"không có đơn vị mã “{cell.unit_code}”.{hint}", once="unit")
         return False
-    unit = units.loc[cell.unit_code]
+    unit = units[cell.unit_code]
     if cell.unit_name and not _names_match(cell.unit_name, unit["name"]):
         ck.add(cell, "W_UNIT_NAME", f"tên “{cell.unit_name}” không khớp với tên của mã {cell.unit_code} "
                f"trong danh sách (“{unit['name']}”). Hệ thống ghi theo mã.", "warning", once="name")
@@ -151,9 +164,8 @@ def _check_unit(ck: _Checker, cell: Cell, period: periods.Period | None) -> bool
     return True
 
 
-def _in_force(unit: pd.Series, period: periods.Period) -> bool:
-    start, end = pd.Timestamp(unit["valid_from"]).date(), unit["valid_to"]
-    return start <= period.end and (pd.isna(end) or pd.Timestamp(end).date() >= period.end)
+def _in_force(unit: dict, period: periods.Period) -> bool:
+    return unit["valid_from"] <= period.end and (unit["valid_to"] is None or unit["valid_to"] >= period.end)
 
 
 def _names_match(given: str, registered: str) -> bool:
@@ -161,7 +173,7 @@ def _names_match(given: str, registered: str) -> bool:
     return a == b or a in b or b in a
 
 
-def _suggest(code: str, known: list[str], *, by_name: str | None = None, names: pd.Series | None = None) -> str:
+def _suggest(code: str, known: list[str], *, by_name: str | None = None, names: dict[str, str] | None = None) -> str:
     if by_name and names is not None:
         hits = [c for c, n in names.items() if _names_match(by_name, n)]
         if len(hits) == 1:
@@ -184,7 +196,7 @@ def _check_cell(ck: _Checker, cell: Cell) -> None:
     value = _check_value(ck, cell, ind)
     if value is None or not unit_ok or period is None:
         return
-    key = (cell.unit_code, period, ind.name)
+    key = (cell.unit_code, period, ind["code"])
     if key in ck.seen:
         ck.add(cell, "E_DUPLICATE", f"trùng với dòng {ck.seen[key]}: đơn vị {cell.unit_code}, {period.label}, "
                f"chỉ tiêu {ind.name} xuất hiện hai lần.")
@@ -193,18 +205,18 @@ def _check_cell(ck: _Checker, cell: Cell) -> None:
     ck.accepted.append((cell, period, value))
 
 
-def _check_indicator(ck: _Checker, cell: Cell) -> pd.Series | None:
+def _check_indicator(ck: _Checker, cell: Cell) -> dict | None:
     inds = ck.ctx.indicators
-    if cell.indicator is None or cell.indicator not in inds.index:
+    if cell.indicator is None or cell.indicator not in inds:
         if cell.indicator is None and cell.indicator_raw is None:
             ck.add(cell, "E_MISSING_INDICATOR", "thiếu mã chỉ tiêu.")
             return None
         shown = cell.indicator or cell.indicator_raw
-        close = difflib.get_close_matches(str(shown).lower(), list(inds.index), n=1, cutoff=0.6)
-        hint = f" Có phải “{close[0]}” ({inds.loc[close[0], 'name_vi']})?" if close else ""
+        close = difflib.get_close_matches(str(shown).lower(), list(inds), n=1, cutoff=0.6)
+        hint = f" Có phải “{close[0]}” ({inds[close[0]]['name_vi']})?" if close else ""
         ck.add(cell, "E_UNKNOWN_INDICATOR", f"không có chỉ tiêu mã “{shown}”.{hint}")
         return None
-    ind = inds.loc[cell.indicator]
+    ind = inds[cell.indicator]
     if ind["type"] == "rate":
         ck.add(cell, "E_DERIVED", f"“{ind['name_vi']}” được tính tự động từ {ind['numerator']} và "
                f"{ind['denominator']}; hãy báo cáo hai chỉ tiêu đó.")
@@ -212,7 +224,7 @@ def _check_indicator(ck: _Checker, cell: Cell) -> pd.Series | None:
     return ind
 
 
-def _check_value(ck: _Checker, cell: Cell, ind: pd.Series) -> float | None:
+def _check_value(ck: _Checker, cell: Cell, ind: dict) -> float | None:
     if (cell.row, cell.col) in ck.grid.formula_cells:
         ck.add(cell, "E_FORMULA", "ô có công thức nhưng chưa có giá trị tính sẵn. Hãy mở tệp bằng Excel, lưu lại, "
                "hoặc dán giá trị (Paste Values).")
@@ -236,7 +248,7 @@ def _num(value: float) -> str:
     return fmt.number(value, 0 if float(value).is_integer() else 2)
 
 
-def _check_range(ck: _Checker, cell: Cell, ind: pd.Series, value: float) -> float | None:
+def _check_range(ck: _Checker, cell: Cell, ind: dict, value: float) -> float | None:
     if value < 0:
         ck.add(cell, "E_NEGATIVE", f"số âm ({_num(value)}) không hợp lệ; số lượng phải từ 0 trở lên.")
         return None
@@ -256,7 +268,7 @@ def _check_duplicates_and_pairs(ck: _Checker) -> None:
     """A numerator above its denominator is an error, except the carry-over pairs (a warning)."""
     by_key = {(c.unit_code, p, c.indicator): (c, v) for c, p, v in ck.accepted}
     inds = ck.ctx.indicators
-    pairs = [(r.numerator, r.denominator, "error") for r in inds[inds["unit"] == "%"].itertuples()]
+    pairs = [(r["numerator"], r["denominator"], "error") for r in inds.values() if r["unit"] == "%"]
     pairs += [(a, b, "warning") for a, b in CARRY_OVER_PAIRS]
     for (unit, period, code), (cell, value) in by_key.items():
         for num, den, severity in pairs:
@@ -265,7 +277,7 @@ def _check_duplicates_and_pairs(ck: _Checker) -> None:
                 continue
             word = "lớn hơn" if severity == "error" else "lớn hơn (có thể do vụ việc chuyển từ kỳ trước)"
             ck.add(cell, "E_NUM_GT_DEN" if severity == "error" else "W_CARRY_OVER",
-                   f"{inds.loc[num, 'name_vi']} ({fmt.number(value)}) {word} {inds.loc[den, 'name_vi']} "
+                   f"{inds[num]['name_vi']} ({fmt.number(value)}) {word} {inds[den]['name_vi']} "
                    f"({fmt.number(other[1])}, ô {column_letter(other[0].col)}{other[0].row}).", severity)
 
 
@@ -276,7 +288,7 @@ def _to_quarters(ck: _Checker, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     out = []
     for cell, period, value in ck.accepted:
         quarter = periods.quarter(period.year, period.last_q)
-        if not period.is_quarter and ck.ctx.indicators.loc[cell.indicator, "type"] == "flow":
+        if not period.is_quarter and ck.ctx.indicators[cell.indicator]["type"] == "flow":
             value = _increment(ck, cell, period, value, stored)
             if value is None:
                 continue
@@ -313,15 +325,18 @@ def _check_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataF
     if rows.empty:
         return
     stats = sql.run(con, "history_stats", units=sorted(rows["unit_code"].unique()), before=min(rows["period"]))
-    stats = stats[(stats["n"] >= OUTLIER_MIN_HISTORY) & (stats["mad"] > 0)].set_index(["unit_code", "indicator_code"])
+    stats = stats[(stats["n"] >= OUTLIER_MIN_HISTORY) & (stats["mad"] > 0)]
+    centre = {(r.unit_code, r.indicator_code): (r.median, r.mad) for r in stats.itertuples()}
     cells = {(c.unit_code, c.indicator): c for c, _, _ in ck.accepted}
-    flows = set(ck.ctx.indicators.index[ck.ctx.indicators["type"].isin(["flow", "stock"])])
+    counts = {c for c, r in ck.ctx.indicators.items() if r["type"] in ("flow", "stock")}
     for r in rows.itertuples():
         key = (r.unit_code, r.indicator_code)
-        if key not in stats.index or r.indicator_code not in flows:
+        if key not in centre or r.indicator_code not in counts:
             continue
-        median, mad = stats.loc[key, "median"], stats.loc[key, "mad"]
+        median, mad = centre[key]
         z = 0.6745 * (r.value - median) / mad
-        if abs(z) > OUTLIER_Z:
+        # a steady series has a tiny MAD: also ask for a jump a person would call wrong (×2,5 or ÷4)
+        far = r.value >= 2.5 * median + 3 or r.value <= median / 4 - 1
+        if abs(z) > OUTLIER_Z and far:
             ck.add(cells.get(key), "W_OUTLIER", f"giá trị {fmt.number(r.value)} khác thường so với các quý trước của "
                    f"đơn vị (trung vị {fmt.number(median)}). Hãy kiểm tra lại.", "warning")

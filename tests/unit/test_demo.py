@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from reform import demo, sql
+from reform.config import DEFAULT_DATA_DIR
 
 
 @pytest.fixture(scope="module")
@@ -120,10 +121,23 @@ def test_some_units_improve_and_some_slide(vals: pd.DataFrame) -> None:
     assert (gain > 0.1).any() and (gain < 0.02).any()
 
 
-def test_demo_is_written_through_the_upload_path_with_history(demo_con) -> None:
-    uploads = demo_con.execute("select count(*), sum(inserted), min(layout) from upload").fetchone()
-    stored = demo_con.execute("select count(*) from value").fetchone()[0]
-    history = demo_con.execute("select count(*) from value_history where old_value is null").fetchone()[0]
-    assert uploads == (15, stored, "demo")
-    assert history == stored
+def test_demo_is_loaded_from_its_upload_files_through_the_importer(demo_con, vals: pd.DataFrame) -> None:
+    uploads = demo_con.execute("select count(*), sum(inserted), min(user_name) from upload").fetchone()
+    layouts = {r[0] for r in demo_con.execute("select distinct layout from upload").fetchall()}
+    stored = demo_con.execute("select unit_code, period, indicator_code, value from value").df()
+    assert uploads == (15, len(stored), "demo")
+    assert layouts == {"wide-xlsx", "wide-csv", "long-csv"}
+    assert demo_con.execute("select count(*) from value_history where old_value is null").fetchone()[0] == len(stored)
     assert sql.run(demo_con, "meta_get", key="dataset")["value"].tolist() == ["demo"]
+    stored["period"] = stored["period"].dt.date
+    both = vals.merge(stored, on=["unit_code", "period", "indicator_code"], how="outer", indicator=True)
+    assert (both["_merge"] == "both").all(), "the files in data/demo differ from the generator: run make demo-files"
+    assert (both["value_x"] == both["value_y"]).all()
+
+
+def test_demo_files_cover_every_reader() -> None:
+    names = sorted(p.name for p in (DEFAULT_DATA_DIR / "demo").iterdir())
+    assert len(names) == 15
+    assert {n.rsplit("_", 1)[1] for n in names} == {"xlsx.xlsx", "csv-1258.csv", "csv-long.csv", "txt-utf16.txt"}
+    text = (DEFAULT_DATA_DIR / "demo" / names[0]).read_bytes()
+    assert names[0].endswith("csv-1258.csv") and "Đảng".encode("utf-8") not in text  # really Windows-1258
