@@ -162,6 +162,7 @@ PARAMS = {
     "status": "stored",
     "period": date(2024, 7, 1),
     "undo_upload_id": 998,
+    "at": date(2025, 7, 1),
 }
 
 
