@@ -13,6 +13,10 @@ pages = {
     t("nav_analysis"): [
         st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:", default=True),
     ],
+    t("nav_data"): [
+        st.Page("pages/upload.py", title=t("page_upload"), icon=":material/upload_file:"),
+        st.Page("pages/uploads.py", title=t("page_uploads"), icon=":material/history:"),
+    ],
 }
 page = st.navigation(pages)
 

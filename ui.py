@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -73,6 +74,35 @@ def demo_banner() -> None:
         st.info(t("demo_banner"), icon=":material/science:")
 
 
+_router_checked = False
+
+
+def _ensure_router() -> None:
+    """Run every page inside dashboard.py's navigation, also for a deep link opened first.
+
+    Streamlit treats a pages/ folder as its old multipage mode (each file run alone, no shared
+    sidebar) until some session of the process has run st.navigation. A link such as /upload
+    opened on a fresh server would land there: flip the mode once per process and rerun, so the
+    router frames the page from then on.
+    """
+    global _router_checked
+    if _router_checked:
+        return
+    _router_checked = True
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_header(title: str) -> None:
+    """Start a page: router check, title, and the demo-data notice."""
+    _ensure_router()
+    st.title(title)
+    demo_banner()
+
+
 def period_picker(key: str, scope: str) -> periods.Period | None:
     """A select box of the quarters that hold data, newest first; None when there are none."""
     available = run("periods_with_data", scope=scope)
@@ -86,3 +116,64 @@ def period_picker(key: str, scope: str) -> periods.Period | None:
 def show_error(exc: Exception) -> None:
     """The one place that turns an unexpected error into a message for the reader."""
     st.error(t("error", detail=str(exc)), icon=":material/error:")
+
+
+def clear_caches() -> None:
+    """After a write: every cached figure may have changed."""
+    st.cache_data.clear()
+
+
+def issues_table(issues: list) -> pd.DataFrame:
+    """Issues (row, column, cell, code, message) as a readable table."""
+    return pd.DataFrame({
+        t("col_row"): [i.row for i in issues],
+        t("col_column"): [i.column for i in issues],
+        t("col_cell"): [i.cell for i in issues],
+        t("col_code"): [i.code for i in issues],
+        t("col_message"): [i.message for i in issues],
+    })
+
+
+_ISSUE_COLUMNS = {
+    t("col_row"): st.column_config.NumberColumn(width="small"),
+    t("col_column"): st.column_config.TextColumn(width="small"),
+    t("col_cell"): st.column_config.TextColumn(width="small"),
+    t("col_code"): st.column_config.TextColumn(width="small"),
+    t("col_message"): st.column_config.TextColumn(width="large"),
+}
+
+
+def show_report(report) -> None:
+    """The one place that turns a validation report into what the uploader sees."""
+    if report.errors:
+        st.error(t("errors_block", n=len(report.errors)), icon=":material/error:")
+        st.dataframe(issues_table(report.errors), hide_index=True, width="stretch", key="issues_errors",
+                     column_config=_ISSUE_COLUMNS)
+    if report.warnings:
+        st.warning(t("warnings_block", n=len(report.warnings)), icon=":material/warning:")
+        st.dataframe(issues_table(report.warnings), hide_index=True, width="stretch", key="issues_warnings",
+                     column_config=_ISSUE_COLUMNS)
+
+
+def names() -> tuple[dict[str, str], dict[str, str]]:
+    """(unit code → name, indicator code → Vietnamese name), for readable tables."""
+    units = run("unit_register")
+    cat = run("catalog")
+    return dict(zip(units["code"], units["name"], strict=True)), dict(zip(cat["code"], cat["name_vi"], strict=True))
+
+
+def quarter_options() -> list[str]:
+    """Quarter codes from the first stored quarter (or 2023-Q1) to the current one, newest first."""
+    today = periods.from_date(date.today())
+    stored = run("periods_with_data", scope=root_unit()[0]) if root_unit() else pd.DataFrame()
+    first = periods.from_date(min(stored["period"])) if not stored.empty else periods.quarter(2023, 1)
+    out, year, q = [], first.year, first.last_q
+    while (year, q) <= (today.year, today.last_q):
+        out.append(periods.quarter(year, q).code)
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    return out[::-1]
+
+
+def show_error_message(message: str) -> None:
+    """A refusal the user can act on (already in Vietnamese)."""
+    st.error(message, icon=":material/block:")

@@ -15,8 +15,7 @@ TREND_RATES = ["tl_vb_di_dientu", "tl_vb_kyso", "tl_hop_truc_tuyen", "tl_hop_tl_
 SPARK_QUARTERS = 8
 CARDS_PER_ROW = 3
 
-st.title(t("page_overview"))
-ui.demo_banner()
+ui.page_header(t("page_overview"))
 
 root = ui.root_unit()
 period = ui.period_picker("ov_period", root[0]) if root else None

@@ -23,3 +23,12 @@ def with_unit(x: float | None, unit: str, decimals: int = 0) -> str:
     if unit == "%" or unit.startswith("% "):  # "% đơn vị": share of units
         return percent(x, decimals)
     return number(x, decimals) if x is None or not unit else f"{number(x, decimals)} {unit}"
+
+
+def compact(x: float | None) -> str:
+    """A stored value as short as it can be: 1234 -> "1.234", 2.5 -> "2,5", 2.25 -> "2,25"."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if float(x).is_integer():
+        return number(x, 0)
+    return number(x, 2).rstrip("0")

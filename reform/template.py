@@ -26,7 +26,8 @@ INSTRUCTIONS = [
     "5. Chỉ tiêu Có/Không chọn trong danh sách (Có, Không).",
     "6. Số liệu ước thực hiện có thể tải lên trước; khi có số liệu chính thức, tải lên lại để thay thế. "
     "Mọi lần thay đổi đều được lưu lịch sử.",
-    "7. Lưu tệp dạng .xlsx rồi tải lên tại trang “Tải lên”. Hệ thống kiểm tra toàn bộ tệp và chỉ lưu khi không còn lỗi.",
+    "7. Lưu tệp dạng .xlsx rồi tải lên tại trang “Tải lên”. "
+    "Hệ thống kiểm tra toàn bộ tệp và chỉ lưu khi không còn lỗi.",
     "",
     "DANH MỤC CHỈ TIÊU",
 ]
@@ -64,7 +65,8 @@ def _header(ws, base: pd.DataFrame, period: periods.Period) -> None:
     ws.merge_cells(f"A1:{last}1")
     ws["A2"] = f"Kỳ báo cáo: {period.label}"
     ws["A2"].font = Font(bold=True, size=12)
-    ws["A3"] = "Đơn vị chỉ báo cáo số liệu của chính mình, không cộng số liệu của đơn vị cấp dưới. Ô trống = chưa báo cáo."
+    ws["A3"] = ("Đơn vị chỉ báo cáo số liệu của chính mình, không cộng số liệu của đơn vị cấp dưới. "
+                "Ô trống = chưa báo cáo.")
     ws["A3"].font = Font(italic=True)
     for col, (text, code) in enumerate([("Mã đơn vị", "unit_code"), ("Tên đơn vị", "unit_name")], 1):
         ws.cell(5, col, text).font = Font(bold=True)

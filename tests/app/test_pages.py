@@ -24,11 +24,22 @@ def test_pages_folder_holds_only_pages() -> None:
     assert all(page in source for page in PAGES), "every file in pages/ is registered in st.navigation"
 
 
+EMPTY_STATE = {
+    "pages/overview.py": "Chưa có số liệu",
+    "pages/upload.py": "Chưa có danh sách đơn vị",
+    "pages/uploads.py": "Chưa có lần tải lên nào",
+}
+
+
+def test_every_page_has_an_empty_state() -> None:
+    assert set(EMPTY_STATE) == set(PAGES)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_on_an_empty_database_explains_what_is_missing(monkeypatch, tmp_path, page: str) -> None:
     at = app(monkeypatch, tmp_path / "empty.duckdb", page)
     assert not at.exception
-    assert any("Chưa có số liệu" in i.value for i in at.info)
+    assert any(EMPTY_STATE[page] in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,4 +1,5 @@
-"""Smoke test in a real browser: the server starts, fills itself with the demo, and every page renders."""
+"""Smoke tests in a real browser: the server starts, fills itself with the demo, every page renders,
+and an upload goes from a wrong file to a right one. Screenshots are kept in test-artifacts/."""
 
 import pytest
 
@@ -6,18 +7,56 @@ from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-PAGES = [("", "overview")]
+PAGES = [
+    ("", "overview", "[data-testid='stMetric']", "Kiểm tra, giám sát"),
+    ("upload", "upload", "input[type=file]", "Tải mẫu báo cáo"),
+    ("uploads", "uploads", "text=Lịch sử một giá trị", "Hoàn tác"),
+]
+BAD = "Mã đơn vị;Kỳ;Mã chỉ tiêu;Giá trị\nXP01;Quý III/2026;kt_tcd;-4\nXP99;Quý III/2026;kt_tdc;5\n"
+GOOD = "unit_code,period,indicator_code,value\nXP01,2026-Q3,kt_tcd,41\nXP01,2026-Q3,kt_dv,77\n"
 
 
-@pytest.mark.parametrize(("path", "name"), PAGES)
-def test_page_renders_without_exception(server: str, page, path: str, name: str) -> None:
+def no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_deep_link_opened_first_is_framed_by_the_router(server: str, page) -> None:
+    page.goto(f"{server}/upload")  # the first session of a fresh server
+    page.wait_for_selector("input[type=file]", state="attached", timeout=120_000)
+    nav = page.locator("[data-testid='stSidebarNav']")
+    nav.wait_for(timeout=30_000)
+    text = nav.inner_text()  # icon ligature names (dashboard, history) are part of the text
+    assert "Phân tích" in text and "Tổng quan" in text and "Lịch sử tải lên" in text
+    assert "uploads" not in text and "overview" not in text  # the file names of Streamlit's old page mode
+    no_exception(page)
+
+
+@pytest.mark.parametrize(("path", "name", "ready", "text"), PAGES)
+def test_page_renders_without_exception(server: str, page, path: str, name: str, ready: str, text: str) -> None:
     page.goto(f"{server}/{path}")
-    page.wait_for_selector("[data-testid='stMetric']", timeout=120_000)
-    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.wait_for_selector(ready, state="attached", timeout=120_000)
+    if name == "overview":
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    assert page.locator("[data-testid='stException']").count() == 0
-    text = page.inner_text("body")
-    assert "Dữ liệu minh họa" in text
-    assert "đơn vị đã báo cáo" in text
-    assert "Kiểm tra, giám sát" in text and "Ứng dụng CNTT" in text
+    no_exception(page)
+    body = page.inner_text("body")
+    assert "Dữ liệu minh họa" in body and text in body
+
+
+def test_upload_a_wrong_file_then_a_right_one(server: str, page, tmp_path) -> None:
+    bad, good = tmp_path / "sai.csv", tmp_path / "dung.csv"
+    bad.write_text(BAD, encoding="utf-8")
+    good.write_text(GOOD, encoding="utf-8")
+    page.goto(f"{server}/upload")
+    page.wait_for_selector("input[type=file]", state="attached", timeout=120_000)
+    page.set_input_files("input[type=file]", str(bad))
+    page.wait_for_selector("text=Chưa lưu gì", timeout=60_000)
+    assert page.get_by_text("Lưu vào cơ sở dữ liệu").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "upload-errors.png"), full_page=True)
+    page.set_input_files("input[type=file]", str(good))
+    page.get_by_text("Lưu vào cơ sở dữ liệu").wait_for(timeout=60_000)
+    page.get_by_text("Lưu vào cơ sở dữ liệu").click()
+    page.wait_for_selector("text=Đã lưu lần tải lên", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "upload-stored.png"), full_page=True)
+    no_exception(page)

@@ -1,0 +1,101 @@
+"""The upload and history pages driven through their widgets, on a copy of the demo database."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PROJECT = Path(__file__).resolve().parents[2]
+GOOD = b"unit_code,period,indicator_code,value\nXP01,2026-Q3,kt_tcd,41\nXP01,2026-Q3,kt_dv,77\n"
+BAD = "Mã đơn vị;Kỳ;Mã chỉ tiêu;Giá trị\nXP01;Quý III/2026;kt_tcd;-4\nXP99;Quý III/2026;kt_tdc;5\n".encode()
+
+
+def stored(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db)) as con:  # same configuration as the app's connection in this process
+        return con.execute("select * from value order by all").fetchall()
+
+
+def page(monkeypatch: pytest.MonkeyPatch, db: Path, path: str) -> AppTest:
+    monkeypatch.setenv("REFORM_DB", str(db))
+    monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page(path).run()
+    return at
+
+
+def table_with(at: AppTest, column: str):
+    """The first table on the page that has this column (dataframes carry no widget key in AppTest)."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="up_file").set_value((name, data, "text/csv")).run()
+    assert not at.exception
+    return at
+
+
+def test_a_bad_file_shows_every_issue_and_stores_nothing(monkeypatch, demo_db) -> None:
+    at = page(monkeypatch, demo_db, "pages/upload.py")
+    before = stored(demo_db)
+    upload(at, "sai.csv", BAD)
+    codes = set(table_with(at, "Mã lỗi")["Mã lỗi"])
+    assert {"E_NEGATIVE", "E_UNKNOWN_UNIT", "E_UNKNOWN_INDICATOR"} <= codes
+    assert any("Chưa lưu gì" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "up_commit"]
+    assert stored(demo_db) == before
+
+
+def test_a_good_file_is_previewed_then_stored_on_confirmation(monkeypatch, demo_db) -> None:
+    at = page(monkeypatch, demo_db, "pages/upload.py")
+    before = stored(demo_db)
+    upload(at, "dung.csv", GOOD)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Thay đổi"] == "2" and metrics["Lỗi"] == "0"
+    changes = table_with(at, "Giá trị mới")
+    assert set(changes["Giá trị mới"]) == {"41", "77"}
+    assert stored(demo_db) == before  # nothing stored by the preview
+    at.button(key="up_commit").click().run()
+    assert not at.exception
+    assert any("Đã lưu lần tải lên số 16" in s.value for s in at.success)
+    after = {(r[0], r[2]): r[3] for r in stored(demo_db) if r[0] == "XP01" and str(r[1]) == "2026-07-01"}
+    assert after[("XP01", "kt_tcd")] == 41 and after[("XP01", "kt_dv")] == 77
+
+
+def test_history_page_undoes_an_upload_exactly(monkeypatch, demo_db) -> None:
+    at = page(monkeypatch, demo_db, "pages/upload.py")
+    before = stored(demo_db)
+    upload(at, "dung.csv", GOOD)
+    at.button(key="up_commit").click().run()
+    assert stored(demo_db) != before
+    at.switch_page("pages/uploads.py").run()
+    assert at.selectbox(key="ul_pick").value == 16
+    at.checkbox(key="ul_confirm").check().run()
+    at.button(key="ul_undo").click().run()
+    assert not at.exception
+    assert any("Đã hoàn tác lần tải lên số 16" in s.value for s in at.success)
+    assert [r[:4] for r in stored(demo_db)] == [r[:4] for r in before]
+
+
+def test_undo_is_refused_while_a_later_upload_changed_the_same_values(monkeypatch, demo_db) -> None:
+    before = stored(demo_db)
+    at = page(monkeypatch, demo_db, "pages/upload.py")
+    upload(at, "dung.csv", GOOD)
+    at.button(key="up_commit").click().run()  # upload 16
+    upload(at, "sua.csv", GOOD.replace(b",41", b",43"))
+    at.button(key="up_commit").click().run()  # upload 17 touches a value of 16
+    at.switch_page("pages/uploads.py").run()
+    at.selectbox(key="ul_pick").set_value(16).run()
+    at.checkbox(key="ul_confirm").check().run()
+    middle = stored(demo_db)
+    at.button(key="ul_undo").click().run()
+    assert not at.exception
+    assert any("số 17" in e.value and "hoàn tác các lần đó trước" in e.value for e in at.error)
+    assert stored(demo_db) == middle
+    for upload_id in (17, 16):  # newest first works
+        at.selectbox(key="ul_pick").set_value(upload_id).run()
+        at.checkbox(key="ul_confirm").check().run()
+        at.button(key="ul_undo").click().run()
+        assert any(f"Đã hoàn tác lần tải lên số {upload_id}" in s.value for s in at.success)
+    assert [r[:4] for r in stored(demo_db)] == [r[:4] for r in before]
