@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from reform import catalog, db, demo, importer, periods, sql, store, template
@@ -72,6 +73,34 @@ def cmd_units(args: argparse.Namespace) -> int:
         for col in ("valid_from", "valid_to"):
             df[col] = df[col].dt.strftime("%Y-%m-%d").fillna("")
     _csv_out(df)
+    return OK
+
+
+def cmd_load_units(args: argparse.Namespace) -> int:
+    """Replace the unit register (and lineage) from CSV files in the `units` output format."""
+    try:
+        units = pd.read_csv(args.units_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        lineage = (pd.read_csv(args.lineage, dtype={"old_code": str, "new_code": str}, encoding="utf-8-sig")
+                   if args.lineage else pd.DataFrame(columns=store.LINEAGE_COLUMNS))
+        units = units.replace({"": None})
+        for col in ("valid_from", "valid_to"):
+            units[col] = pd.to_datetime(units[col], format="%Y-%m-%d").dt.date
+        units["valid_to"] = units["valid_to"].astype(object).where(units["valid_to"].notna(), None)
+        starts = dict(zip(units["code"], units["valid_from"], strict=True))
+        if "effective" in lineage.columns:
+            lineage["effective"] = pd.to_datetime(lineage["effective"]).dt.date
+        else:  # the new unit stands in for the old one from the day it starts
+            lineage["effective"] = lineage["new_code"].map(starts)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"Không đọc được danh sách đơn vị: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    with _connect(args) as con:
+        try:
+            store.replace_units(con, units, lineage)
+        except (store.StoreError, duckdb.Error) as exc:
+            print(f"Không nạp được danh sách đơn vị: {exc}", file=sys.stderr)
+            return REFUSED
+    print(f"Đã nạp {len(units)} đơn vị, {len(lineage)} dòng kế thừa.", file=sys.stderr)
     return OK
 
 
@@ -183,6 +212,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--write-files", action="store_true", help="ghi lại các tệp báo cáo minh họa trong data/demo/")
     c = command("units", cmd_units, "in danh sách đơn vị (CSV)")
     c.add_argument("--lineage", action="store_true", help="in bảng kế thừa (old_code,new_code,share)")
+    c = command("load-units", cmd_load_units, "nạp danh sách đơn vị từ CSV (cột như lệnh units)")
+    c.add_argument("units_file")
+    c.add_argument("--lineage", help="CSV kế thừa: old_code,new_code,share[,effective]")
     c = command("import", cmd_import, "kiểm tra và lưu một tệp báo cáo (.xlsx, .csv, .txt)")
     c.add_argument("file")
     c.add_argument("--period", help="kỳ báo cáo khi tệp không ghi, ví dụ 2025-Q3")
