@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from reform import catalog, db, demo, importer, periods, sql, store, template
+from reform import summary as summary_core
 from reform.config import settings
 from reform.ingest import IngestError
 
@@ -37,6 +38,50 @@ def _csv_out(df: pd.DataFrame) -> None:
 
 def _json_out(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _scope(con, unit: str | None) -> str | None:
+    if unit:
+        return unit if not sql.run(con, "unit_subtree", unit=unit).empty else None
+    root = sql.run(con, "root_unit")
+    return None if root.empty else str(root["code"].iloc[0])
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Every indicator and derived rate of a scope: value, same period last year, change."""
+    period = periods.parse(args.period)
+    with _connect(args) as con:
+        scope = _scope(con, args.unit)
+        if scope is None:
+            print(f"Không có đơn vị {args.unit or '(chưa có danh sách đơn vị)'}.", file=sys.stderr)
+            return BAD_INPUT
+        records = summary_core.to_records(summary_core.summary(con, scope, period))
+    payload = {"scope": scope, "period": period.code, "previous_period": period.shift_years(-1).code,
+               "indicators": records}
+    if args.json:
+        _json_out(payload)
+    else:
+        _csv_out(pd.DataFrame(records))
+    return OK
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    """The child units of a scope ranked on one indicator, with last year's rank."""
+    period = periods.parse(args.period)
+    with _connect(args) as con:
+        scope = _scope(con, args.unit)
+        known = set(sql.run(con, "catalog")["code"])
+        if scope is None or args.indicator not in known:
+            print(f"Không có đơn vị hoặc chỉ tiêu: {args.unit} / {args.indicator}.", file=sys.stderr)
+            return BAD_INPUT
+        df = summary_core.rank(con, scope, args.indicator, period)
+    df = df.astype(object).where(df.notna(), None)
+    if args.json:
+        _json_out({"scope": scope, "period": period.code, "indicator_code": args.indicator,
+                   "units": df.to_dict(orient="records")})
+    else:
+        _csv_out(df)
+    return OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -212,6 +257,15 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--write-files", action="store_true", help="ghi lại các tệp báo cáo minh họa trong data/demo/")
     c = command("units", cmd_units, "in danh sách đơn vị (CSV)")
     c.add_argument("--lineage", action="store_true", help="in bảng kế thừa (old_code,new_code,share)")
+    c = command("summary", cmd_summary, "số liệu của một phạm vi trong một kỳ, so với cùng kỳ")
+    c.add_argument("--period", required=True, help="2025-Q3, 2025-H1, 2025-9M, 2025-FY")
+    c.add_argument("--unit", help="đơn vị (mặc định: cả tỉnh)")
+    c.add_argument("--json", action="store_true")
+    c = command("rank", cmd_rank, "xếp hạng các đơn vị trực thuộc theo một chỉ tiêu")
+    c.add_argument("--period", required=True)
+    c.add_argument("--indicator", required=True)
+    c.add_argument("--unit", help="đơn vị có các đơn vị trực thuộc được xếp hạng (mặc định: cả tỉnh)")
+    c.add_argument("--json", action="store_true")
     c = command("load-units", cmd_load_units, "nạp danh sách đơn vị từ CSV (cột như lệnh units)")
     c.add_argument("units_file")
     c.add_argument("--lineage", help="CSV kế thừa: old_code,new_code,share[,effective]")

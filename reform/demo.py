@@ -138,20 +138,22 @@ def _profiles(units: pd.DataFrame, lineage: pd.DataFrame, rng: np.random.Generat
     is_new = prof["code"].isin(inherited.index)
     prof.loc[is_new, "size"] = prof.loc[is_new, "code"].map(inherited) * rng.uniform(0.95, 1.05, is_new.sum())
     prof["trend"] = rng.normal(0.0, 1.0, len(prof))
-    prof["meetings"] = prof["type"].map(_MEETINGS) * rng.uniform(0.7, 1.3, len(prof))
+    # bigger committees meet a little more: a commune merged from three is not three communes' meetings
+    typical = prof["type"].map(lambda t: sum(_SIZE[t]) / 2)
+    prof["meetings"] = prof["type"].map(_MEETINGS) * (prof["size"] / typical) ** 0.4 * rng.uniform(0.7, 1.3, len(prof))
     for flag in ("co_ttdt", "co_phtt", "co_pm_dieuhanh", "co_nq_cchc"):
         prof[flag] = rng.integers(-6, 16, len(prof))  # quarter index from which the unit has it
     return prof.set_index("code")
 
 
 def _binom(rng: np.random.Generator, n: int, p: float) -> int:
-    return int(rng.binomial(max(int(n), 0), float(np.clip(p, 0.0, 1.0))))
+    return int(rng.binomial(max(int(n), 0), float(np.clip(p, 0.0, 0.985))))  # nobody is perfect every quarter
 
 
 def _unit_quarter(rng: np.random.Generator, prof: pd.Series, t: int, q: int) -> dict[str, float]:
     """Every base indicator of one unit in one quarter (t = quarters since 2023-Q1)."""
     s = prof["size"] * (1 + 0.004 * t)
-    p = t / 14 * (1 + 0.25 * prof["trend"])  # progress of reform: faster for improving units
+    p = min(t / 14 * (1 + 0.25 * prof["trend"]), 1.1)  # progress of reform: faster for improving units
     organisations = max(1, s / 28)
     v: dict[str, float] = {}
     v["kt_tcd"] = rng.poisson(organisations * 0.22 * (1.3 if q == 4 else 1.0))

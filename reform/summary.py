@@ -82,3 +82,16 @@ def change_text(row: pd.Series) -> str:
     if _missing(row["change_pct"]):
         return f"{verb} {amount} (cùng kỳ bằng 0)" if float(row["previous"]) == 0 else f"{verb} {amount}"
     return f"{verb} {amount} ({fmt.number(abs(float(row['change_pct'])), 1)}%)"
+
+
+def to_records(df: pd.DataFrame) -> list[dict]:
+    """Summary rows as plain JSON-ready records (NaN as None), for the command line."""
+    cols = ["code", "name_vi", "group_code", "type", "good", "unit", "value", "previous", "change", "change_pct",
+            "units_reported", "units_expected"]
+    out = df[cols].rename(columns={"code": "indicator_code"}).astype(object)
+    return out.where(out.notna(), None).to_dict(orient="records")
+
+
+def rank(con: duckdb.DuckDBPyConnection, scope: str, indicator: str, period: Period) -> pd.DataFrame:
+    """The child units of the scope ranked on one indicator (see queries/rank.sql)."""
+    return sql.run(con, "rank", scope=scope, indicator=indicator, start=period.start, end=period.end)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -42,3 +44,29 @@ def test_demo_rebuilds_from_scratch(tmp_path: Path) -> None:
 def test_bad_arguments_exit_2() -> None:
     assert reform("no-such-command").returncode == 2
     assert reform("units", "--no-such-flag").returncode == 2
+
+
+def test_summary_and_rank_json_contract(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "s.duckdb"
+    assert reform("demo", "--db", str(path)).returncode == 0
+    out = reform("summary", "--period", "2025-9M", "--db", str(path), "--json")
+    assert out.returncode == 0, out.stderr
+    s = json.loads(out.stdout)
+    assert (s["scope"], s["period"], s["previous_period"]) == ("TU", "2025-9M", "2024-9M")
+    rows = {r["indicator_code"]: r for r in s["indicators"]}
+    assert len(rows) == 58
+    for r in rows.values():
+        assert {"value", "previous", "change", "change_pct", "units_reported", "units_expected"} <= set(r)
+    assert rows["tl_vb_di_dientu"]["change_pct"] is None  # rates change in points, never in %
+    assert rows["kt_tcd"]["change"] == pytest.approx(rows["kt_tcd"]["value"] - rows["kt_tcd"]["previous"])
+    unit = json.loads(reform("summary", "--period", "2025-Q3", "--unit", "XP01", "--db", str(path), "--json").stdout)
+    assert unit["scope"] == "XP01" and {r["units_expected"] for r in unit["indicators"]} == {1}
+    ranked = json.loads(reform("rank", "--period", "2025-Q3", "--indicator", "tl_vb_kyso", "--db", str(path),
+                               "--json").stdout)
+    units = ranked["units"]
+    assert {"unit_code", "value", "rank", "previous_rank"} <= set(units[0])
+    assert [u["rank"] for u in units if u["rank"] is not None] == sorted(u["rank"] for u in units if u["rank"])
+    assert reform("rank", "--period", "2025-Q3", "--indicator", "khong_co", "--db", str(path)).returncode == 2
+    assert reform("summary", "--period", "3/2025", "--db", str(path)).returncode == 2

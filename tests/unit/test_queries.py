@@ -191,3 +191,25 @@ def test_every_query_file_says_what_it_returns_and_its_parameters() -> None:
         assert header, f"{name}.sql has no header comment"
         for param in sql.params_of(name):
             assert any(f"${param}" in line for line in header), f"{name}.sql: ${param} not described"
+
+
+def rank(con, scope: str, indicator: str, period: str) -> pd.DataFrame:
+    p = periods.parse(period)
+    return sql.run(con, "rank", scope=scope, indicator=indicator, start=p.start, end=p.end).set_index("unit_code")
+
+
+def test_rank_orders_todays_children_with_last_years_rank_through_the_lineage(con) -> None:
+    r = rank(con, "TU", "kt_tcd", "2025-Q3")
+    assert list(r.index) == ["K", "C"]  # children in force in 2025-Q3; TU itself is the scope
+    assert r.loc["K", ["value", "previous", "rank", "previous_rank"]].tolist() == [12, 10, 1, 1]
+    assert r.loc["C", ["value", "previous", "rank", "previous_rank"]].tolist() == [9, 8, 2, 2]  # A + B + D
+
+
+def test_rank_of_a_down_indicator_puts_the_lowest_first_and_neutral_is_not_ranked(con) -> None:
+    rates = rank(con, "TU", "tl_vb_di_dientu", "2025-Q3")
+    assert rates.loc["K", "rank"] == 1 and rates.loc["C", "rank"] == 2  # 90% before 50%
+    meetings = rank(con, "TU", "hop_tong", "2025-Q3")  # down is good; K did not report
+    assert meetings.loc["C", "rank"] == 1 and pd.isna(meetings.loc["K", "rank"])
+    neutral = rank(con, "TU", "dv_tong", "2025-Q3")
+    assert neutral["rank"].isna().all() and neutral["previous_rank"].isna().all()
+    assert neutral.loc["C", "value"] == 170
