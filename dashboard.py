@@ -12,6 +12,7 @@ st.set_page_config(page_title=t("app_title"), page_icon=":material/account_balan
 pages = {
     t("nav_analysis"): [
         st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:", default=True),
+        st.Page("pages/indicators.py", title=t("page_indicators"), icon=":material/stacked_line_chart:"),
     ],
     t("nav_data"): [
         st.Page("pages/upload.py", title=t("page_upload"), icon=":material/upload_file:"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -103,16 +104,6 @@ def page_header(title: str) -> None:
     demo_banner()
 
 
-def period_picker(key: str, scope: str) -> periods.Period | None:
-    """A select box of the quarters that hold data, newest first; None when there are none."""
-    available = run("periods_with_data", scope=scope)
-    if available.empty:
-        return None
-    options = [periods.from_date(d).code for d in available["period"]]
-    chosen = st.selectbox(t("period"), options, key=key, format_func=lambda c: periods.parse(c).label)
-    return periods.parse(chosen)
-
-
 def show_error(exc: Exception) -> None:
     """The one place that turns an unexpected error into a message for the reader."""
     st.error(t("error", detail=str(exc)), icon=":material/error:")
@@ -177,3 +168,56 @@ def quarter_options() -> list[str]:
 def show_error_message(message: str) -> None:
     """A refusal the user can act on (already in Vietnamese)."""
     st.error(message, icon=":material/block:")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader chose in the sidebar; the same on every analysis page and in the URL."""
+
+    period: periods.Period
+    scope: str
+    scope_name: str
+    group: str
+    group_name: str
+    indicator: str
+
+
+def _url_select(label: str, options: list[str], key: str, format_func) -> str:
+    """A sidebar select box whose value is a code kept in the URL (?key=code) and across pages.
+
+    Streamlit's own bind="query-params" writes the displayed label into the URL when a
+    format_func is given; we want short codes there (?ky=2025-Q3&pham_vi=XP01) and
+    Vietnamese labels on screen, so the URL is kept in step by hand.
+    """
+    remembered = f"_kept_{key}"
+    if st.session_state.get(key) not in options:
+        wanted = st.query_params.get(key, st.session_state.get(remembered))
+        st.session_state[key] = wanted if wanted in options else options[0]
+    chosen = st.sidebar.selectbox(label, options, key=key, format_func=format_func)
+    st.session_state[remembered] = chosen
+    if st.query_params.get(key) != chosen:
+        st.query_params[key] = chosen
+    return chosen
+
+
+def filters() -> Filters | None:
+    """The shared filters (period, scope, group, indicator), kept in the URL; None without data."""
+    root = root_unit()
+    if root is None:
+        return None
+    available = run("periods_with_data", scope=root[0])
+    if available.empty:
+        return None
+    choices = {p.code: p for p in periods.choices([pd.Timestamp(d).date() for d in available["period"]])}
+    st.sidebar.markdown(f"**{t('filters')}**")
+    period = choices[_url_select(t("period"), list(choices), "ky", lambda c: choices[c].label)]
+    units = run("units_with_depth", scope=root[0], at=period.end)
+    label = {r.code: "\u2003" * int(r.depth) + r.name for r in units.itertuples()}
+    scope = _url_select(t("scope"), list(label), "pham_vi", lambda c: label[c])
+    cat = run("catalog")
+    groups = dict(zip(cat["group_code"], cat["group_name"], strict=False))
+    group = _url_select(t("group"), list(groups), "nhom", groups.get)
+    in_group = cat[cat["group_code"] == group]
+    names = dict(zip(in_group["code"], in_group["name_vi"], strict=True))
+    indicator = _url_select(t("indicator"), list(names), "chi_tieu", names.get)
+    return Filters(period, scope, label[scope].strip(), group, groups[group], indicator)

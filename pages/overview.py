@@ -17,19 +17,16 @@ CARDS_PER_ROW = 3
 
 ui.page_header(t("page_overview"))
 
-root = ui.root_unit()
-period = ui.period_picker("ov_period", root[0]) if root else None
-if root is None or period is None:
+chosen = ui.filters()
+if chosen is None:
     st.info(t("empty_db"), icon=":material/upload_file:")
     st.stop()
-scope_code, scope_name = root
+period, scope_code, scope_name = chosen.period, chosen.scope, chosen.scope_name
 
 figures = ui.summary(scope_code, period)
 units_expected = int(figures["units_expected"].max())
-units_reported = int(
-    ui.run("periods_with_data", scope=scope_code).set_index("period").loc[pd.Timestamp(period.end), "units_reported"]
-)
-units_reported = min(units_reported, units_expected)
+reported = ui.run("units_reported", scope=scope_code, start=period.end, end=period.end)
+units_reported = min(int(reported["units_reported"].iloc[0]), units_expected)
 
 st.subheader(f"{scope_name}, {period.label}")
 st.progress(
@@ -38,9 +35,10 @@ st.progress(
 if units_reported < units_expected:
     st.warning(t("incomplete", period=period.label, k=units_expected - units_reported), icon=":material/schedule:")
 
-first_spark = periods.from_date(period.end)
-spark_start = periods.quarter(first_spark.year - 2, first_spark.last_q).start
-trend = ui.run("trend", scope=scope_code, start=spark_start, end=period.end)
+last = periods.from_date(period.end)
+# three years of quarters: the sparklines and the trend chart share one query
+trend_start = periods.quarter(last.year - 3, last.last_q).start
+trend = ui.run("trend", scope=scope_code, start=trend_start, end=period.end)
 
 
 def card(row: pd.Series) -> None:
@@ -89,10 +87,9 @@ previous_label = period.shift_years(-1).label
 st.caption(t("compare_note", prev=previous_label) + " " + t("lineage_note"))
 
 names = figures.set_index("code").loc[TREND_RATES, "name_vi"].to_dict()
-full_trend = ui.run("trend", scope=scope_code, start=periods.quarter(2000, 1).start, end=period.end)
 st.plotly_chart(
     charts.trend_figure(
-        full_trend[full_trend["indicator_code"].isin(TREND_RATES)],
+        trend[trend["indicator_code"].isin(TREND_RATES)],
         title=t("trend_title", scope=scope_name),
         y_title=t("trend_y"),
         names=names,

@@ -1,9 +1,8 @@
 -- Quarters that hold at least one value in the scope, newest first.
--- Returns: period (DATE), units_reported
+-- Returns: period (DATE), values_stored
 -- $scope VARCHAR  unit code; the scope is that unit and every unit below it
-select v.period, count(distinct v.unit_code) as units_reported
+select v.period, count(*) as values_stored
 from value as v
-join unit_closure as c on c.descendant = v.unit_code
-where c.ancestor = $scope
+where v.unit_code in (select descendant from unit_closure where ancestor = $scope)
 group by v.period
 order by v.period desc

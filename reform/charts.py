@@ -61,3 +61,65 @@ def empty_figure(title: str, message: str) -> go.Figure:
     fig.update_yaxes(visible=False)
     fig.update_layout(title={"text": title, "x": 0}, font={"family": FONT}, plot_bgcolor="white")
     return fig
+
+
+GREY = "#9aa0a6"
+
+
+def dumbbell_figure(df: pd.DataFrame, *, title: str, x_title: str, color: str, decimals: int = 0,
+                    top_n: int = 12, highlight: str | None = None) -> go.Figure:
+    """This period against the same period last year for each unit (df: unit_code, name, value, previous).
+
+    Three traces whatever the number of units; beyond 2 × top_n units only the top and bottom
+    top_n are drawn (plus the highlighted unit), and the title says so.
+    """
+    df = df.dropna(subset=["value"]).sort_values("value", ascending=False)
+    if df.empty:
+        return empty_figure(title, "Chưa có số liệu của các đơn vị trong kỳ này")
+    shown = df
+    if len(df) > 2 * top_n:
+        keep = set(df.head(top_n)["unit_code"]) | set(df.tail(top_n)["unit_code"]) | {highlight}
+        shown = df[df["unit_code"].isin(keep)]
+        title = f"{title} ({top_n} cao nhất và {top_n} thấp nhất trong {len(df)} đơn vị)"
+    shown = shown.iloc[::-1]  # best at the top of a horizontal chart
+    names = [f"<b>{n}</b>" if c == highlight else n for c, n in zip(shown["unit_code"], shown["name"], strict=True)]
+    xs, ys = [], []
+    for name, prev, cur in zip(names, shown["previous"], shown["value"], strict=True):
+        if pd.notna(prev):
+            xs += [prev, cur, None]
+            ys += [name, name, None]
+    fmt_ = f"%{{x:,.{decimals}f}}"
+    fig = go.Figure([
+        go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#d0d0d0", "width": 3}, hoverinfo="skip",
+                   showlegend=False),
+        go.Scatter(x=shown["previous"], y=names, mode="markers", name="Cùng kỳ năm trước",
+                   marker={"color": GREY, "size": 10}, hovertemplate=f"{fmt_}<extra>Cùng kỳ</extra>"),
+        go.Scatter(x=shown["value"], y=names, mode="markers", name="Kỳ này",
+                   marker={"color": color, "size": 12}, hovertemplate=f"{fmt_}<extra>Kỳ này</extra>"),
+    ])
+    base_layout(fig, title=title, y_title="")
+    fig.update_layout(xaxis_title=x_title, height=max(320, 26 * len(shown) + 140), hovermode="closest")
+    fig.update_yaxes(type="category", gridcolor="#f0f0f0")
+    fig.update_xaxes(type="linear", showgrid=True, gridcolor="#e5e5e5")
+    return fig
+
+
+def heatmap_figure(df: pd.DataFrame, *, title: str, unit_label: str, decimals: int = 0,
+                   max_rows: int = 60, reverse: bool = False) -> go.Figure:
+    """Units × quarters (df: unit_code, name, period, value); rows sorted by the latest quarter."""
+    if df.empty:
+        return empty_figure(title, "Chưa có số liệu của các đơn vị trong các quý đã chọn")
+    wide = df.pivot_table(index="name", columns="period", values="value", aggfunc="first")
+    wide = wide.sort_values(wide.columns[-1], ascending=True, na_position="first")
+    if len(wide) > max_rows:
+        wide = wide.tail(max_rows)
+        title = f"{title} ({max_rows} đơn vị có giá trị cao nhất)"
+    labels = [periods.from_date(pd.Timestamp(p).date()).label for p in wide.columns]
+    fig = go.Figure(go.Heatmap(
+        z=wide.to_numpy(), x=labels, y=list(wide.index), colorscale="Blues", reversescale=reverse,
+        colorbar={"title": unit_label}, hoverongaps=False,
+        hovertemplate=f"%{{y}}<br>%{{x}}: %{{z:,.{decimals}f}} {unit_label}<extra></extra>",
+    ))
+    base_layout(fig, title=title, y_title="")
+    fig.update_layout(height=max(320, 22 * len(wide) + 160), hovermode="closest")
+    return fig

@@ -22,7 +22,8 @@ def with_unit(x: float | None, unit: str, decimals: int = 0) -> str:
     """A value with its unit of measure: "85,5%", "2,3 giờ/cuộc", "1.234 văn bản"."""
     if unit == "%" or unit.startswith("% "):  # "% đơn vị": share of units
         return percent(x, decimals)
-    return number(x, decimals) if x is None or not unit else f"{number(x, decimals)} {unit}"
+    missing = x is None or (isinstance(x, float) and math.isnan(x))
+    return number(x, decimals) if missing or not unit else f"{number(x, decimals)} {unit}"
 
 
 def compact(x: float | None) -> str:

@@ -151,3 +151,15 @@ def find_in_text(text: str) -> Period | None:
     if m:
         return cumulative(int(m.group("y")), 2 if m.group("m") == "6" else 3)
     return None
+
+
+def choices(quarters_with_data: list[date]) -> list[Period]:
+    """Periods to offer: every quarter with data and the cumulative periods those quarters make
+    (6 tháng, 9 tháng, năm), newest end first, a quarter before the cumulative period ending with it."""
+    quarters = sorted({from_date(d) for d in quarters_with_data}, reverse=True)
+    out: list[Period] = []
+    for q in quarters:
+        out.append(q)
+        if q.last_q >= 2:
+            out.append(cumulative(q.year, q.last_q))
+    return out

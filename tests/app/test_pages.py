@@ -26,6 +26,7 @@ def test_pages_folder_holds_only_pages() -> None:
 
 EMPTY_STATE = {
     "pages/overview.py": "Chưa có số liệu",
+    "pages/indicators.py": "Chưa có số liệu",
     "pages/upload.py": "Chưa có danh sách đơn vị",
     "pages/uploads.py": "Chưa có lần tải lên nào",
 }
@@ -51,7 +52,7 @@ def test_page_on_the_demo_says_the_data_is_invented(monkeypatch, demo_db, page: 
 
 def test_overview_cards_show_vietnamese_numbers_and_changes(monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/overview.py")
-    assert at.selectbox(key="ov_period").value == "2026-Q3"
+    assert at.selectbox(key="ky").value == "2026-Q3"
     labels = [m.label for m in at.metric]
     assert "Văn bản đi gửi qua mạng" in labels and "Tổng số cuộc họp" in labels
     values = {m.label: m.value for m in at.metric}
@@ -64,7 +65,41 @@ def test_overview_cards_show_vietnamese_numbers_and_changes(monkeypatch, demo_db
 def test_overview_follows_the_chosen_period(monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/overview.py")
     before = {m.label: m.value for m in at.metric}
-    at.selectbox(key="ov_period").set_value("2024-Q3").run()
+    at.selectbox(key="ky").set_value("2024-Q3").run()
     assert not at.exception
     assert any("Quý III/2024" in h.value for h in at.subheader)
     assert {m.label: m.value for m in at.metric} != before
+
+
+def test_filters_come_from_the_url_so_a_link_reproduces_the_view(monkeypatch, demo_db) -> None:
+    monkeypatch.setenv("REFORM_DB", str(demo_db))
+    monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at.query_params["ky"] = "2025-9M"
+    at.query_params["pham_vi"] = "XP01"
+    at.run()
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    assert at.selectbox(key="ky").value == "2025-9M" and at.selectbox(key="pham_vi").value == "XP01"
+    assert any("Đảng bộ phường An Lợi, 9 tháng năm 2025" in h.value for h in at.subheader)
+
+
+def test_indicator_page_follows_group_and_indicator_chosen_in_the_sidebar(monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/indicators.py")
+    at.selectbox(key="nhom").set_value("cntt").run()
+    at.selectbox(key="chi_tieu").set_value("tl_vb_kyso").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Tỷ lệ văn bản đi có chữ ký số (%)"
+    ranking = next(df.value for df in at.dataframe if "Hạng" in df.value.columns)
+    ranks = ranking["Hạng"].dropna().tolist()
+    assert ranks == sorted(ranks) and ranks[0] == 1 and len(ranking) >= 30
+    assert at.query_params["chi_tieu"] == "tl_vb_kyso"  # the URL follows the sidebar
+
+
+def test_a_neutral_indicator_is_shown_but_not_ranked(monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/indicators.py")
+    at.selectbox(key="chi_tieu").set_value("kl_dv").run()
+    assert not at.exception
+    ranking = next(df.value for df in at.dataframe if "Hạng" in df.value.columns)
+    assert ranking["Hạng"].isna().all()
+    assert any("không đánh giá tốt/xấu" in c.value for c in at.caption)

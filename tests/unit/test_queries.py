@@ -127,7 +127,8 @@ def test_trend_gives_each_quarter_its_own_figures(con) -> None:
 def test_periods_with_data_newest_first(con) -> None:
     df = sql.run(con, "periods_with_data", scope="TU")
     assert [periods.from_date(d).code for d in df["period"]] == ["2025-Q3", "2025-Q2", "2025-Q1", "2024-Q3"]
-    assert df["units_reported"].tolist() == [2, 3, 3, 4]
+    assert df["values_stored"].tolist() == [14, 3, 4, 8]
+    assert sql.run(con, "units_reported", scope="TU", start=Q["2025-Q3"], end=Q["2025-Q3"])["units_reported"][0] == 2
 
 
 def test_unit_subtree_and_root(con) -> None:

@@ -1,0 +1,43 @@
+from datetime import date
+
+import pandas as pd
+
+from reform import charts
+
+
+def units(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"unit_code": [f"U{i:03d}" for i in range(n)], "name": [f"Đơn vị {i}" for i in range(n)],
+                         "value": [float(i) for i in range(n)], "previous": [float(i) - 1 for i in range(n)]})
+
+
+def test_dumbbell_draws_three_traces_with_this_and_last_year() -> None:
+    fig = charts.dumbbell_figure(units(5), title="Văn bản đi, Quý III/2025", x_title="Tỷ lệ (%)", color="#123456")
+    assert len(fig.data) == 3
+    assert [t.name for t in fig.data[1:]] == ["Cùng kỳ năm trước", "Kỳ này"]
+    assert list(fig.data[2].x) == [4.0, 3.0, 2.0, 1.0, 0.0][::-1]  # best at the top
+    assert fig.layout.xaxis.title.text == "Tỷ lệ (%)" and fig.layout.separators == ",."
+
+
+def test_dumbbell_of_many_units_keeps_top_and_bottom_and_the_highlighted_one() -> None:
+    fig = charts.dumbbell_figure(units(400), title="T", x_title="x", color="#000", top_n=10, highlight="U200")
+    assert len(fig.data) == 3 and len(fig.data[2].x) == 21
+    assert "10 cao nhất và 10 thấp nhất trong 400 đơn vị" in fig.layout.title.text
+    assert "<b>Đơn vị 200</b>" in list(fig.data[2].y)
+
+
+def test_heatmap_is_units_by_quarters_sorted_by_the_latest_quarter() -> None:
+    df = pd.DataFrame({"unit_code": ["A", "A", "B", "B"], "name": ["Xã A", "Xã A", "Xã B", "Xã B"],
+                       "period": [date(2025, 4, 1), date(2025, 7, 1)] * 2, "value": [1.0, 9.0, 5.0, 2.0]})
+    fig = charts.heatmap_figure(df, title="Họp trực tuyến", unit_label="%")
+    assert list(fig.data[0].x) == ["Quý II/2025", "Quý III/2025"]
+    assert list(fig.data[0].y) == ["Xã B", "Xã A"]  # highest latest value at the top (last row)
+    assert fig.data[0].z.tolist() == [[5.0, 2.0], [1.0, 9.0]]
+
+
+def test_empty_unit_charts_say_what_is_missing() -> None:
+    empty = units(0)
+    dumbbell = charts.dumbbell_figure(empty, title="T", x_title="x", color="#000")
+    assert "Chưa có số liệu" in dumbbell.layout.annotations[0].text
+    heat = charts.heatmap_figure(pd.DataFrame(columns=["unit_code", "name", "period", "value"]), title="T",
+                                 unit_label="%")
+    assert "Chưa có số liệu" in heat.layout.annotations[0].text
