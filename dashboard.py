@@ -13,6 +13,9 @@ pages = {
     t("nav_analysis"): [
         st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:", default=True),
         st.Page("pages/indicators.py", title=t("page_indicators"), icon=":material/stacked_line_chart:"),
+        st.Page("pages/year_on_year.py", title=t("page_yoy"), icon=":material/compare_arrows:"),
+        st.Page("pages/reporting.py", title=t("page_reporting"), icon=":material/fact_check:"),
+        st.Page("pages/unit_profile.py", title=t("page_profile"), icon=":material/badge:"),
     ],
     t("nav_data"): [
         st.Page("pages/upload.py", title=t("page_upload"), icon=":material/upload_file:"),

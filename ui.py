@@ -221,3 +221,8 @@ def filters() -> Filters | None:
     names = dict(zip(in_group["code"], in_group["name_vi"], strict=True))
     indicator = _url_select(t("indicator"), list(names), "chi_tieu", names.get)
     return Filters(period, scope, label[scope].strip(), group, groups[group], indicator)
+
+
+def column_number(unit: str) -> st.column_config.NumberColumn:
+    """A sortable number column shown in the reader's locale (1.234,5 in Vietnamese), unit in the help."""
+    return st.column_config.NumberColumn(format="localized", help=unit)

@@ -123,3 +123,78 @@ def heatmap_figure(df: pd.DataFrame, *, title: str, unit_label: str, decimals: i
     base_layout(fig, title=title, y_title="")
     fig.update_layout(height=max(320, 22 * len(wide) + 160), hovermode="closest")
     return fig
+
+
+STATUS_COLORS = {"reported": "#2a8a5c", "partial": "#e0a800", "missing": "#c0392b"}
+STATUS_LABELS = {"reported": "Đã báo cáo", "partial": "Báo cáo một phần", "missing": "Chưa báo cáo"}
+
+
+def completeness_figure(df: pd.DataFrame, *, title: str, max_rows: int = 80) -> go.Figure:
+    """Units × quarters coloured by reporting status (df: name, period, status); grey where not in force."""
+    if df.empty:
+        return empty_figure(title, "Chưa có kỳ báo cáo nào trong khoảng đã chọn")
+    code = {"missing": 0, "partial": 1, "reported": 2}
+    wide = df.assign(z=df["status"].map(code)).pivot_table(index="name", columns="period", values="z", aggfunc="min")
+    # Plotly draws the last row on top: units with gaps go last
+    wide = wide.loc[wide.min(axis=1).sort_values(ascending=False).index]
+    if len(wide) > max_rows:
+        wide = wide.tail(max_rows)
+        title = f"{title} ({max_rows} đơn vị báo cáo thiếu nhiều nhất)"
+    labels = [periods.from_date(pd.Timestamp(p).date()).label for p in wide.columns]
+    text = wide.apply(lambda col: col.map({0: STATUS_LABELS["missing"], 1: STATUS_LABELS["partial"],
+                                           2: STATUS_LABELS["reported"]}))
+    scale = [[0.0, STATUS_COLORS["missing"]], [0.33, STATUS_COLORS["missing"]], [0.34, STATUS_COLORS["partial"]],
+             [0.66, STATUS_COLORS["partial"]], [0.67, STATUS_COLORS["reported"]], [1.0, STATUS_COLORS["reported"]]]
+    fig = go.Figure(go.Heatmap(z=wide.to_numpy(), x=labels, y=list(wide.index), zmin=0, zmax=2, colorscale=scale,
+                               showscale=False, text=text.to_numpy(), xgap=2, ygap=2, hoverongaps=False,
+                               hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"))
+    base_layout(fig, title=title, y_title="")
+    fig.update_layout(height=max(300, 20 * len(wide) + 160), hovermode="closest")
+    return fig
+
+
+def reporting_rate_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
+    """Share of units that reported, per quarter (df: period, rate in %, reported, expected)."""
+    if df.empty:
+        return empty_figure(title, "Chưa có kỳ báo cáo nào trong khoảng đã chọn")
+    labels = [periods.from_date(pd.Timestamp(p).date()).label for p in df["period"]]
+    fig = go.Figure(go.Bar(
+        x=labels, y=df["rate"], marker_color=STATUS_COLORS["reported"], name="Tỷ lệ đơn vị đã báo cáo",
+        customdata=df[["reported", "expected"]].to_numpy(),
+        hovertemplate="%{y:,.1f}% (%{customdata[0]}/%{customdata[1]} đơn vị)<extra></extra>",
+    ))
+    base_layout(fig, title=title, y_title="Đơn vị đã báo cáo (%)")
+    fig.update_yaxes(range=[0, 100])
+    return fig
+
+
+def profile_figure(df: pd.DataFrame, *, title: str, unit_name: str, y_title: str, color: str,
+                   decimals: int = 1) -> go.Figure:
+    """A unit against the median of its peers over quarters (df: period, value, peer_median)."""
+    if df.empty:
+        return empty_figure(title, "Chưa có số liệu của đơn vị này trong các quý đã chọn")
+    labels = [periods.from_date(pd.Timestamp(p).date()).label for p in df["period"]]
+    fmt_ = f"%{{y:,.{decimals}f}}"
+    fig = go.Figure([
+        go.Scatter(x=labels, y=df["peer_median"], name="Trung vị các đơn vị cùng loại", mode="lines",
+                   line={"color": GREY, "dash": "dash", "width": 2}, hovertemplate=f"{fmt_}<extra>Trung vị</extra>"),
+        go.Scatter(x=labels, y=df["value"], name=unit_name, mode="lines+markers", line={"color": color, "width": 3},
+                   hovertemplate=f"{fmt_}<extra>{unit_name}</extra>"),
+    ])
+    return base_layout(fig, title=title, y_title=y_title)
+
+
+def rank_history_figure(df: pd.DataFrame, *, title: str, color: str) -> go.Figure:
+    """The unit's rank among its peers per quarter (df: period, rank, peers); 1 at the top."""
+    df = df.dropna(subset=["rank"])
+    if df.empty:
+        return empty_figure(title, "Không xếp hạng chỉ tiêu này (không đánh giá tốt/xấu) hoặc chưa có số liệu")
+    labels = [periods.from_date(pd.Timestamp(p).date()).label for p in df["period"]]
+    fig = go.Figure(go.Scatter(
+        x=labels, y=df["rank"], mode="lines+markers+text", text=[str(int(r)) for r in df["rank"]],
+        textposition="top center", line={"color": color, "width": 3}, customdata=df["peers"],
+        hovertemplate="Hạng %{y} / %{customdata}<extra></extra>", name="Hạng",
+    ))
+    base_layout(fig, title=title, y_title="Hạng (1 là tốt nhất)")
+    fig.update_yaxes(autorange="reversed", rangemode="tozero")
+    return fig

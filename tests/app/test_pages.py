@@ -27,6 +27,9 @@ def test_pages_folder_holds_only_pages() -> None:
 EMPTY_STATE = {
     "pages/overview.py": "Chưa có số liệu",
     "pages/indicators.py": "Chưa có số liệu",
+    "pages/year_on_year.py": "Chưa có số liệu",
+    "pages/reporting.py": "Chưa có số liệu",
+    "pages/unit_profile.py": "Chưa có số liệu",
     "pages/upload.py": "Chưa có danh sách đơn vị",
     "pages/uploads.py": "Chưa có lần tải lên nào",
 }
@@ -103,3 +106,46 @@ def test_a_neutral_indicator_is_shown_but_not_ranked(monkeypatch, demo_db) -> No
     ranking = next(df.value for df in at.dataframe if "Hạng" in df.value.columns)
     assert ranking["Hạng"].isna().all()
     assert any("không đánh giá tốt/xấu" in c.value for c in at.caption)
+
+
+def test_year_on_year_lists_every_child_unit_with_points_for_a_rate(monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/year_on_year.py")
+    at.selectbox(key="nhom").set_value("cntt").run()
+    at.selectbox(key="chi_tieu").set_value("tl_vb_kyso").run()
+    at.selectbox(key="ky").set_value("2025-Q3").run()
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "Cùng kỳ" in df.value.columns)
+    assert len(table) >= 30 and "Tăng/giảm (%)" not in table.columns
+    assert (table["Tăng/giảm"].dropna().round(1) == (table["Kỳ này"] - table["Cùng kỳ"]).dropna().round(1)).all()
+    assert "quy đổi từ đơn vị cũ" in set(table["Ghi chú"])
+    assert any("điểm %" in c.value and "quy đổi theo địa giới mới" in c.value for c in at.caption)
+
+
+def test_reporting_page_lists_the_units_still_missing(monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/reporting.py")
+    assert not at.exception
+    missing = next(df.value for df in at.dataframe if "Tình trạng" in df.value.columns)
+    assert len(missing) >= 1 and set(missing["Tình trạng"]) <= {"Chưa báo cáo", "Báo cáo một phần"}
+
+
+def test_unit_profile_asks_for_a_unit_then_shows_it_against_its_peers(monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/unit_profile.py")
+    assert any("Chọn một đơn vị" in i.value for i in at.info)
+    at.selectbox(key="pham_vi").set_value("XP05").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Đảng bộ xã An Thành"
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_the_english_interface_can_be_switched_on(monkeypatch, demo_db) -> None:
+    monkeypatch.setenv("REFORM_LANG", "en")
+    at = app(monkeypatch, demo_db, "pages/overview.py")
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert any("Demo data" in i.value for i in at.info)
+
+
+def test_the_browser_smoke_test_visits_every_page() -> None:
+    smoke = (PROJECT / "tests" / "browser" / "test_smoke.py").read_text(encoding="utf-8")
+    for page in PAGES:
+        assert f'"{Path(page).stem}"' in smoke, f"{page} is not visited by the browser smoke test"

@@ -9,6 +9,10 @@ pytestmark = pytest.mark.browser
 
 PAGES = [
     ("", "overview", "[data-testid='stMetric']", "Kiểm tra, giám sát"),
+    ("indicators", "indicators", ".js-plotly-plot", "Xếp hạng các đơn vị trực thuộc"),
+    ("year_on_year", "year_on_year", "[data-testid='stDataFrame']", "So sánh cùng kỳ"),
+    ("reporting", "reporting", ".js-plotly-plot", "Tỷ lệ đơn vị đã báo cáo"),
+    ("unit_profile?pham_vi=XP05", "unit_profile", ".js-plotly-plot", "Thứ hạng của"),
     ("upload", "upload", "input[type=file]", "Tải mẫu báo cáo"),
     ("uploads", "uploads", "text=Lịch sử một giá trị", "Hoàn tác"),
 ]
@@ -37,7 +41,7 @@ def test_page_renders_without_exception(server: str, page, path: str, name: str,
     page.wait_for_selector(ready, state="attached", timeout=120_000)
     if name == "overview":
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(2000)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     no_exception(page)
     body = page.inner_text("body")

@@ -1,0 +1,50 @@
+"""Hồ sơ đơn vị: one unit's indicator over time against the median of its peers, and its rank history."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from reform import charts, fmt, periods
+from reform.texts import t
+
+PROFILE_QUARTERS = 12
+
+ui.page_header(t("page_profile"))
+chosen = ui.filters()
+if chosen is None:
+    st.info(t("empty_db"), icon=":material/upload_file:")
+    st.stop()
+root = ui.root_unit()
+if chosen.scope == root[0]:
+    st.info(t("prof_pick"), icon=":material/account_tree:")
+    st.stop()
+cat = ui.run("catalog").set_index("code")
+ind = cat.loc[chosen.indicator]
+last = periods.from_date(chosen.period.end)
+first = periods.quarter(last.year - PROFILE_QUARTERS // 4, last.last_q)
+peers = ui.run("peer_figures", unit=chosen.scope, indicator=chosen.indicator, start=first.start, end=last.start)
+mine = peers[peers["unit_code"] == chosen.scope]
+st.subheader(chosen.scope_name)
+st.plotly_chart(
+    charts.profile_figure(mine, title=t("prof_vs_peers", name=ind["short_vi"], unit=chosen.scope_name),
+                          unit_name=chosen.scope_name, y_title=ind["unit"], color=ind["group_color"],
+                          decimals=int(ind["decimals"])),
+    width="stretch", key="prof_chart",
+)
+n_peers = int(mine["peers"].max()) if not mine.empty else 0
+st.plotly_chart(
+    charts.rank_history_figure(mine, title=t("prof_rank", unit=chosen.scope_name, peers=n_peers),
+                               color=ind["group_color"]),
+    width="stretch", key="prof_rank_chart",
+)
+
+figures = ui.summary(chosen.scope, chosen.period)
+group = figures[figures["group_code"] == chosen.group]
+st.markdown(f"**{t('prof_table', unit=chosen.scope_name, period=chosen.period.label)}**")
+st.dataframe(pd.DataFrame({
+    t("col_indicator"): group["name_vi"],
+    t("col_value"): [fmt.with_unit(r.value, r.unit, int(r.decimals)) for r in group.itertuples()],
+    t("col_previous"): [fmt.with_unit(r.previous, r.unit, int(r.decimals)) for r in group.itertuples()],
+}), hide_index=True, width="stretch", key="prof_table")
