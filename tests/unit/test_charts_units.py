@@ -41,3 +41,26 @@ def test_empty_unit_charts_say_what_is_missing() -> None:
     heat = charts.heatmap_figure(pd.DataFrame(columns=["unit_code", "name", "period", "value"]), title="T",
                                  unit_label="%")
     assert "Chưa có số liệu" in heat.layout.annotations[0].text
+
+
+def test_completeness_grid_colours_status_and_puts_gaps_on_top() -> None:
+    df = pd.DataFrame({"name": ["Xã A", "Xã A", "Xã B", "Xã B"], "period": [date(2025, 4, 1), date(2025, 7, 1)] * 2,
+                       "status": ["reported", "reported", "missing", "partial"]})
+    fig = charts.completeness_figure(df, title="Báo cáo")
+    assert list(fig.data[0].y) == ["Xã A", "Xã B"]  # last row is drawn on top: Xã B has a gap
+    assert fig.data[0].z.tolist() == [[2, 2], [0, 1]]
+    assert fig.data[0].text.tolist()[1] == ["Chưa báo cáo", "Báo cáo một phần"]
+
+
+def test_reporting_rate_profile_and_rank_history() -> None:
+    rate = pd.DataFrame({"period": [date(2025, 7, 1)], "rate": [80.0], "reported": [4], "expected": [5]})
+    fig = charts.reporting_rate_figure(rate, title="Tỷ lệ")
+    assert list(fig.data[0].y) == [80.0] and fig.layout.yaxis.range == (0, 100)
+    prof = pd.DataFrame({"period": [date(2025, 4, 1), date(2025, 7, 1)], "value": [10.0, 20.0],
+                         "peer_median": [12.0, 15.0], "rank": [3.0, None], "peers": [9, 9]})
+    fig = charts.profile_figure(prof, title="Hồ sơ", unit_name="Xã A", y_title="%", color="#123")
+    assert [t.name for t in fig.data] == ["Trung vị các đơn vị cùng loại", "Xã A"]
+    ranks = charts.rank_history_figure(prof, title="Hạng", color="#123")
+    assert list(ranks.data[0].y) == [3.0] and ranks.layout.yaxis.autorange == "reversed"
+    assert "Không xếp hạng" in charts.rank_history_figure(prof.assign(rank=None), title="H",
+                                                          color="#1").layout.annotations[0].text

@@ -214,3 +214,27 @@ def test_rank_of_a_down_indicator_puts_the_lowest_first_and_neutral_is_not_ranke
     neutral = rank(con, "TU", "dv_tong", "2025-Q3")
     assert neutral["rank"].isna().all() and neutral["previous_rank"].isna().all()
     assert neutral.loc["C", "value"] == 170
+
+
+def test_completeness_marks_each_unit_in_force_as_reported_partial_or_missing(con) -> None:
+    df = sql.run(con, "completeness", scope="TU", start=Q["2025-Q2"], end=Q["2025-Q3"])
+    q3 = df[df["period"] == pd.Timestamp(Q["2025-Q3"])].set_index("unit_code")
+    assert set(q3.index) == {"TU", "C", "K"}  # units in force in 2025-Q3 only
+    assert q3.loc["TU", "status"] == "missing" and q3.loc["C", "status"] == "partial"
+    assert q3.loc["C", "indicators_reported"] == 8 and set(q3["indicators_expected"]) == {45}
+    q2 = df[df["period"] == pd.Timestamp(Q["2025-Q2"])].set_index("unit_code")
+    assert set(q2.index) == {"TU", "D", "A", "B", "K"}
+
+
+def test_group_trend_gives_each_child_its_own_series(con) -> None:
+    df = sql.run(con, "group_trend", scope="TU", indicator="dv_tong", start=Q["2025-Q1"], end=Q["2025-Q3"])
+    series = {(r.unit_code, periods.from_date(pd.Timestamp(r.period).date()).code): r.value for r in df.itertuples()}
+    assert series[("C", "2025-Q1")] == 150 and series[("C", "2025-Q3")] == 170  # A + B mapped onto C
+    assert series[("K", "2025-Q2")] == 31
+
+
+def test_peer_figures_compare_a_unit_with_units_of_its_type_and_level(con) -> None:
+    df = sql.run(con, "peer_figures", unit="A", indicator="kt_tcd", start=Q["2024-Q3"], end=Q["2024-Q3"])
+    assert sorted(df["unit_code"]) == ["A", "B"]  # the communes under D; not K, not D
+    a = df.set_index("unit_code").loc["A"]
+    assert (a["value"], a["peer_median"], a["peers"], a["rank"]) == (3, 3.5, 2, 2)
