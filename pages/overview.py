@@ -41,6 +41,24 @@ trend_start = periods.quarter(last.year - 3, last.last_q).start
 trend = ui.run("trend", scope=scope_code, start=trend_start, end=period.end)
 
 
+def movers_list(rows: pd.DataFrame, icon: str) -> None:
+    """Bulleted indicators with how they moved, or a word that there are none."""
+    if rows.empty:
+        st.caption(t("movers_none"))
+    for _, r in rows.iterrows():
+        st.markdown(f"{icon} **{r['short_vi']}**: {core.change_text(r)}")
+
+
+good, bad = core.movers(figures)
+left, right = st.columns(2)
+with left, st.container(border=True):
+    st.markdown(f"**{t('movers_good')}**")
+    movers_list(good, ":green[:material/check_circle:]")
+with right, st.container(border=True):
+    st.markdown(f"**{t('movers_bad')}**")
+    movers_list(bad, ":orange[:material/error:]")
+
+
 def card(row: pd.Series) -> None:
     """One indicator as a metric card: value, change against last year, sparkline."""
     series = trend.loc[trend["indicator_code"] == row["code"], "value"].tail(SPARK_QUARTERS).round(2).tolist()

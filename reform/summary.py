@@ -95,3 +95,14 @@ def to_records(df: pd.DataFrame) -> list[dict]:
 def rank(con: duckdb.DuckDBPyConnection, scope: str, indicator: str, period: Period) -> pd.DataFrame:
     """The child units of the scope ranked on one indicator (see queries/rank.sql)."""
     return sql.run(con, "rank", scope=scope, indicator=indicator, start=period.start, end=period.end)
+
+
+def movers(df: pd.DataFrame, n: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The n indicators that moved most in the good and in the wrong direction (neutral ones never).
+
+    Counts are compared by their relative change, rates by their change in points.
+    """
+    judged = df[df["tone"].isin(["good", "bad"])].copy()
+    judged["size"] = judged["change_pct"].abs().fillna(judged["change"].abs())
+    judged = judged.sort_values("size", ascending=False)
+    return judged[judged["tone"] == "good"].head(n), judged[judged["tone"] == "bad"].head(n)
