@@ -226,3 +226,13 @@ def filters() -> Filters | None:
 def column_number(unit: str) -> st.column_config.NumberColumn:
     """A sortable number column shown in the reader's locale (1.234,5 in Vietnamese), unit in the help."""
     return st.column_config.NumberColumn(format="localized", help=unit)
+
+
+def analysis_page(title: str) -> Filters:
+    """Start an analysis page: header, the shared filters, and a stop with a word when there is no data."""
+    page_header(title)
+    chosen = filters()
+    if chosen is None:
+        st.info(t("empty_db"), icon=":material/upload_file:")
+        st.stop()
+    return chosen

@@ -12,11 +12,7 @@ from reform.texts import t
 
 HEATMAP_QUARTERS = 8
 
-ui.page_header(t("page_indicators"))
-chosen = ui.filters()
-if chosen is None:
-    st.info(t("empty_db"), icon=":material/upload_file:")
-    st.stop()
+chosen = ui.analysis_page(t("page_indicators"))
 period, scope = chosen.period, chosen.scope
 ind = ui.run("catalog").set_index("code").loc[chosen.indicator]
 unit_label, decimals = ind["unit"], int(ind["decimals"])

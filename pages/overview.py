@@ -15,12 +15,7 @@ TREND_RATES = ["tl_vb_di_dientu", "tl_vb_kyso", "tl_hop_truc_tuyen", "tl_hop_tl_
 SPARK_QUARTERS = 8
 CARDS_PER_ROW = 3
 
-ui.page_header(t("page_overview"))
-
-chosen = ui.filters()
-if chosen is None:
-    st.info(t("empty_db"), icon=":material/upload_file:")
-    st.stop()
+chosen = ui.analysis_page(t("page_overview"))
 period, scope_code, scope_name = chosen.period, chosen.scope, chosen.scope_name
 
 figures = ui.summary(scope_code, period)

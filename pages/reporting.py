@@ -11,11 +11,7 @@ from reform.texts import t
 
 GRID_QUARTERS = 8
 
-ui.page_header(t("page_reporting"))
-chosen = ui.filters()
-if chosen is None:
-    st.info(t("empty_db"), icon=":material/upload_file:")
-    st.stop()
+chosen = ui.analysis_page(t("page_reporting"))
 last = periods.from_date(chosen.period.end)
 first = periods.quarter(last.year - GRID_QUARTERS // 4, last.last_q)
 status = ui.run("completeness", scope=chosen.scope, start=first.start, end=last.start)

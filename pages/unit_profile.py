@@ -11,11 +11,7 @@ from reform.texts import t
 
 PROFILE_QUARTERS = 12
 
-ui.page_header(t("page_profile"))
-chosen = ui.filters()
-if chosen is None:
-    st.info(t("empty_db"), icon=":material/upload_file:")
-    st.stop()
+chosen = ui.analysis_page(t("page_profile"))
 root = ui.root_unit()
 if chosen.scope == root[0]:
     st.info(t("prof_pick"), icon=":material/account_tree:")

@@ -10,11 +10,7 @@ from reform import fmt
 from reform import summary as core
 from reform.texts import t
 
-ui.page_header(t("page_yoy"))
-chosen = ui.filters()
-if chosen is None:
-    st.info(t("empty_db"), icon=":material/upload_file:")
-    st.stop()
+chosen = ui.analysis_page(t("page_yoy"))
 period = chosen.period
 previous = period.shift_years(-1)
 figures = ui.summary(chosen.scope, period).set_index("code")

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from reform import sql
+from reform.db import registered, transaction
 
 TYPES = {"flow", "stock", "flag", "rate"}
 DIRECTIONS = {"up", "down", "neutral"}
@@ -55,21 +56,11 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """Replace the catalogue tables with the contents of the CSV files."""
     indicators = read_indicators(data_dir)
     groups = read_groups(data_dir)
-    con.register("groups_df", groups)
-    con.register("indicators_df", indicators)
-    con.execute("begin transaction")
-    try:
+    with registered(con, groups_df=groups, indicators_df=indicators), transaction(con):
         con.execute("delete from indicator")
         con.execute("delete from indicator_group")
         con.execute("insert into indicator_group by name select * from groups_df")
         con.execute("insert into indicator by name select * from indicators_df")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    finally:
-        con.unregister("groups_df")
-        con.unregister("indicators_df")
 
 
 def fingerprint(data_dir: Path) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -33,6 +35,30 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All of the block or nothing: commit when it ends, roll back when it raises."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **frames: object) -> Iterator[duckdb.DuckDBPyConnection]:
+    """DataFrames visible to SQL under the given names for the length of the block."""
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        yield con
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
 def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[int]:
     """Apply the pending migrations in order, each in its own transaction; return those applied."""
     done = applied_versions(con)
@@ -40,17 +66,12 @@ def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[
     for version, name, path in migrations():
         if version in done or (upto is not None and version > upto):
             continue
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
             con.execute(
                 "insert into schema_migrations values ($v, $n, $t)",
                 {"v": version, "n": name, "t": datetime.now()},
             )
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
         applied.append(version)
     return applied
 

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from reform import sql
+from reform.db import registered, transaction
 
 VALUE_COLUMNS = ["unit_code", "period", "indicator_code", "value"]
 UNIT_COLUMNS = ["code", "name", "type", "parent_code", "valid_from", "valid_to"]
@@ -42,23 +43,13 @@ def replace_units(con: duckdb.DuckDBPyConnection, units: pd.DataFrame, lineage: 
     unknown_lineage = (set(lineage["old_code"]) | set(lineage["new_code"])) - set(units["code"])
     if unknown_parents or unknown_lineage:
         raise StoreError(f"mã đơn vị không có trong danh sách: {sorted(unknown_parents | unknown_lineage)}")
-    con.execute("begin transaction")
-    try:
+    with registered(con, units_df=units, lineage_df=lineage), transaction(con):
         con.execute("delete from unit_closure")
         con.execute("delete from unit_lineage")
         con.execute("delete from units")
-        con.register("units_df", units)
-        con.register("lineage_df", lineage)
         con.execute("insert into units by name select * from units_df")
         con.execute("insert into unit_lineage by name select * from lineage_df")
         sql.execute(con, "refresh_unit_closure")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    finally:
-        con.unregister("units_df")
-        con.unregister("lineage_df")
 
 
 def write_values(
@@ -81,31 +72,17 @@ def write_values(
         raise StoreError(f"{int(dup.sum())} dòng trùng (đơn vị, kỳ, chỉ tiêu) trong cùng một lần tải lên")
     now = datetime.now()
     con.register("incoming", rows)
-    con.execute("begin transaction")
     try:
-        sql.execute(con, "store_stage")
-        counts = dict(sql.run(con, "store_counts").itertuples(index=False, name=None))
-        upload_id = sql.run(
-            con,
-            "store_insert_upload",
-            file_name=file_name,
-            sha256=digest,
-            layout=layout,
-            user_name=user,
-            created_at=now,
-            rows=len(rows),
-            inserted=counts.get("new", 0),
-            updated=counts.get("changed", 0),
-            unchanged=counts.get("unchanged", 0),
-        )["id"].iloc[0]
-        upload_id = int(upload_id)
-        sql.execute(con, "store_history", upload_id=upload_id, changed_at=now)
-        sql.execute(con, "store_update", upload_id=upload_id)
-        sql.execute(con, "store_insert", upload_id=upload_id)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        with transaction(con):
+            sql.execute(con, "store_stage")
+            counts = dict(sql.run(con, "store_counts").itertuples(index=False, name=None))
+            upload_id = int(sql.run(con, "store_insert_upload", file_name=file_name, sha256=digest, layout=layout,
+                                    user_name=user, created_at=now, rows=len(rows), inserted=counts.get("new", 0),
+                                    updated=counts.get("changed", 0),
+                                    unchanged=counts.get("unchanged", 0))["id"].iloc[0])
+            sql.execute(con, "store_history", upload_id=upload_id, changed_at=now)
+            sql.execute(con, "store_update", upload_id=upload_id)
+            sql.execute(con, "store_insert", upload_id=upload_id)
     finally:
         con.execute("drop table if exists staged")
         con.unregister("incoming")
@@ -186,19 +163,15 @@ def _apply_undo(con: duckdb.DuckDBPyConnection, upload_id: int, undo_rows: pd.Da
     restored = int(undo_rows["old_value"].notna().sum())
     removed = len(undo_rows) - restored
     con.register("undo_rows", undo_rows)
-    con.execute("begin transaction")
     try:
-        undo_id = int(sql.run(con, "store_insert_upload", file_name=f"Hoàn tác lần tải lên số {upload_id}",
-                              sha256="", layout="undo", user_name=user, created_at=now, rows=len(undo_rows),
-                              inserted=0, updated=restored, unchanged=0)["id"].iloc[0])
-        sql.execute(con, "undo_history", undo_upload_id=undo_id, changed_at=now)
-        sql.execute(con, "undo_restore")
-        sql.execute(con, "undo_delete")
-        sql.execute(con, "upload_set_status", upload_id=upload_id, status="undone")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        with transaction(con):
+            undo_id = int(sql.run(con, "store_insert_upload", file_name=f"Hoàn tác lần tải lên số {upload_id}",
+                                  sha256="", layout="undo", user_name=user, created_at=now, rows=len(undo_rows),
+                                  inserted=0, updated=restored, unchanged=0)["id"].iloc[0])
+            sql.execute(con, "undo_history", undo_upload_id=undo_id, changed_at=now)
+            sql.execute(con, "undo_restore")
+            sql.execute(con, "undo_delete")
+            sql.execute(con, "upload_set_status", upload_id=upload_id, status="undone")
     finally:
         con.unregister("undo_rows")
     return UndoResult(undo_id, restored, removed)

@@ -9,13 +9,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.relative_to(PROJECT).as_posix() for p in (PROJECT / "pages").glob("*.py"))
 
 
-def app(monkeypatch: pytest.MonkeyPatch, db: Path, page: str) -> AppTest:
-    monkeypatch.setenv("REFORM_DB", str(db))
-    monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
-    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
-    at.run()
-    at.switch_page(page).run()
-    return at
+@pytest.fixture
+def app(open_page):
+    return lambda _monkeypatch, db, page: open_page(db, page)
 
 
 def test_pages_folder_holds_only_pages() -> None:
@@ -40,20 +36,20 @@ def test_every_page_has_an_empty_state() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_on_an_empty_database_explains_what_is_missing(monkeypatch, tmp_path, page: str) -> None:
+def test_page_on_an_empty_database_explains_what_is_missing(app, monkeypatch, tmp_path, page: str) -> None:
     at = app(monkeypatch, tmp_path / "empty.duckdb", page)
     assert not at.exception
     assert any(EMPTY_STATE[page] in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_on_the_demo_says_the_data_is_invented(monkeypatch, demo_db, page: str) -> None:
+def test_page_on_the_demo_says_the_data_is_invented(app, monkeypatch, demo_db, page: str) -> None:
     at = app(monkeypatch, demo_db, page)
     assert not at.exception
     assert any("Dữ liệu minh họa" in i.value for i in at.info)
 
 
-def test_overview_cards_show_vietnamese_numbers_and_changes(monkeypatch, demo_db) -> None:
+def test_overview_cards_show_vietnamese_numbers_and_changes(app, monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/overview.py")
     assert at.selectbox(key="ky").value == "2026-Q3"
     labels = [m.label for m in at.metric]
@@ -65,7 +61,7 @@ def test_overview_cards_show_vietnamese_numbers_and_changes(monkeypatch, demo_db
     assert any("đơn vị đã báo cáo" in str(p.proto) for p in at.get("progress"))
 
 
-def test_overview_follows_the_chosen_period(monkeypatch, demo_db) -> None:
+def test_overview_follows_the_chosen_period(app, monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/overview.py")
     before = {m.label: m.value for m in at.metric}
     at.selectbox(key="ky").set_value("2024-Q3").run()
@@ -74,7 +70,7 @@ def test_overview_follows_the_chosen_period(monkeypatch, demo_db) -> None:
     assert {m.label: m.value for m in at.metric} != before
 
 
-def test_filters_come_from_the_url_so_a_link_reproduces_the_view(monkeypatch, demo_db) -> None:
+def test_filters_come_from_the_url_so_a_link_reproduces_the_view(app, monkeypatch, demo_db) -> None:
     monkeypatch.setenv("REFORM_DB", str(demo_db))
     monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
     at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
@@ -87,7 +83,7 @@ def test_filters_come_from_the_url_so_a_link_reproduces_the_view(monkeypatch, de
     assert any("Đảng bộ phường An Lợi, 9 tháng năm 2025" in h.value for h in at.subheader)
 
 
-def test_indicator_page_follows_group_and_indicator_chosen_in_the_sidebar(monkeypatch, demo_db) -> None:
+def test_indicator_page_follows_group_and_indicator_chosen_in_the_sidebar(app, monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/indicators.py")
     at.selectbox(key="nhom").set_value("cntt").run()
     at.selectbox(key="chi_tieu").set_value("tl_vb_kyso").run()
@@ -99,7 +95,7 @@ def test_indicator_page_follows_group_and_indicator_chosen_in_the_sidebar(monkey
     assert at.query_params["chi_tieu"] == "tl_vb_kyso"  # the URL follows the sidebar
 
 
-def test_a_neutral_indicator_is_shown_but_not_ranked(monkeypatch, demo_db) -> None:
+def test_a_neutral_indicator_is_shown_but_not_ranked(app, monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/indicators.py")
     at.selectbox(key="chi_tieu").set_value("kl_dv").run()
     assert not at.exception
@@ -108,7 +104,7 @@ def test_a_neutral_indicator_is_shown_but_not_ranked(monkeypatch, demo_db) -> No
     assert any("không đánh giá tốt/xấu" in c.value for c in at.caption)
 
 
-def test_year_on_year_lists_every_child_unit_with_points_for_a_rate(monkeypatch, demo_db) -> None:
+def test_year_on_year_lists_every_child_unit_with_points_for_a_rate(app, monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/year_on_year.py")
     at.selectbox(key="nhom").set_value("cntt").run()
     at.selectbox(key="chi_tieu").set_value("tl_vb_kyso").run()
@@ -121,14 +117,14 @@ def test_year_on_year_lists_every_child_unit_with_points_for_a_rate(monkeypatch,
     assert any("điểm %" in c.value and "quy đổi theo địa giới mới" in c.value for c in at.caption)
 
 
-def test_reporting_page_lists_the_units_still_missing(monkeypatch, demo_db) -> None:
+def test_reporting_page_lists_the_units_still_missing(app, monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/reporting.py")
     assert not at.exception
     missing = next(df.value for df in at.dataframe if "Tình trạng" in df.value.columns)
     assert len(missing) >= 1 and set(missing["Tình trạng"]) <= {"Chưa báo cáo", "Báo cáo một phần"}
 
 
-def test_unit_profile_asks_for_a_unit_then_shows_it_against_its_peers(monkeypatch, demo_db) -> None:
+def test_unit_profile_asks_for_a_unit_then_shows_it_against_its_peers(app, monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/unit_profile.py")
     assert any("Chọn một đơn vị" in i.value for i in at.info)
     at.selectbox(key="pham_vi").set_value("XP05").run()
@@ -137,7 +133,7 @@ def test_unit_profile_asks_for_a_unit_then_shows_it_against_its_peers(monkeypatc
     assert len(at.get("plotly_chart")) == 2
 
 
-def test_the_english_interface_can_be_switched_on(monkeypatch, demo_db) -> None:
+def test_the_english_interface_can_be_switched_on(app, monkeypatch, demo_db) -> None:
     monkeypatch.setenv("REFORM_LANG", "en")
     at = app(monkeypatch, demo_db, "pages/overview.py")
     assert not at.exception

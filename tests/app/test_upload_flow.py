@@ -16,13 +16,9 @@ def stored(db: Path) -> list[tuple]:
         return con.execute("select * from value order by all").fetchall()
 
 
-def page(monkeypatch: pytest.MonkeyPatch, db: Path, path: str) -> AppTest:
-    monkeypatch.setenv("REFORM_DB", str(db))
-    monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
-    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
-    at.run()
-    at.switch_page(path).run()
-    return at
+@pytest.fixture
+def page(open_page):
+    return lambda _monkeypatch, db, path: open_page(db, path)
 
 
 def table_with(at: AppTest, column: str):
@@ -36,7 +32,7 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
     return at
 
 
-def test_a_bad_file_shows_every_issue_and_stores_nothing(monkeypatch, demo_db) -> None:
+def test_a_bad_file_shows_every_issue_and_stores_nothing(page, monkeypatch, demo_db) -> None:
     at = page(monkeypatch, demo_db, "pages/upload.py")
     before = stored(demo_db)
     upload(at, "sai.csv", BAD)
@@ -47,7 +43,7 @@ def test_a_bad_file_shows_every_issue_and_stores_nothing(monkeypatch, demo_db) -
     assert stored(demo_db) == before
 
 
-def test_a_good_file_is_previewed_then_stored_on_confirmation(monkeypatch, demo_db) -> None:
+def test_a_good_file_is_previewed_then_stored_on_confirmation(page, monkeypatch, demo_db) -> None:
     at = page(monkeypatch, demo_db, "pages/upload.py")
     before = stored(demo_db)
     upload(at, "dung.csv", GOOD)
@@ -63,7 +59,7 @@ def test_a_good_file_is_previewed_then_stored_on_confirmation(monkeypatch, demo_
     assert after[("XP01", "kt_tcd")] == 41 and after[("XP01", "kt_dv")] == 77
 
 
-def test_history_page_undoes_an_upload_exactly(monkeypatch, demo_db) -> None:
+def test_history_page_undoes_an_upload_exactly(page, monkeypatch, demo_db) -> None:
     at = page(monkeypatch, demo_db, "pages/upload.py")
     before = stored(demo_db)
     upload(at, "dung.csv", GOOD)
@@ -78,7 +74,7 @@ def test_history_page_undoes_an_upload_exactly(monkeypatch, demo_db) -> None:
     assert [r[:4] for r in stored(demo_db)] == [r[:4] for r in before]
 
 
-def test_undo_is_refused_while_a_later_upload_changed_the_same_values(monkeypatch, demo_db) -> None:
+def test_undo_is_refused_while_a_later_upload_changed_the_same_values(page, monkeypatch, demo_db) -> None:
     before = stored(demo_db)
     at = page(monkeypatch, demo_db, "pages/upload.py")
     upload(at, "dung.csv", GOOD)
