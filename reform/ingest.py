@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -22,10 +23,12 @@ from reform.textnorm import fold, nfc
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed: it protects Excel parsing against XML bombs"
 
 MAX_COLUMNS = 1000
+_MB = 1024 * 1024  # as REFORM_MAX_UPLOAD_MB counts (config.py): a 20 MB limit must read "20 MB"
 MAX_ROWS = 3_000_000
 DELIMITERS = [",", ";", "\t"]
-# Characters that Windows-1258 gives for TCVN3 (.VnTime) and VNI bytes, and that Vietnamese never uses.
-_TCVN3_MARKS = set("¸µ¶·¹¨»¾¼½Æ©ÊÇÈÉË®§ª«¬¡¢£¤¥¦")
+# Characters that Windows-1258 gives for TCVN3 (.VnTime) and VNI bytes, and that Vietnamese never uses
+# (not Ê, È, É: TCVN3 bytes for ấ, ẩ, ẫ, but also real capitals, as in "TÊN CHỈ TIÊU").
+_TCVN3_MARKS = set("¸µ¶·¹¨»¾¼½ÆÇË©®§ª«¬¡¢£¤¥¦")
 _VNI_MARKS = set("øûïñÑÖöåäÅÄ")
 _CONVERT_HINT = (
     "Hãy chuyển tệp sang Unicode (dùng chức năng chuyển mã của bộ gõ tiếng Việt, nguồn {src}, đích Unicode), "
@@ -65,7 +68,7 @@ def read(data: bytes, file_name: str, *, max_bytes: int) -> Grid:
     if len(data) > max_bytes:
         raise IngestError(
             "E_TOO_LARGE",
-            f"Tệp {len(data) / 1e6:.1f} MB vượt giới hạn {max_bytes / 1e6:.0f} MB. "
+            f"Tệp {len(data) / _MB:.1f} MB vượt giới hạn {max_bytes / _MB:.0f} MB. "
             "Hãy chia thành nhiều tệp (ví dụ theo đơn vị) rồi tải lên lần lượt.".replace(".", ",", 1),
         )
     if not data.strip():
@@ -90,7 +93,8 @@ def read_xlsx(data: bytes) -> Grid:
     except IngestError:
         raise
     except Exception as exc:  # openpyxl and defusedxml raise many kinds; none may escape as a traceback
-        raise IngestError("E_BAD_XLSX", f"Không mở được tệp Excel: {type(exc).__name__}. Hãy mở và lưu lại tệp.") from exc
+        msg = "Không mở được tệp Excel (tệp hỏng hoặc không đúng định dạng .xlsx). Hãy mở bằng Excel và lưu lại."
+        raise IngestError("E_BAD_XLSX", msg) from exc
     try:
         ws = values.worksheets[0]
         if (ws.max_column or 0) > MAX_COLUMNS:
@@ -103,6 +107,12 @@ def read_xlsx(data: bytes) -> Grid:
         for r, (row_v, row_f) in enumerate(zip(ws.iter_rows(), formulas.worksheets[0].iter_rows(), strict=False), 1):
             if r > MAX_ROWS:
                 raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
+            if len(row_v) > MAX_COLUMNS:  # a sheet that does not declare its size (max_column None)
+                raise IngestError(
+                    "E_TOO_MANY_COLUMNS",
+                    f"Trang tính “{ws.title}” có {len(row_v)} cột, quá giới hạn {MAX_COLUMNS} cột. "
+                    "Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống.",
+                )
             grid.rows.append([_cell_value(cell) for cell in row_v])
             for c, (cv, cf) in enumerate(zip(row_v, row_f, strict=False), 1):
                 if getattr(cf, "data_type", None) == "f" and cv.value is None:
@@ -113,7 +123,7 @@ def read_xlsx(data: bytes) -> Grid:
     except IngestError:
         raise
     except Exception as exc:
-        raise IngestError("E_BAD_XLSX", f"Không đọc được nội dung tệp Excel: {type(exc).__name__}.") from exc
+        raise IngestError("E_BAD_XLSX", "Không đọc được nội dung tệp Excel. Hãy mở bằng Excel và lưu lại.") from exc
     finally:
         values.close()
         formulas.close()
@@ -131,7 +141,7 @@ def _cell_value(cell: object) -> object:
 def decode(data: bytes) -> tuple[str, str]:
     """Text and encoding name: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), Windows-1258."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        return _strict(data[3:], "utf-8"), "utf-8-sig"  # a BOM, then bytes that are not UTF-8: E_ENCODING
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16"), "utf-16"
     if len(data) >= 4 and data[1:2] == b"\x00" and data[3:4] == b"\x00" and data[0:1] != b"\x00":
@@ -146,7 +156,8 @@ def _strict(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise IngestError("E_ENCODING", "Không nhận ra bảng mã của tệp. Hãy lưu lại dạng “CSV UTF-8” hoặc .xlsx.") from exc
+        msg = "Không nhận ra bảng mã của tệp. Hãy lưu lại dạng “CSV UTF-8” hoặc .xlsx."
+        raise IngestError("E_ENCODING", msg) from exc
 
 
 def check_text_is_text(text: str) -> None:
@@ -175,6 +186,8 @@ def check_legacy(text: str) -> None:
 def read_text(data: bytes) -> Grid:
     """A CSV / TSV / "Unicode text" file: decode, normalise to NFC, find the delimiter, split."""
     text, encoding = decode(data)
+    if not text.strip():  # only a byte-order mark: what Excel saves for an empty sheet
+        raise IngestError("E_EMPTY", "Tệp rỗng, không có dữ liệu.")
     check_text_is_text(text)
     text = nfc(text)
     check_legacy(text)
@@ -182,7 +195,8 @@ def read_text(data: bytes) -> Grid:
     try:
         rows = [[_text_cell(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
-        raise IngestError("E_CSV", f"Tệp CSV sai cấu trúc: {exc}.") from exc
+        raise IngestError("E_CSV", "Tệp CSV sai cấu trúc (thường do một dấu ngoặc kép không được đóng). "
+                          "Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.") from exc
     if len(rows) > MAX_ROWS:
         raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
     widest = max((len(r) for r in rows), default=0)
@@ -256,7 +270,10 @@ def parse_number(raw: object) -> Number | None:
         text = text.replace(",", ".")
     else:
         return None
-    return Number(float(text), percent)
+    value = float(text)
+    if not math.isfinite(value):  # hundreds of digits: float("1000…0") is inf
+        return None
+    return Number(value, percent)
 
 
 def parse_flag(raw: object) -> float | None:
@@ -333,6 +350,10 @@ class Cell:
     note: str | None = None
     unit_col: int = 1  # 1-based column of the unit code, for issues about the unit
     unit_header: str = ""
+    period_col: int | None = None  # 1-based column of the period, when the file has one
+    period_header: str = ""
+    indicator_col: int | None = None  # long layout: 1-based column of the indicator code
+    indicator_header: str = ""
 
 
 @dataclass
@@ -388,7 +409,11 @@ def _prefer_code_row(r: int, cols: list[Column], below: list[object], indicators
     roles = [_role(h, indicators) for h in below]
     if sum(1 for role, _ in roles if role) < max(2, len(cols) // 2):
         return r, cols
-    return r + 1, [Column(i, str(below[i]), role, code) for i, (role, code) in enumerate(roles) if role]
+    coded = [Column(i, str(below[i]), role, code) for i, (role, code) in enumerate(roles) if role]
+    # a key column merged over both rows ("Mã đơn vị" in A5:A6) is named only in the upper row: keep it
+    taken_cols, taken_roles = {c.index for c in coded}, {c.role for c in coded}
+    kept = [c for c in cols if c.role != "indicator" and c.index not in taken_cols and c.role not in taken_roles]
+    return r + 1, sorted(coded + kept, key=lambda c: c.index)
 
 
 def extract(grid: Grid, indicators: dict[str, str]) -> Table:
@@ -411,12 +436,17 @@ def extract(grid: Grid, indicators: dict[str, str]) -> Table:
 
 
 def _title_period(rows: list[list[object]]) -> str | None:
-    from reform.periods import find_in_text
+    from reform.periods import PeriodError, find_in_text
 
     for row in rows:
         for cell in row:
-            if isinstance(cell, str) and find_in_text(cell):
-                return cell
+            if not isinstance(cell, str):
+                continue
+            try:
+                if find_in_text(cell):
+                    return cell
+            except PeriodError:  # "QUÝ I/0999": a typo in a title is not a period
+                continue
     return None
 
 
@@ -448,15 +478,19 @@ def _read_row(table: Table, row: list[object], row_no: int, by_role: dict[str, C
     period_raw = _get(row, by_role.get("period"))
     note = _get(row, by_role.get("note"))
     unit_col = by_role.get("unit_code")
+    period_col = by_role.get("period")
     common = {"row": row_no, "unit_code": unit_code, "unit_name": None if unit_name is None else str(unit_name),
               "period_raw": period_raw, "note": None if note is None else str(note),
-              "unit_col": unit_col.index + 1 if unit_col else 1, "unit_header": unit_col.header if unit_col else ""}
+              "unit_col": unit_col.index + 1 if unit_col else 1, "unit_header": unit_col.header if unit_col else "",
+              "period_col": period_col.index + 1 if period_col else None,
+              "period_header": period_col.header if period_col else ""}
     if table.layout == "long":
         ind_col, val_col = by_role["indicator_code"], by_role["value"]
         ind_raw = _get(row, ind_col)
         code = None if ind_raw is None else str(ind_raw).strip()
         table.cells.append(Cell(col=val_col.index + 1, header=val_col.header, indicator=code, indicator_raw=ind_raw,
-                                raw=_get(row, val_col), **common))
+                                raw=_get(row, val_col), indicator_col=ind_col.index + 1,
+                                indicator_header=ind_col.header, **common))
         return
     for col in table.columns:
         if col.role == "indicator":

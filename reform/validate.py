@@ -8,6 +8,7 @@ from the unit's own history) do not block but must be acknowledged in the upload
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
@@ -125,13 +126,16 @@ def _cell_period(ck: _Checker, cell: Cell) -> periods.Period | None:
                    "không ghi quý, và chưa chọn kỳ khi tải lên.")
         return ck.default_period
     as_date = None if isinstance(raw, str) else excel_date(raw)
-    if as_date is not None:
-        return periods.from_date(as_date)
     try:
-        return periods.parse(str(raw))
-    except periods.PeriodError as exc:
-        ck.add(cell, "E_BAD_PERIOD", str(exc), once="period")
+        return periods.from_date(as_date) if as_date is not None else periods.parse(str(raw))
+    except periods.PeriodError as exc:  # also a date cell of 1900 or 2200
+        ck.add(_at(cell, cell.period_col, cell.period_header), "E_BAD_PERIOD", str(exc), once="period")
         return None
+
+
+def _at(cell: Cell, col: int | None, header: str) -> Cell:
+    """The cell as seen from another column of its row (the period or indicator code), for issues about it."""
+    return cell if col is None else replace(cell, col=col, header=header)
 
 
 def _check_unit(ck: _Checker, cell: Cell, period: periods.Period | None) -> bool:
@@ -178,8 +182,16 @@ def _suggest(code: str, known: list[str], *, by_name: str | None = None, names: 
         hits = [c for c, n in names.items() if _names_match(by_name, n)]
         if len(hits) == 1:
             return f" Có phải mã “{hits[0]}” ({names[hits[0]]})?"
+    # "XP1" is XP01 (zero padding); difflib alone ties XP01 with XP10..XP31 and picks the last
+    padded = [k for k in known if _unpad(k) == _unpad(code)]
+    if len(padded) == 1:
+        return f" Có phải “{padded[0]}”?"
     close = difflib.get_close_matches(code, known, n=1, cutoff=0.6)
     return f" Có phải “{close[0]}”?" if close else ""
+
+
+def _unpad(code: str) -> str:
+    return re.sub(r"\d+", lambda m: str(int(m.group())), code.upper())
 
 
 def _check_cell(ck: _Checker, cell: Cell) -> None:
@@ -189,17 +201,18 @@ def _check_cell(ck: _Checker, cell: Cell) -> None:
     unit_ok = _check_unit(ck, cell, period)
     ind = _check_indicator(ck, cell)
     if period is not None and period.start > ck.ctx.today:
-        ck.add(cell, "E_FUTURE_PERIOD", f"{period.label} chưa đến, không thể báo cáo.", once="future")
+        ck.add(_at(cell, cell.period_col, cell.period_header), "E_FUTURE_PERIOD",
+               f"{period.label} chưa đến, không thể báo cáo.", once="future")
         return
     if ind is None:
         return
     value = _check_value(ck, cell, ind)
     if value is None or not unit_ok or period is None:
         return
-    key = (cell.unit_code, period, ind["code"])
+    key = (cell.unit_code, periods.quarter(period.year, period.last_q), ind["code"])  # Q3 and 9M both store Q3
     if key in ck.seen:
         ck.add(cell, "E_DUPLICATE", f"trùng với dòng {ck.seen[key]}: đơn vị {cell.unit_code}, {period.label}, "
-               f"chỉ tiêu {ind.name} xuất hiện hai lần.")
+               f"chỉ tiêu {ind['code']} ({ind['name_vi']}) xuất hiện hai lần.")
         return
     ck.seen[key] = cell.row
     ck.accepted.append((cell, period, value))
@@ -207,18 +220,19 @@ def _check_cell(ck: _Checker, cell: Cell) -> None:
 
 def _check_indicator(ck: _Checker, cell: Cell) -> dict | None:
     inds = ck.ctx.indicators
+    at = _at(cell, cell.indicator_col, cell.indicator_header)
     if cell.indicator is None or cell.indicator not in inds:
         if cell.indicator is None and cell.indicator_raw is None:
-            ck.add(cell, "E_MISSING_INDICATOR", "thiếu mã chỉ tiêu.")
+            ck.add(at, "E_MISSING_INDICATOR", "thiếu mã chỉ tiêu.")
             return None
         shown = cell.indicator or cell.indicator_raw
         close = difflib.get_close_matches(str(shown).lower(), list(inds), n=1, cutoff=0.6)
         hint = f" Có phải “{close[0]}” ({inds[close[0]]['name_vi']})?" if close else ""
-        ck.add(cell, "E_UNKNOWN_INDICATOR", f"không có chỉ tiêu mã “{shown}”.{hint}")
+        ck.add(at, "E_UNKNOWN_INDICATOR", f"không có chỉ tiêu mã “{shown}”.{hint}")
         return None
     ind = inds[cell.indicator]
     if ind["type"] == "rate":
-        ck.add(cell, "E_DERIVED", f"“{ind['name_vi']}” được tính tự động từ {ind['numerator']} và "
+        ck.add(at, "E_DERIVED", f"“{ind['name_vi']}” được tính tự động từ {ind['numerator']} và "
                f"{ind['denominator']}; hãy báo cáo hai chỉ tiêu đó.")
         return None
     return ind
