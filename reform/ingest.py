@@ -364,6 +364,8 @@ class Table:
     cells: list[Cell]
     skipped_rows: dict[int, str]  # row -> why (empty, section, total)
     title_period_text: str | None  # a title above the header naming a period
+    lookup: dict[str, str] = field(default_factory=dict)  # folded code or name -> indicator code
+    ignored_columns: list[tuple[int, str]] = field(default_factory=list)  # (1-based column, header) holding data
 
 
 def indicator_lookup(codes_and_names: list[tuple[str, str]]) -> dict[str, str]:
@@ -429,10 +431,20 @@ def extract(grid: Grid, indicators: dict[str, str]) -> Table:
     by_role = {c.role: c for c in columns if c.role != "indicator"}
     layout = "long" if {"indicator_code", "value"} <= set(by_role) else "wide"
     title = _title_period(grid.rows[:header_index])
-    table = Table(layout, header_index + 1, columns, [], {}, title)
+    table = Table(layout, header_index + 1, columns, [], {}, title, indicators)
     for r in range(header_index + 1, len(grid.rows)):
         _read_row(table, grid.rows[r], r + 1, by_role)
+    table.ignored_columns = _ignored_columns(grid, header_index, columns)
     return table
+
+
+def _ignored_columns(grid: Grid, header_index: int, columns: list[Column]) -> list[tuple[int, str]]:
+    """Named header cells that match no role but hold data below: a typo would lose a column silently."""
+    used = {c.index for c in columns}
+    header = grid.rows[header_index]
+    data = grid.rows[header_index + 1 :]
+    return [(i + 1, str(h)) for i, h in enumerate(header)
+            if h is not None and i not in used and any(i < len(r) and r[i] is not None for r in data)]
 
 
 def _title_period(rows: list[list[object]]) -> str | None:
@@ -487,7 +499,7 @@ def _read_row(table: Table, row: list[object], row_no: int, by_role: dict[str, C
     if table.layout == "long":
         ind_col, val_col = by_role["indicator_code"], by_role["value"]
         ind_raw = _get(row, ind_col)
-        code = None if ind_raw is None else str(ind_raw).strip()
+        code = None if ind_raw is None else table.lookup.get(fold(ind_raw), str(ind_raw).strip())
         table.cells.append(Cell(col=val_col.index + 1, header=val_col.header, indicator=code, indicator_raw=ind_raw,
                                 raw=_get(row, val_col), indicator_col=ind_col.index + 1,
                                 indicator_header=ind_col.header, **common))

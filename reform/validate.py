@@ -107,6 +107,7 @@ def check(con: duckdb.DuckDBPyConnection, grid: Grid, table: Table, *, period: p
     checker = _Checker(ctx, grid, period or title, report)
     for cell in table.cells:
         _check_cell(checker, cell)
+    _check_ignored_columns(checker, table)
     _check_duplicates_and_pairs(checker)
     rows = _to_quarters(checker, con)
     if not report.errors:
@@ -115,6 +116,20 @@ def check(con: duckdb.DuckDBPyConnection, grid: Grid, table: Table, *, period: p
     if not table.cells and not report.errors:
         report.issues.append(Issue(None, None, "E_NO_ROWS", "Tệp không có dòng số liệu nào dưới dòng tiêu đề."))
     return report
+
+
+def _check_ignored_columns(ck: _Checker, table: Table) -> None:
+    """Warn about a column that looks like a misspelt indicator: its figures would be left out."""
+    names = {fold(code): code for code in ck.ctx.indicators} | {fold(r["name_vi"]): c for c, r in
+                                                                 ck.ctx.indicators.items()}
+    for col, header in table.ignored_columns:
+        close = difflib.get_close_matches(fold(header), list(names), n=1, cutoff=0.75)
+        if close:
+            code = names[close[0]]
+            ref = f"{column_letter(col)}{table.header_row}"
+            message = (f"Cột “{header}” (ô {ref}) không khớp chỉ tiêu nào nên số liệu của cột này sẽ không được "
+                       f"lưu. Có phải “{code}” ({ck.ctx.indicators[code]['name_vi']})?")
+            ck.report.issues.append(Issue(table.header_row, header, "W_UNKNOWN_COLUMN", message, "warning", ref))
 
 
 def _cell_period(ck: _Checker, cell: Cell) -> periods.Period | None:

@@ -132,7 +132,7 @@ def test_wide_row_reports_its_unit_once(demo_con: duckdb.DuckDBPyConnection) -> 
 
 
 @pytest.mark.parametrize(
-    ("typed", "meant"), [("kt_tdc", "kt_tcd"), ("kt_tc", "kt_tcd"), ("vb_kysso", "vb_kyso"), ("KT_TCD", "kt_tcd")]
+    ("typed", "meant"), [("kt_tdc", "kt_tcd"), ("kt_tc", "kt_tcd"), ("vb_kysso", "vb_kyso"), ("KT_TDC", "kt_tcd")]
 )
 def test_closest_indicator_code_is_suggested(demo_con: duckdb.DuckDBPyConnection, typed: str, meant: str) -> None:
     (issue,) = check(demo_con, LONG + f"XP01,2025-Q3,{typed},5\n").report.issues
@@ -284,3 +284,32 @@ def test_period_argument_applies_to_a_file_without_one(demo_con: duckdb.DuckDBPy
     p = check(demo_con, "Mã đơn vị,kt_tcd\nXP01,5\n", period=periods.parse("2027-Q1"))
     assert [i.code for i in p.report.issues] == ["E_FUTURE_PERIOD"]
     assert p.report.issues[0].cell == "B2"  # no period column: the value cell
+
+
+def test_a_misspelt_indicator_column_is_a_warning_not_a_silent_loss(demo_con) -> None:
+    from datetime import date
+
+    from reform import importer
+
+    data = "Mã đơn vị;STT;kt_tdc;kt_dv\nXP01;1;5;7\n".encode()
+    report = importer.prepare(demo_con, data, "sai_cot.csv", period=periods_parse("2026-Q3"),
+                              today=date(2026, 11, 22)).report
+    assert [(i.code, i.column, i.cell) for i in report.warnings] == [("W_UNKNOWN_COLUMN", "kt_tdc", "C1")]
+    assert "kt_tcd" in report.warnings[0].message
+    assert report.rows["indicator_code"].tolist() == ["kt_dv"]  # STT is ignored without a word
+
+
+def test_long_layout_indicator_codes_match_like_wide_headers(demo_con) -> None:
+    from datetime import date
+
+    from reform import importer
+
+    data = "unit_code,period,indicator_code,value\nXP01,2026-Q3,KT_TCD,4\nXP01,2026-Q3,Số đảng viên được kiểm tra,9\n"
+    report = importer.prepare(demo_con, data.encode(), "dai.csv", today=date(2026, 11, 22)).report
+    assert report.errors == [] and report.rows["indicator_code"].tolist() == ["kt_tcd", "kt_dv"]
+
+
+def periods_parse(text: str):
+    from reform import periods
+
+    return periods.parse(text)
