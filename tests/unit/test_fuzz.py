@@ -65,6 +65,7 @@ REPORT_CODES = {
     "W_UNIT_NAME",
     "W_CARRY_OVER",
     "W_OUTLIER",
+    "W_UNKNOWN_COLUMN",
 }
 
 
