@@ -23,9 +23,15 @@ last = periods.from_date(period.end)
 trend = ui.run("trend", scope=scope, start=periods.quarter(last.year - 4, last.last_q).start, end=period.end)
 trend = trend[trend["indicator_code"] == chosen.indicator]
 st.plotly_chart(
-    charts.trend_figure(trend, title=t("ind_trend", name=ind["short_vi"], scope=chosen.scope_name, period=period.label),
-                        y_title=unit_label, names={chosen.indicator: ind["short_vi"]}, decimals=decimals),
-    width="stretch", key="ind_trend_chart",
+    charts.trend_figure(
+        trend,
+        title=t("ind_trend", name=ind["short_vi"], scope=chosen.scope_name, period=period.label),
+        y_title=unit_label,
+        names={chosen.indicator: ind["short_vi"]},
+        decimals=decimals,
+    ),
+    width="stretch",
+    key="ind_trend_chart",
 )
 
 ranked = ui.run("rank", scope=scope, indicator=chosen.indicator, start=period.start, end=period.end)
@@ -34,9 +40,15 @@ if ranked.empty:
     st.stop()
 
 st.plotly_chart(
-    charts.dumbbell_figure(ranked, title=t("ind_yoy", name=ind["short_vi"], period=period.label),
-                           x_title=unit_label, color=ind["group_color"], decimals=decimals),
-    width="stretch", key="ind_yoy_chart",
+    charts.dumbbell_figure(
+        ranked,
+        title=t("ind_yoy", name=ind["short_vi"], period=period.label),
+        x_title=unit_label,
+        color=ind["group_color"],
+        decimals=decimals,
+    ),
+    width="stretch",
+    key="ind_yoy_chart",
 )
 st.caption(t("lineage_note"))
 
@@ -54,20 +66,35 @@ def rank_change(now: object, before: object) -> str:
 st.markdown(f"**{t('ind_ranking', period=period.label)}**")
 if ind["good"] == "neutral":
     st.caption(t("ind_neutral"))
-st.dataframe(pd.DataFrame({
-    t("col_rank"): ranked["rank"].astype("Int64"),
-    t("col_unit"): ranked["name"],
-    t("col_value"): [fmt.with_unit(v, unit_label, decimals) for v in ranked["value"]],
-    t("col_previous"): [fmt.with_unit(v, unit_label, decimals) for v in ranked["previous"]],
-    t("col_rank_change"): [rank_change(a, b) for a, b in zip(ranked["rank"], ranked["previous_rank"], strict=True)],
-}), hide_index=True, width="stretch", key="ind_ranking_table")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("col_rank"): ranked["rank"].astype("Int64"),
+            t("col_unit"): ranked["name"],
+            t("col_value"): [fmt.with_unit(v, unit_label, decimals) for v in ranked["value"]],
+            t("col_previous"): [fmt.with_unit(v, unit_label, decimals) for v in ranked["previous"]],
+            t("col_rank_change"): [
+                rank_change(a, b) for a, b in zip(ranked["rank"], ranked["previous_rank"], strict=True)
+            ],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    key="ind_ranking_table",
+)
 
 first = periods.from_date(period.end)
 heat_start = periods.quarter(first.year - (HEATMAP_QUARTERS // 4), first.last_q)
 heat = ui.run("group_trend", scope=scope, indicator=chosen.indicator, start=heat_start.start, end=period.end)
 heat = heat.merge(ranked[["unit_code", "name"]], on="unit_code")
 st.plotly_chart(
-    charts.heatmap_figure(heat, title=t("ind_heatmap", name=ind["short_vi"]), unit_label=unit_label,
-                          decimals=decimals, reverse=ind["good"] == "down"),
-    width="stretch", key="ind_heatmap_chart",
+    charts.heatmap_figure(
+        heat,
+        title=t("ind_heatmap", name=ind["short_vi"], first=heat_start.label, last=last.label),
+        unit_label=unit_label,
+        decimals=decimals,
+        reverse=ind["good"] == "down",
+    ),
+    width="stretch",
+    key="ind_heatmap_chart",
 )

@@ -17,10 +17,14 @@ first = periods.quarter(last.year - GRID_QUARTERS // 4, last.last_q)
 status = ui.run("completeness", scope=chosen.scope, start=first.start, end=last.start)
 st.caption(f"{chosen.scope_name} · {first.label} – {last.label}")
 
-rate = status.groupby("period").agg(expected=("unit_code", "size"),
-                                    reported=("status", lambda s: int((s != "missing").sum()))).reset_index()
+rate = (
+    status.groupby("period")
+    .agg(expected=("unit_code", "size"), reported=("status", lambda s: int((s != "missing").sum())))
+    .reset_index()
+)
 rate["rate"] = 100 * rate["reported"] / rate["expected"]
-st.plotly_chart(charts.reporting_rate_figure(rate, title=t("rep_rate")), width="stretch", key="rep_rate_chart")
+span = {"first": first.label, "last": last.label}
+st.plotly_chart(charts.reporting_rate_figure(rate, title=t("rep_rate", **span)), width="stretch", key="rep_rate_chart")
 
 now = status[status["period"] == pd.Timestamp(last.start)]
 behind = now[now["status"] != "reported"].sort_values(["status", "name"])
@@ -28,11 +32,20 @@ st.markdown(f"**{t('rep_missing', period=last.label)}**")
 if behind.empty:
     st.success(t("rep_all_done", period=last.label), icon=":material/task_alt:")
 else:
-    st.dataframe(pd.DataFrame({
-        t("col_unit"): behind["name"],
-        t("rep_col_status"): behind["status"].map(charts.STATUS_LABELS),
-        t("rep_col_count"): [f"{r}/{e}" for r, e in zip(behind["indicators_reported"], behind["indicators_expected"],
-                                                         strict=True)],
-    }), hide_index=True, width="stretch", key="rep_missing_table")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col_unit"): behind["name"],
+                t("rep_col_status"): behind["status"].map(charts.STATUS_LABELS),
+                t("rep_col_count"): [
+                    f"{r}/{e}"
+                    for r, e in zip(behind["indicators_reported"], behind["indicators_expected"], strict=True)
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="rep_missing_table",
+    )
 
-st.plotly_chart(charts.completeness_figure(status, title=t("rep_grid")), width="stretch", key="rep_grid_chart")
+st.plotly_chart(charts.completeness_figure(status, title=t("rep_grid", **span)), width="stretch", key="rep_grid_chart")

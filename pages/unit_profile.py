@@ -22,25 +22,41 @@ last = periods.from_date(chosen.period.end)
 first = periods.quarter(last.year - PROFILE_QUARTERS // 4, last.last_q)
 peers = ui.run("peer_figures", unit=chosen.scope, indicator=chosen.indicator, start=first.start, end=last.start)
 mine = peers[peers["unit_code"] == chosen.scope]
+span = {"first": first.label, "last": last.label}
 st.subheader(chosen.scope_name)
 st.plotly_chart(
-    charts.profile_figure(mine, title=t("prof_vs_peers", name=ind["short_vi"], unit=chosen.scope_name),
-                          unit_name=chosen.scope_name, y_title=ind["unit"], color=ind["group_color"],
-                          decimals=int(ind["decimals"])),
-    width="stretch", key="prof_chart",
+    charts.profile_figure(
+        mine,
+        title=t("prof_vs_peers", name=ind["short_vi"], unit=chosen.scope_name, **span),
+        unit_name=chosen.scope_name,
+        y_title=ind["unit"],
+        color=ind["group_color"],
+        decimals=int(ind["decimals"]),
+    ),
+    width="stretch",
+    key="prof_chart",
 )
 n_peers = int(mine["peers"].max()) if not mine.empty else 0
 st.plotly_chart(
-    charts.rank_history_figure(mine, title=t("prof_rank", unit=chosen.scope_name, peers=n_peers),
-                               color=ind["group_color"]),
-    width="stretch", key="prof_rank_chart",
+    charts.rank_history_figure(
+        mine, title=t("prof_rank", unit=chosen.scope_name, peers=n_peers, **span), color=ind["group_color"]
+    ),
+    width="stretch",
+    key="prof_rank_chart",
 )
 
 figures = ui.summary(chosen.scope, chosen.period)
 group = figures[figures["group_code"] == chosen.group]
 st.markdown(f"**{t('prof_table', unit=chosen.scope_name, period=chosen.period.label)}**")
-st.dataframe(pd.DataFrame({
-    t("col_indicator"): group["name_vi"],
-    t("col_value"): [fmt.with_unit(r.value, r.unit, int(r.decimals)) for r in group.itertuples()],
-    t("col_previous"): [fmt.with_unit(r.previous, r.unit, int(r.decimals)) for r in group.itertuples()],
-}), hide_index=True, width="stretch", key="prof_table")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("col_indicator"): group["name_vi"],
+            t("col_value"): [fmt.with_unit(r.value, r.unit, int(r.decimals)) for r in group.itertuples()],
+            t("col_previous"): [fmt.with_unit(r.previous, r.unit, int(r.decimals)) for r in group.itertuples()],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    key="prof_table",
+)

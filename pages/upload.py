@@ -26,14 +26,19 @@ st.caption(t("template_help"))
 quarters = ui.quarter_options()
 col_period, col_units = st.columns([1, 3])
 with col_period:
-    tpl_period = st.selectbox(t("template_period"), quarters, key="up_tpl_period",
-                              format_func=lambda c: periods.parse(c).label)
+    tpl_period = st.selectbox(
+        t("template_period"), quarters, key="up_tpl_period", format_func=lambda c: periods.parse(c).label
+    )
 unit_names, indicator_names = ui.names()
 in_force = ui.run("units_in_force", at=periods.parse(tpl_period).start)
 with col_units:
-    tpl_units = st.multiselect(t("template_units"), list(in_force["code"]), key="up_tpl_units",
-                               placeholder=t("all_units"),
-                               format_func=lambda c: f"{c} · {unit_names.get(c, '')}")
+    tpl_units = st.multiselect(
+        t("template_units"),
+        list(in_force["code"]),
+        key="up_tpl_units",
+        placeholder=t("all_units"),
+        format_func=lambda c: f"{c} · {unit_names.get(c, '')}",
+    )
 st.download_button(
     t("template_button"),
     data=lambda: template.build(ui.cursor(), periods.parse(tpl_period), tpl_units or None),
@@ -47,12 +52,20 @@ st.download_button(
 st.subheader(t("upload_title"))
 col_file, col_period, col_user = st.columns([3, 1, 1])
 with col_file:
-    uploaded = st.file_uploader(t("upload_file"), type=["xlsx", "csv", "txt", "tsv"], key="up_file",
-                                max_upload_size=max(1, settings().max_upload_bytes // (1024 * 1024)))
+    uploaded = st.file_uploader(
+        t("upload_file"),
+        type=["xlsx", "csv", "txt", "tsv"],
+        key="up_file",
+        max_upload_size=max(1, settings().max_upload_bytes // (1024 * 1024)),
+    )
 with col_period:
     auto = t("upload_period_auto")
-    chosen = st.selectbox(t("upload_period"), [auto, *quarters], key="up_period",
-                          format_func=lambda c: c if c == auto else periods.parse(c).label)
+    chosen = st.selectbox(
+        t("upload_period"),
+        [auto, *quarters],
+        key="up_period",
+        format_func=lambda c: c if c == auto else periods.parse(c).label,
+    )
 with col_user:
     user = st.text_input(t("upload_user"), key="up_user", value="Văn phòng")
 
@@ -63,8 +76,9 @@ data = uploaded.getvalue()
 period = None if chosen == auto else periods.parse(chosen)
 bar = st.progress(0.0, text=t("upload_checking"))
 try:
-    prepared = importer.prepare(ui.cursor(), data, uploaded.name, period=period,
-                                progress=lambda f, text: bar.progress(f, text=text))
+    prepared = importer.prepare(
+        ui.cursor(), data, uploaded.name, period=period, progress=lambda f, text: bar.progress(f, text=text)
+    )
 except IngestError as exc:
     bar.empty()
     st.error(t("upload_unreadable", message=exc.message), icon=":material/block:")
@@ -73,25 +87,46 @@ bar.empty()
 
 summary = prepared.summary()
 cols = st.columns(6)
-for col, (key, value) in zip(cols, [("sum_rows", summary["rows"]), ("sum_new", summary["inserted"]),
-                                    ("sum_changed", summary["updated"]), ("sum_unchanged", summary["unchanged"]),
-                                    ("sum_errors", len(summary["errors"])),
-                                    ("sum_warnings", len(summary["warnings"]))], strict=True):
+for col, (key, value) in zip(
+    cols,
+    [
+        ("sum_rows", summary["rows"]),
+        ("sum_new", summary["inserted"]),
+        ("sum_changed", summary["updated"]),
+        ("sum_unchanged", summary["unchanged"]),
+        ("sum_errors", len(summary["errors"])),
+        ("sum_warnings", len(summary["warnings"])),
+    ],
+    strict=True,
+):
     col.metric(t(key), fmt.number(value), border=True)
-st.caption(t("file_read_as", layout=t(f"layout_{summary['layout']}"), encoding=summary["encoding"] or "Excel",
-             skipped=summary["skipped_rows"]))
+st.caption(
+    t(
+        "file_read_as",
+        layout=t(f"layout_{summary['layout']}"),
+        encoding=summary["encoding"] or "Excel",
+        skipped=summary["skipped_rows"],
+    )
+)
 ui.show_report(prepared.report)
 
 changes = prepared.preview.changes
 if not changes.empty:
     with st.expander(t("changes_title"), expanded=not prepared.report.errors):
-        st.dataframe(pd.DataFrame({
-            t("col_unit"): [f"{u} · {unit_names.get(u, '')}" for u in changes["unit_code"]],
-            t("col_period"): [periods.from_date(pd.Timestamp(d).date()).label for d in changes["period"]],
-            t("col_indicator"): [indicator_names.get(c, c) for c in changes["indicator_code"]],
-            t("col_old"): [fmt.compact(v) for v in changes["old_value"]],
-            t("col_new"): [fmt.compact(v) for v in changes["value"]],
-        }), hide_index=True, width="stretch", key="up_changes")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("col_unit"): [f"{u} · {unit_names.get(u, '')}" for u in changes["unit_code"]],
+                    t("col_period"): [periods.from_date(pd.Timestamp(d).date()).label for d in changes["period"]],
+                    t("col_indicator"): [indicator_names.get(c, c) for c in changes["indicator_code"]],
+                    t("col_old"): [fmt.compact(v) for v in changes["old_value"]],
+                    t("col_new"): [fmt.compact(v) for v in changes["value"]],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="up_changes",
+        )
 
 if prepared.report.errors:
     st.stop()
@@ -101,10 +136,8 @@ if summary["inserted"] + summary["updated"] == 0:
 acknowledged = True
 if prepared.report.warnings:
     acknowledged = st.checkbox(t("warnings_ack"), key="up_ack")
-if st.button(t("commit_button"), type="primary", disabled=not acknowledged, key="up_commit",
-             icon=":material/save:"):
+if st.button(t("commit_button"), type="primary", disabled=not acknowledged, key="up_commit", icon=":material/save:"):
     result = importer.commit(ui.cursor(), prepared, user=user.strip() or "Văn phòng")
     ui.clear_caches()
-    st.session_state["up_flash"] = t("committed", id=result.upload_id, inserted=result.inserted,
-                                     updated=result.updated)
+    st.session_state["up_flash"] = t("committed", id=result.upload_id, inserted=result.inserted, updated=result.updated)
     st.rerun()

@@ -20,29 +20,43 @@ if uploads.empty:
     st.stop()
 unit_names, indicator_names = ui.names()
 status = {"stored": t("status_stored"), "undone": t("status_undone")}
-st.dataframe(pd.DataFrame({
-    t("col_id"): uploads["id"],
-    t("col_when"): uploads["created_at"].dt.strftime("%H:%M %d/%m/%Y"),
-    t("col_who"): uploads["user_name"],
-    t("col_file"): uploads["file_name"],
-    t("col_layout"): uploads["layout"],
-    t("sum_new"): uploads["inserted"],
-    t("sum_changed"): uploads["updated"],
-    t("sum_unchanged"): uploads["unchanged"],
-    t("col_status"): uploads["status"].map(status),
-}), hide_index=True, width="stretch", key="ul_table")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("col_id"): uploads["id"],
+            t("col_when"): uploads["created_at"].dt.strftime("%H:%M %d/%m/%Y"),
+            t("col_who"): uploads["user_name"],
+            t("col_file"): uploads["file_name"],
+            t("col_layout"): uploads["layout"],
+            t("sum_new"): uploads["inserted"],
+            t("sum_changed"): uploads["updated"],
+            t("sum_unchanged"): uploads["unchanged"],
+            t("col_status"): uploads["status"].map(status),
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    key="ul_table",
+)
 
 labels = {int(r.id): f"Số {r.id} · {r.file_name} · {r.created_at:%d/%m/%Y %H:%M}" for r in uploads.itertuples()}
 chosen = st.selectbox(t("uploads_pick"), list(labels), key="ul_pick", format_func=labels.get)
 changes = ui.run("upload_changes", upload_id=chosen)
 st.markdown(f"**{t('uploads_changes')}**")
-st.dataframe(pd.DataFrame({
-    t("col_unit"): [f"{u} · {unit_names.get(u, '')}" for u in changes["unit_code"]],
-    t("col_period"): [periods.from_date(pd.Timestamp(d).date()).label for d in changes["period"]],
-    t("col_indicator"): [indicator_names.get(c, c) for c in changes["indicator_code"]],
-    t("col_old"): [fmt.compact(v) for v in changes["old_value"]],
-    t("col_new"): [fmt.compact(v) for v in changes["new_value"]],
-}), hide_index=True, width="stretch", key="ul_changes")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("col_unit"): [f"{u} · {unit_names.get(u, '')}" for u in changes["unit_code"]],
+            t("col_period"): [periods.from_date(pd.Timestamp(d).date()).label for d in changes["period"]],
+            t("col_indicator"): [indicator_names.get(c, c) for c in changes["indicator_code"]],
+            t("col_old"): [fmt.compact(v) for v in changes["old_value"]],
+            t("col_new"): [fmt.compact(v) for v in changes["new_value"]],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    key="ul_changes",
+)
 
 row = uploads.set_index("id").loc[chosen]
 if row["status"] == "stored" and row["layout"] != "undo":
@@ -59,21 +73,31 @@ if row["status"] == "stored" and row["layout"] != "undo":
 
 st.subheader(t("story_title"))
 c1, c2, c3 = st.columns(3)
-unit = c1.selectbox(t("col_unit"), list(unit_names), key="ul_story_unit",
-                    format_func=lambda c: f"{c} · {unit_names[c]}")
-quarter = c2.selectbox(t("col_period"), ui.quarter_options(), key="ul_story_period",
-                       format_func=lambda c: periods.parse(c).label)
-indicator = c3.selectbox(t("col_indicator"), list(indicator_names), key="ul_story_indicator",
-                         format_func=indicator_names.get)
+unit = c1.selectbox(
+    t("col_unit"), list(unit_names), key="ul_story_unit", format_func=lambda c: f"{c} · {unit_names[c]}"
+)
+quarter = c2.selectbox(
+    t("col_period"), ui.quarter_options(), key="ul_story_period", format_func=lambda c: periods.parse(c).label
+)
+indicator = c3.selectbox(
+    t("col_indicator"), list(indicator_names), key="ul_story_indicator", format_func=indicator_names.get
+)
 story = ui.run("value_story", unit=unit, period=periods.parse(quarter).start, indicator=indicator)
 if story.empty:
     st.caption(t("story_empty"))
 else:
-    st.dataframe(pd.DataFrame({
-        t("col_when"): story["changed_at"].dt.strftime("%H:%M %d/%m/%Y"),
-        t("col_id"): story["upload_id"],
-        t("col_file"): story["file_name"],
-        t("col_who"): story["user_name"],
-        t("col_old"): [fmt.compact(v) for v in story["old_value"]],
-        t("col_new"): [fmt.compact(v) for v in story["new_value"]],
-    }), hide_index=True, width="stretch", key="ul_story")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col_when"): story["changed_at"].dt.strftime("%H:%M %d/%m/%Y"),
+                t("col_id"): story["upload_id"],
+                t("col_file"): story["file_name"],
+                t("col_who"): story["user_name"],
+                t("col_old"): [fmt.compact(v) for v in story["old_value"]],
+                t("col_new"): [fmt.compact(v) for v in story["new_value"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="ul_story",
+    )
