@@ -9,11 +9,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import math
 import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -89,7 +91,9 @@ def read_xlsx(data: bytes) -> Grid:
             if "xl/workbook.xml" not in z.namelist():
                 raise IngestError("E_NOT_XLSX", "Tệp nén (.zip) này không phải tệp Excel .xlsx.")
         values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        # a second pass to find formulas without a cached value, only when a sheet has formulas at all
+        formulas = (openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+                    if _has_formulas(data) else None)
     except IngestError:
         raise
     except Exception as exc:  # openpyxl and defusedxml raise many kinds; none may escape as a traceback
@@ -104,7 +108,8 @@ def read_xlsx(data: bytes) -> Grid:
                 "Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống.",
             )
         grid = Grid(rows=[], kind="xlsx", sheet=ws.title)
-        for r, (row_v, row_f) in enumerate(zip(ws.iter_rows(), formulas.worksheets[0].iter_rows(), strict=False), 1):
+        formula_rows = formulas.worksheets[0].iter_rows() if formulas else itertools.repeat(())
+        for r, (row_v, row_f) in enumerate(zip(ws.iter_rows(), formula_rows, strict=False), 1):
             if r > MAX_ROWS:
                 raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
             if len(row_v) > MAX_COLUMNS:  # a sheet that does not declare its size (max_column None)
@@ -114,11 +119,7 @@ def read_xlsx(data: bytes) -> Grid:
                     "Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống.",
                 )
             grid.rows.append([_cell_value(cell) for cell in row_v])
-            for c, (cv, cf) in enumerate(zip(row_v, row_f, strict=False), 1):
-                if getattr(cf, "data_type", None) == "f" and cv.value is None:
-                    grid.formula_cells.add((r, c))
-                if isinstance(cv.value, int | float) and "%" in str(getattr(cv, "number_format", "")):
-                    grid.percent_cells.add((r, c))
+            _note_cells(grid, r, row_v, row_f)
         return grid
     except IngestError:
         raise
@@ -126,7 +127,37 @@ def read_xlsx(data: bytes) -> Grid:
         raise IngestError("E_BAD_XLSX", "Không đọc được nội dung tệp Excel. Hãy mở bằng Excel và lưu lại.") from exc
     finally:
         values.close()
-        formulas.close()
+        if formulas:
+            formulas.close()
+
+
+MAX_SHEET_XML = 300 * 1024 * 1024  # a worksheet that unpacks to more is a zip bomb, not a report
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the package holds a formula element."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            if info.file_size > MAX_SHEET_XML:
+                raise IngestError("E_TOO_LARGE", "Trang tính trong tệp Excel quá lớn khi giải nén; "
+                                  "tệp có thể bị hỏng hoặc không phải báo cáo.")
+            xml = z.read(info)
+            if b"<f>" in xml or b"<f " in xml:
+                return True
+    return False
+
+
+def _note_cells(grid: Grid, r: int, row_v: tuple, row_f: tuple) -> None:
+    """Remember formulas without a cached value, and numbers formatted as a percentage."""
+    for c, cf in enumerate(row_f, 1):
+        if getattr(cf, "data_type", None) == "f" and c <= len(row_v) and row_v[c - 1].value is None:
+            grid.formula_cells.add((r, c))
+    for c, cv in enumerate(row_v, 1):
+        # a percentage is stored as a fraction (0.855): whole numbers are counts, skip their style lookup
+        if isinstance(cv.value, float) and "%" in str(getattr(cv, "number_format", "")):
+            grid.percent_cells.add((r, c))
 
 
 def _cell_value(cell: object) -> object:
@@ -240,8 +271,7 @@ YES = {"co", "x", "1", "da co", "yes", "y", "true", "dat"}
 NO = {"khong", "0", "chua co", "no", "n", "false", "chua"}
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     value: float
     percent: bool = False
 
@@ -334,7 +364,7 @@ class Column:
     indicator: str | None = None  # wide layout: the indicator this column holds
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One value cell of the file, before validation."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from reform.textnorm import fold
 
@@ -36,12 +37,12 @@ class Period:
     def is_quarter(self) -> bool:
         return self.first_q == self.last_q
 
-    @property
+    @cached_property
     def start(self) -> date:
         """First day of the first quarter (how periods are stored)."""
         return date(self.year, 3 * self.first_q - 2, 1)
 
-    @property
+    @cached_property
     def end(self) -> date:
         """First day of the last quarter: the stored key of the period's last quarter."""
         return date(self.year, 3 * self.last_q - 2, 1)

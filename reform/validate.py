@@ -67,7 +67,8 @@ class Context:
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, today: date) -> Context:
-        inds = sql.run(con, "indicators_for_validation")
+        inds = sql.run(con, "indicators_for_validation").astype(object)
+        inds = inds.where(inds.notna(), None)  # None, not NaN, for a missing range: cheap to test per cell
         units = sql.run(con, "units_for_validation")
         for col in ("valid_from", "valid_to"):
             units[col] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in units[col]]
@@ -155,7 +156,7 @@ def _at(cell: Cell, col: int | None, header: str) -> Cell:
 
 def _check_unit(ck: _Checker, cell: Cell, period: periods.Period | None) -> bool:
     """Check the unit of a row once (a wide row holds many cells of the same unit)."""
-    key = (cell.row, cell.unit_code, period)
+    key = (cell.row, cell.unit_code, None if period is None else period.end)
     if key not in ck.unit_verdicts:
         ck.unit_verdicts[key] = _unit_verdict(ck, replace(cell, col=cell.unit_col, header=cell.unit_header), period)
     return ck.unit_verdicts[key]
@@ -224,7 +225,7 @@ def _check_cell(ck: _Checker, cell: Cell) -> None:
     value = _check_value(ck, cell, ind)
     if value is None or not unit_ok or period is None:
         return
-    key = (cell.unit_code, periods.quarter(period.year, period.last_q), ind["code"])  # Q3 and 9M both store Q3
+    key = (cell.unit_code, period.end, ind["code"])  # Q3 and 9M both store Q3 (a date hashes fast)
     if key in ck.seen:
         ck.add(cell, "E_DUPLICATE", f"trùng với dòng {ck.seen[key]}: đơn vị {cell.unit_code}, {period.label}, "
                f"chỉ tiêu {ind['code']} ({ind['name_vi']}) xuất hiện hai lần.")
@@ -286,7 +287,7 @@ def _check_range(ck: _Checker, cell: Cell, ind: dict, value: float) -> float | N
                "Nếu là số hàng nghìn, hãy viết 1234 hoặc 1.234.")
         return None
     lo, hi = ind["min_value"], ind["max_value"]
-    if (pd.notna(lo) and value < lo) or (pd.notna(hi) and value > hi):
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
         ck.add(cell, "E_RANGE", f"giá trị {_num(value)} ngoài khoảng cho phép "
                f"({fmt.number(lo)}–{fmt.number(hi)} {ind['unit']}).")
         return None
@@ -295,13 +296,17 @@ def _check_range(ck: _Checker, cell: Cell, ind: dict, value: float) -> float | N
 
 def _check_duplicates_and_pairs(ck: _Checker) -> None:
     """A numerator above its denominator is an error, except the carry-over pairs (a warning)."""
-    by_key = {(c.unit_code, p, c.indicator): (c, v) for c, p, v in ck.accepted}
+    by_key = {(c.unit_code, p.end, c.indicator): (c, v) for c, p, v in ck.accepted}
     inds = ck.ctx.indicators
-    pairs = [(r["numerator"], r["denominator"], "error") for r in inds.values() if r["unit"] == "%"]
-    pairs += [(a, b, "warning") for a, b in CARRY_OVER_PAIRS]
-    for (unit, period, code), (cell, value) in by_key.items():
-        for num, den, severity in pairs:
-            other = by_key.get((unit, period, den)) if code == num else None
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    for r in inds.values():
+        if r["unit"] == "%":
+            pairs.setdefault(r["numerator"], []).append((r["denominator"], "error"))
+    for a, b in CARRY_OVER_PAIRS:
+        pairs.setdefault(a, []).append((b, "warning"))
+    for (unit, period, num), (cell, value) in by_key.items():
+        for den, severity in pairs.get(num, ()):
+            other = by_key.get((unit, period, den))
             if other is None or value <= other[1]:
                 continue
             word = "lớn hơn" if severity == "error" else "lớn hơn (có thể do vụ việc chuyển từ kỳ trước)"
@@ -316,12 +321,11 @@ def _to_quarters(ck: _Checker, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     stored = _stored_for(con, cumulative)
     out = []
     for cell, period, value in ck.accepted:
-        quarter = periods.quarter(period.year, period.last_q)
         if not period.is_quarter and ck.ctx.indicators[cell.indicator]["type"] == "flow":
             value = _increment(ck, cell, period, value, stored)
             if value is None:
                 continue
-        out.append((cell.unit_code, quarter.start, cell.indicator, float(value)))
+        out.append((cell.unit_code, period.end, cell.indicator, float(value)))  # end: the quarter stored
     return pd.DataFrame(out, columns=["unit_code", "period", "indicator_code", "value"])
 
 
@@ -355,17 +359,15 @@ def _check_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataF
         return
     stats = sql.run(con, "history_stats", units=sorted(rows["unit_code"].unique()), before=min(rows["period"]))
     stats = stats[(stats["n"] >= OUTLIER_MIN_HISTORY) & (stats["mad"] > 0)]
-    centre = {(r.unit_code, r.indicator_code): (r.median, r.mad) for r in stats.itertuples()}
+    counts = [c for c, r in ck.ctx.indicators.items() if r["type"] in ("flow", "stock")]
+    m = rows[rows["indicator_code"].isin(counts)].merge(stats, on=["unit_code", "indicator_code"])
+    z = 0.6745 * (m["value"] - m["median"]) / m["mad"]
+    # a steady series has a tiny MAD: also ask for a jump a person would call wrong (×2,5 or ÷4)
+    far = (m["value"] >= 2.5 * m["median"] + 3) | (m["value"] <= m["median"] / 4 - 1)
+    flagged = m[(z.abs() > OUTLIER_Z) & far]
+    if flagged.empty:
+        return
     cells = {(c.unit_code, c.indicator): c for c, _, _ in ck.accepted}
-    counts = {c for c, r in ck.ctx.indicators.items() if r["type"] in ("flow", "stock")}
-    for r in rows.itertuples():
-        key = (r.unit_code, r.indicator_code)
-        if key not in centre or r.indicator_code not in counts:
-            continue
-        median, mad = centre[key]
-        z = 0.6745 * (r.value - median) / mad
-        # a steady series has a tiny MAD: also ask for a jump a person would call wrong (×2,5 or ÷4)
-        far = r.value >= 2.5 * median + 3 or r.value <= median / 4 - 1
-        if abs(z) > OUTLIER_Z and far:
-            ck.add(cells.get(key), "W_OUTLIER", f"giá trị {fmt.number(r.value)} khác thường so với các quý trước của "
-                   f"đơn vị (trung vị {fmt.number(median)}). Hãy kiểm tra lại.", "warning")
+    for r in flagged.itertuples():
+        ck.add(cells.get((r.unit_code, r.indicator_code)), "W_OUTLIER", f"giá trị {fmt.number(r.value)} khác thường "
+               f"so với các quý trước của đơn vị (trung vị {fmt.number(r.median)}). Hãy kiểm tra lại.", "warning")
