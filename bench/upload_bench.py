@@ -1,0 +1,463 @@
+"""Benchmark of the upload path: from the uploaded bytes to the import summary, and to stored values.
+
+Two cases, each in a fresh DuckDB file under /tmp (deleted at the end unless --keep):
+
+  province  a wide .xlsx in the upload template layout (reform.template.build, then filled with
+            openpyxl): 3,000 units x the 45 base indicators of 2025-Q3, measured "from click to
+            import summary" = importer.prepare (read + check + dry-run preview).
+  national  a long CSV (unit_code,period,indicator_code,value): 55,000 units x 45 = ~2.5 million
+            values, measured to stored = importer.prepare + importer.commit, against a floor:
+            DuckDB's own read_csv of the same file into a table, timed in the same run.
+
+prepare is also run stage by stage exactly as reform/importer.py chains them (ingest.read,
+ingest.extract, validate.check, store.preview_values, sha256), so the total can be broken down;
+the "total" line is a separate, real importer.prepare call. Values are clean (whole non-negative
+numbers, flags 0/1 or Có/Không, every numerator at or below its denominator), so the report must
+hold no error; errors are printed if there are any (that would be a bug). Figures are printed next
+to the goals of the product issue (province file under 3 s, national CSV under 15 s); nothing is
+asserted.
+
+History: --history N stores N quarters before 2025-Q3 for every unit and indicator (inserted in
+SQL, one bench upload row), so that the outlier check of validate.check has real work (it needs
+at least 6 quarters). Default: 8 for the province, 0 for the national case, because at national
+scale the shipped history query (list_contains over the list of all unit codes) is so slow that
+the run would not end in reasonable time; --probe-history measures that query instead.
+
+    .venv/bin/python bench/upload_bench.py [--province] [--national] [--units N] [--history N]
+                                           [--profile] [--probe-history] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import os
+import pstats
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from reform import catalog, config, db, importer, ingest, periods, sql, store, template, validate  # noqa: E402
+
+PERIOD = "2025-Q3"
+TODAY = date(2026, 11, 22)
+ROOT = "TU"
+VALID_FROM = date(2000, 1, 1)
+UNITS_PER_PARENT = 30  # a realistic 2-level tree: TU -> district committees -> commune committees
+MAX_BYTES = 500 * 1024 * 1024
+GOALS = {"province": 3.0, "national": 15.0}  # seconds, from the product issue
+SEED = 20251122
+CARRY_OVER = [("tc_giaiquyet", "tc_nhan")]  # validate.CARRY_OVER_PAIRS: a warning when above
+
+
+# ---------------------------------------------------------------- setup
+
+
+def register(n: int) -> tuple[pd.DataFrame, list[str]]:
+    """Root TU, ceil(n / 30) district committees under it, n commune units under those.
+
+    Returns the register and the codes of the n reporting units (those in the file)."""
+    rows = [{"code": ROOT, "name": "Tỉnh ủy (giả định)", "type": "tinh_uy", "parent_code": None}]
+    n_parents = max(1, -(-n // UNITS_PER_PARENT))
+    rows += [{"code": f"H{p + 1:04d}", "name": f"Huyện ủy Số {p + 1}", "type": "huyen_uy", "parent_code": ROOT}
+             for p in range(n_parents)]
+    codes = [f"U{i + 1:05d}" for i in range(n)]
+    rows += [{"code": c, "name": f"Đảng bộ xã Số {i + 1}", "type": "dang_bo_xa",
+              "parent_code": f"H{i // UNITS_PER_PARENT + 1:04d}"} for i, c in enumerate(codes)]
+    df = pd.DataFrame(rows)
+    df["valid_from"] = VALID_FROM
+    df["valid_to"] = None
+    return df, codes
+
+
+def setup_db(path: Path, n_units: int) -> tuple[object, list[str], pd.DataFrame]:
+    """A migrated database with the catalogue and the unit register; the base indicators."""
+    con = db.connect(path)
+    catalog.sync(con, config.DEFAULT_DATA_DIR)
+    units, codes = register(n_units)
+    lineage = pd.DataFrame({"old_code": pd.Series(dtype=str), "new_code": pd.Series(dtype=str),
+                            "share": pd.Series(dtype=float), "effective": pd.Series(dtype="datetime64[ns]")})
+    store.replace_units(con, units, lineage)
+    base = con.execute("select code, type, decimals from indicator where type <> 'rate' order by sort_order").df()
+    return con, codes, base
+
+
+def value_levels(con, base: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Per base indicator the range its random values come from, so that every numerator of a
+    percentage stays at or below its denominator (and the carry-over pair too)."""
+    pairs = con.execute("select numerator, denominator from indicator where type = 'rate' and unit = '%'").fetchall()
+    pairs += CARRY_OVER
+    nums, dens = {a for a, _ in pairs}, {b for _, b in pairs}
+    ranges = {}
+    for code, typ in zip(base["code"], base["type"], strict=True):
+        if typ == "flag":
+            ranges[code] = (0, 1)
+        elif code in dens and code not in nums:
+            ranges[code] = (800, 1000)  # only a denominator: the largest
+        elif code in dens:
+            ranges[code] = (400, 700)  # both (tc_giaiquyet): between
+        elif code in nums:
+            ranges[code] = (0, 350)
+        else:
+            ranges[code] = (0, 60)
+    return ranges
+
+
+def make_values(codes: list[str], base: pd.DataFrame, ranges: dict[str, tuple[int, int]]) -> np.ndarray:
+    """A units x indicators matrix of clean values (float; one decimal where decimals = 1)."""
+    rng = np.random.default_rng(SEED)
+    out = np.empty((len(codes), len(base)), dtype=float)
+    for j, (code, dec) in enumerate(zip(base["code"], base["decimals"], strict=True)):
+        lo, hi = ranges[code]
+        col = rng.integers(lo, hi + 1, size=len(codes)).astype(float)
+        if int(dec) > 0 and hi > 1:
+            col = col + rng.integers(0, 10, size=len(codes)) / 10
+        out[:, j] = col
+    return out
+
+
+def store_history(con, codes: list[str], base: pd.DataFrame, values: np.ndarray, quarters: int) -> int:
+    """`quarters` quarters before PERIOD for every unit and indicator, near the uploaded values
+    (x 0.85..1.15, flags as they are), straight into the value table under one bench upload."""
+    if quarters <= 0:
+        return 0
+    first = periods.parse(PERIOD).start
+    qs = []
+    y, q = first.year, (first.month - 1) // 3 + 1
+    for _ in range(quarters):
+        y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+        qs.append(date(y, 3 * q - 2, 1))
+    upload_id = int(sql.run(con, "store_insert_upload", file_name="Lịch sử giả định (benchmark tải lên)",
+                            sha256="bench-history", layout="bench", user_name="bench", created_at=datetime.now(),
+                            rows=0, inserted=0, updated=0, unchanged=0)["id"].iloc[0])
+    flat = pd.DataFrame({"unit_code": np.repeat(codes, len(base)), "indicator_code": np.tile(base["code"], len(codes)),
+                         "value": values.ravel(), "flag": np.tile(base["type"].eq("flag").to_numpy(), len(codes))})
+    con.register("bench_cur", flat)
+    con.register("bench_q", pd.DataFrame({"period": qs}))
+    con.execute("""
+        insert into value
+        select c.unit_code, q.period, c.indicator_code,
+               case when c.flag then c.value
+                    else round(c.value * (0.85 + (hash(c.unit_code, c.indicator_code, q.period) % 301) / 1000.0))
+               end,
+               $id
+        from bench_cur as c cross join bench_q as q
+        order by q.period, c.unit_code, c.indicator_code
+    """, {"id": upload_id})
+    con.unregister("bench_cur")
+    con.unregister("bench_q")
+    n = con.execute("select count(*) from value").fetchone()[0]
+    con.execute("update upload set rows = $n, inserted = $n where id = $id", {"n": n, "id": upload_id})
+    con.execute("checkpoint")
+    return n
+
+
+def province_xlsx(con, codes: list[str], base: pd.DataFrame, values: np.ndarray) -> bytes:
+    """The upload template of PERIOD for the units, filled in with openpyxl as staff would."""
+    blank = template.build(con, periods.parse(PERIOD), codes)
+    wb = openpyxl.load_workbook(io.BytesIO(blank))
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[template.FIRST_UNIT_ROW - 1]]
+    col_of = {code: header.index(code) + 1 for code in base["code"]}
+    flags = base["type"].eq("flag").to_numpy()
+    for i, code in enumerate(codes):
+        row = template.FIRST_UNIT_ROW + i
+        assert ws.cell(row, 1).value == code, (ws.cell(row, 1).value, code)  # bench set-up, not a timing
+        for j, ind in enumerate(base["code"]):
+            v = values[i, j]
+            ws.cell(row, col_of[ind], ("Có" if v else "Không") if flags[j] else (int(v) if v.is_integer() else v))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def national_csv(path: Path, codes: list[str], base: pd.DataFrame, values: np.ndarray) -> None:
+    """The long CSV: unit_code,period,indicator_code,value, one line per value (flags as 0/1)."""
+    vals = values.ravel()
+    text = np.where(vals == np.floor(vals), vals.astype(np.int64).astype(str), np.round(vals, 1).astype(str))
+    pd.DataFrame({"unit_code": np.repeat(codes, len(base)), "period": PERIOD,
+                  "indicator_code": np.tile(base["code"].to_numpy(), len(codes)), "value": text}
+                 ).to_csv(path, index=False, lineterminator="\n")
+
+
+# ---------------------------------------------------------------- timing the path
+
+
+@dataclass
+class Stages:
+    times: dict[str, float] = field(default_factory=dict)
+    outputs: dict[str, object] = field(default_factory=dict)
+
+
+def prepare_by_stage(con, data: bytes, name: str, period: periods.Period) -> Stages:
+    """importer.prepare, one stage at a time, in its order and with its arguments."""
+    st = Stages()
+
+    def timed(label, fn, *args, **kw):
+        t0 = time.perf_counter()
+        out = fn(*args, **kw)
+        st.times[label] = time.perf_counter() - t0
+        st.outputs[label] = out
+        return out
+
+    grid = timed("ingest.read", ingest.read, data, name, max_bytes=MAX_BYTES)
+
+    def extract():
+        names = sql.run(con, "indicators_for_validation")
+        return ingest.extract(grid, ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True))))
+
+    table = timed("ingest.extract", extract)
+    report = timed("validate.check", validate.check, con, grid, table, period=period, today=TODAY)
+    timed("store.preview", store.preview_values, con, report.rows)
+    timed("sha256", store.sha256, data)
+    return st
+
+
+def rerun_stage(con, label: str, data: bytes, name: str, period: periods.Period, st: Stages):
+    """A callable that runs one stage again on the same inputs (for the profiler)."""
+    grid, table = st.outputs["ingest.read"], st.outputs["ingest.extract"]
+    lookup = None
+    if label == "ingest.extract":
+        names = sql.run(con, "indicators_for_validation")
+        lookup = ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True)))
+    return {
+        "ingest.read": lambda: ingest.read(data, name, max_bytes=MAX_BYTES),
+        "ingest.extract": lambda: ingest.extract(grid, lookup),
+        "validate.check": lambda: validate.check(con, grid, table, period=period, today=TODAY),
+        "store.preview": lambda: store.preview_values(con, st.outputs["validate.check"].rows),
+        "sha256": lambda: store.sha256(data),
+    }[label]
+
+
+def profile(fn, label: str, top: int = 10) -> str:
+    """Run fn under cProfile; the top functions by cumulative and by own time, as text."""
+    prof = cProfile.Profile()
+    prof.enable()
+    fn()
+    prof.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(prof, stream=out)
+    stats.strip_dirs()
+    out.write(f"--- cProfile of {label}: top {top} by cumulative time\n")
+    stats.sort_stats("cumulative").print_stats(top)
+    out.write(f"--- cProfile of {label}: top {top} by own (total) time\n")
+    stats.sort_stats("tottime").print_stats(top)
+    noise = ("   Ordered by", "   List reduced")
+    lines = [ln for ln in out.getvalue().splitlines() if ln.strip() and not ln.startswith(noise)]
+    return "\n".join(lines)
+
+
+def report_issues(report: validate.Report) -> None:
+    errors, warnings = report.errors, report.warnings
+    print(f"  report: {len(errors)} errors, {len(warnings)} warnings, {len(report.rows):,} rows to store, "
+          f"layout {report.layout}, {report.data_rows:,} data rows")
+    if errors:
+        print("  !! a clean file gave errors (a bug in the bench or the importer); the first ones:")
+        for issue in errors[:5]:
+            print(f"     {issue.code}: {issue.message}")
+    for issue in warnings[:3]:
+        print(f"     warning {issue.code}: {issue.message}")
+
+
+def peak_rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def print_stages(st: Stages) -> float:
+    total = sum(st.times.values())
+    for label, t in st.times.items():
+        print(f"  {label:<16}{t:9.2f} s  {100 * t / total:5.1f} %")
+    print(f"  {'sum of stages':<16}{total:9.2f} s")
+    return total
+
+
+# ---------------------------------------------------------------- the two cases
+
+
+def run_province(args, work: Path) -> None:
+    n = args.units or 3_000
+    history = 8 if args.history is None else args.history
+    print(f"== Province wide .xlsx: {n:,} units x 45 base indicators, {PERIOD} (goal: under "
+          f"{GOALS['province']:.0f} s from click to import summary)")
+    t0 = time.perf_counter()
+    con, codes, base = setup_db(work / "province.duckdb", n)
+    values = make_values(codes, base, value_levels(con, base))
+    stored = store_history(con, codes, base, values, history)
+    data = province_xlsx(con, codes, base, values)
+    name = "bao_cao_2025_Q3.xlsx"
+    print(f"  set-up: register of {n + 1 + -(-n // UNITS_PER_PARENT):,} units, {stored:,} stored history values "
+          f"({history} quarters before {PERIOD}, inserted in SQL), file built with template.build + openpyxl "
+          f"({time.perf_counter() - t0:.1f} s, not timed)")
+    period = periods.parse(PERIOD)
+    print(f"  file: {len(data) / 1024 / 1024:.2f} MB, {n:,} unit rows, {n * len(base):,} value cells "
+          f"({len(base)} indicator columns)")
+
+    st = prepare_by_stage(con, data, name, period)
+    print("  stages of importer.prepare (run one by one, as importer.prepare chains them):")
+    print_stages(st)
+    report_issues(st.outputs["validate.check"])
+    slowest = args.profile_stage or max((k for k in st.times if k != "sha256"), key=st.times.get)
+
+    gc.collect()
+    t0 = time.perf_counter()
+    prepared = importer.prepare(con, data, name, period=period, max_bytes=MAX_BYTES, today=TODAY)
+    total = time.perf_counter() - t0
+    s = prepared.summary()
+    print(f"  importer.prepare (one real call): {total:.2f} s   goal < {GOALS['province']:.0f} s   "
+          f"-> {total / GOALS['province']:.1f} x the goal")
+    print(f"  summary: {s['values']:,} values, {s['inserted']:,} new, {s['updated']:,} changed, "
+          f"{len(s['errors'])} errors, {len(s['warnings'])} warnings; peak RSS {peak_rss_gib():.1f} GiB")
+    if args.profile:
+        print(profile(rerun_stage(con, slowest, data, name, period, st), f"province {slowest}"))
+    if args.probe_history and stored:
+        probe_history(con, codes, [len(codes)])
+    con.close()
+
+
+def run_national(args, work: Path) -> None:
+    n = args.units or 55_000
+    history = 0 if args.history is None else args.history
+    print(f"== National long CSV: {n:,} units x 45 base indicators, {PERIOD} (goal: under "
+          f"{GOALS['national']:.0f} s to stored)")
+    t0 = time.perf_counter()
+    con, codes, base = setup_db(work / "national.duckdb", n)
+    values = make_values(codes, base, value_levels(con, base))
+    stored = store_history(con, codes, base, values, history)
+    csv_path = work / "national_2025_Q3.csv"
+    national_csv(csv_path, codes, base, values)
+    data = csv_path.read_bytes()
+    print(f"  set-up: register of {n + 1 + -(-n // UNITS_PER_PARENT):,} units, {stored:,} stored history values "
+          f"({history} quarters before {PERIOD}), CSV written with pandas ({time.perf_counter() - t0:.1f} s, "
+          "not timed)")
+    print(f"  file: {len(data) / 1024 / 1024:.1f} MB, {n * len(base):,} values (lines), "
+          "columns unit_code,period,indicator_code,value")
+    period = None  # the file names its period on every line
+
+    # the floor: DuckDB reading the same file into a table
+    floors = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        con.execute("create table bench_floor as select * from read_csv($p)", {"p": str(csv_path)})
+        floors.append(time.perf_counter() - t0)
+        floor_rows = con.execute("select count(*) from bench_floor").fetchone()[0]
+        con.execute("drop table bench_floor")
+    floor = min(floors)
+    print(f"  floor: duckdb create table as select * from read_csv(file): best of 3 {floor:.2f} s "
+          f"({', '.join(f'{t:.2f}' for t in floors)}; {floor_rows:,} rows)")
+
+    st = prepare_by_stage(con, data, csv_path.name, period)
+    print("  stages of importer.prepare (run one by one, as importer.prepare chains them):")
+    staged = print_stages(st)
+    report_issues(st.outputs["validate.check"])
+    slowest = args.profile_stage or max((k for k in st.times if k != "sha256"), key=st.times.get)
+    prof_fn = rerun_stage(con, slowest, data, csv_path.name, period, st) if args.profile else None
+    st.outputs.clear()
+    gc.collect()
+
+    t0 = time.perf_counter()
+    prepared = importer.prepare(con, data, csv_path.name, period=period, max_bytes=MAX_BYTES, today=TODAY)
+    t_prep = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result = importer.commit(con, prepared, user="bench")
+    t_commit = time.perf_counter() - t0
+    total = t_prep + t_commit
+    stored_now = con.execute("select count(*) from value where period = $p",
+                             {"p": periods.parse(PERIOD).start}).fetchone()[0]
+    print(f"  importer.prepare (one real call): {t_prep:.2f} s")
+    print(f"  importer.commit:                  {t_commit:.2f} s  -> upload {result.upload_id if result else None}, "
+          f"{result.inserted if result else 0:,} inserted; {stored_now:,} values of {PERIOD} stored")
+    print(f"  total to stored: {total:.2f} s   goal < {GOALS['national']:.0f} s   -> {total / GOALS['national']:.1f} x "
+          f"the goal;  {total / floor:.0f} x the read_csv floor ({floor:.2f} s)")
+    print(f"  (stage-by-stage sum {staged:.2f} s + commit {t_commit:.2f} s = {staged + t_commit:.2f} s); "
+          f"peak RSS {peak_rss_gib():.1f} GiB")
+    del prepared
+    gc.collect()
+    if prof_fn is not None:
+        print(profile(prof_fn, f"national {slowest}"))
+    if args.probe_history:
+        con.execute("delete from value")
+        store_history(con, codes, base, values, 8)
+        probe_history(con, codes, [250, 500, 1000])
+    con.close()
+
+
+def probe_history(con, codes: list[str], sizes: list[int]) -> None:
+    """The history query of validate._check_outliers (sql history_stats) as shipped -- list_contains
+    over the list of unit codes, timed for some list lengths -- and rewritten as a semi join on the
+    unnested list, with all the units; both on the history stored now."""
+    before = periods.parse(PERIOD).start
+    stored = con.execute("select count(*) from value where period < $b", {"b": before}).fetchone()[0]
+    print(f"  probe: sql history_stats (the outlier check's history query) on {stored:,} stored values:")
+    shipped = None
+    sizes = sorted({min(k, len(codes)) for k in sizes})
+    for k in sizes:
+        t0 = time.perf_counter()
+        shipped = sql.run(con, "history_stats", units=codes[:k], before=before)
+        t = time.perf_counter() - t0
+        guess = "" if k == len(codes) else f"  (linear guess for all {len(codes):,}: {t * len(codes) / k:,.0f} s)"
+        print(f"    as shipped, list of {k:>6,} units: {t:8.2f} s{guess}")
+    joined = sql.text("history_stats").replace(
+        "from value\n    where list_contains($units, unit_code)\n      and period < $before",
+        "from value\n    semi join (select unnest($units) as unit_code) as u using (unit_code)\n"
+        "    where period < $before")
+    if joined == sql.text("history_stats"):
+        print("    (queries/history_stats.sql changed: the rewrite no longer applies)")
+        return
+    t0 = time.perf_counter()
+    out = con.execute(joined, {"units": codes, "before": before}).df()
+    t = time.perf_counter() - t0
+    same = ""
+    if shipped is not None and sizes[-1] == len(codes):
+        key = ["unit_code", "indicator_code"]
+        a = shipped.sort_values(key).reset_index(drop=True)
+        b = out.sort_values(key).reset_index(drop=True)
+        same = f", same result: {'yes' if a.equals(b) else 'NO'}"
+    print(f"    rewritten as a semi join on unnest($units), all {len(codes):,} units: {t:8.2f} s "
+          f"({len(out):,} rows{same})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--province", action="store_true", help="the wide .xlsx case")
+    ap.add_argument("--national", action="store_true", help="the long CSV case")
+    ap.add_argument("--units", type=int, help="units in the file (default 3,000 / 55,000)")
+    ap.add_argument("--history", type=int, help="quarters of stored history (default 8 province, 0 national)")
+    ap.add_argument("--profile", action="store_true", help="cProfile the slowest stage of each case")
+    ap.add_argument("--profile-stage", choices=["ingest.read", "ingest.extract", "validate.check", "store.preview"],
+                    help="with --profile: this stage instead of the slowest")
+    ap.add_argument("--probe-history", action="store_true",
+                    help="time the outlier check's history query (national: after storing 8 quarters)")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder under /tmp")
+    args = ap.parse_args()
+    if not args.province and not args.national:
+        args.province = args.national = True
+    work = Path(tempfile.mkdtemp(prefix="upload_bench_"))
+    load = os.getloadavg()
+    print(f"upload bench, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cpus, load average "
+          f"{load[0]:.1f} (other processes slow the figures), work folder {work}")
+    try:
+        if args.province:
+            run_province(args, work)
+        if args.national:
+            run_national(args, work)
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
