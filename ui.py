@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from reform import catalog, db, demo, periods, sql
+from reform import catalog, db, demo, fmt, periods, sql
 from reform import summary as summary_core
 from reform.config import settings
 from reform.texts import t
@@ -236,3 +236,15 @@ def analysis_page(title: str) -> Filters:
         st.info(t("empty_db"), icon=":material/upload_file:")
         st.stop()
     return chosen
+
+
+def changes_table(changes: pd.DataFrame, new_column: str) -> pd.DataFrame:
+    """Value changes (unit_code, period, indicator_code, old_value, new) as a readable old → new table."""
+    unit_names, indicator_names = names()
+    return pd.DataFrame({
+        t("col_unit"): [f"{u} · {unit_names.get(u, '')}" for u in changes["unit_code"]],
+        t("col_period"): [periods.from_date(pd.Timestamp(d).date()).label for d in changes["period"]],
+        t("col_indicator"): [indicator_names.get(c, c) for c in changes["indicator_code"]],
+        t("col_old"): [fmt.compact(v) for v in changes["old_value"]],
+        t("col_new"): [fmt.compact(v) for v in changes[new_column]],
+    })

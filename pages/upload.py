@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -113,20 +112,7 @@ ui.show_report(prepared.report)
 changes = prepared.preview.changes
 if not changes.empty:
     with st.expander(t("changes_title"), expanded=not prepared.report.errors):
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("col_unit"): [f"{u} · {unit_names.get(u, '')}" for u in changes["unit_code"]],
-                    t("col_period"): [periods.from_date(pd.Timestamp(d).date()).label for d in changes["period"]],
-                    t("col_indicator"): [indicator_names.get(c, c) for c in changes["indicator_code"]],
-                    t("col_old"): [fmt.compact(v) for v in changes["old_value"]],
-                    t("col_new"): [fmt.compact(v) for v in changes["value"]],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            key="up_changes",
-        )
+        st.dataframe(ui.changes_table(changes, "value"), hide_index=True, width="stretch", key="up_changes")
 
 if prepared.report.errors:
     st.stop()

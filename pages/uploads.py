@@ -43,20 +43,7 @@ labels = {int(r.id): f"Số {r.id} · {r.file_name} · {r.created_at:%d/%m/%Y %H
 chosen = st.selectbox(t("uploads_pick"), list(labels), key="ul_pick", format_func=labels.get)
 changes = ui.run("upload_changes", upload_id=chosen)
 st.markdown(f"**{t('uploads_changes')}**")
-st.dataframe(
-    pd.DataFrame(
-        {
-            t("col_unit"): [f"{u} · {unit_names.get(u, '')}" for u in changes["unit_code"]],
-            t("col_period"): [periods.from_date(pd.Timestamp(d).date()).label for d in changes["period"]],
-            t("col_indicator"): [indicator_names.get(c, c) for c in changes["indicator_code"]],
-            t("col_old"): [fmt.compact(v) for v in changes["old_value"]],
-            t("col_new"): [fmt.compact(v) for v in changes["new_value"]],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-    key="ul_changes",
-)
+st.dataframe(ui.changes_table(changes, "new_value"), hide_index=True, width="stretch", key="ul_changes")
 
 row = uploads.set_index("id").loc[chosen]
 if row["status"] == "stored" and row["layout"] != "undo":
