@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,9 @@ from reform.config import QUERIES_DIR
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
 _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+# Repeatable files (macros and views, all "create or replace") are applied after the numbered
+# ones whenever their text changes, so an old database always gets today's definitions.
+_REPEATABLE = re.compile(r"^R_([a-z0-9_]+)\.sql$")
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -59,8 +63,27 @@ def registered(con: duckdb.DuckDBPyConnection, **frames: object) -> Iterator[duc
             con.unregister(name)
 
 
+def apply_repeatable(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the R_*.sql files whose text differs from what was applied last; return their names."""
+    con.execute("create table if not exists schema_repeatable (name varchar primary key, sha256 varchar not null)")
+    done = dict(con.execute("select name, sha256 from schema_repeatable").fetchall())
+    applied = []
+    for path in sorted(SCHEMA_DIR.glob("R_*.sql")):
+        if not _REPEATABLE.match(path.name):
+            continue
+        text = path.read_text(encoding="utf-8")
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        if done.get(path.name) == digest:
+            continue
+        with transaction(con):
+            con.execute(text)
+            con.execute("insert or replace into schema_repeatable values ($n, $s)", {"n": path.name, "s": digest})
+        applied.append(path.name)
+    return applied
+
+
 def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[int]:
-    """Apply the pending migrations in order, each in its own transaction; return those applied."""
+    """Apply the pending migrations in order, each in its own transaction, then the repeatable files."""
     done = applied_versions(con)
     applied = []
     for version, name, path in migrations():
@@ -73,6 +96,8 @@ def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[
                 {"v": version, "n": name, "t": datetime.now()},
             )
         applied.append(version)
+    if upto is None:
+        apply_repeatable(con)
     return applied
 
 

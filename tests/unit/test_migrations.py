@@ -14,7 +14,8 @@ def test_fresh_database_gets_every_migration_in_order(tmp_path: Path) -> None:
     con = db.connect(tmp_path / "fresh.duckdb")
     versions = [r[0] for r in con.execute("select version from schema_migrations order by version").fetchall()]
     assert versions == [v for v, _, _ in db.migrations()]
-    assert versions == sorted(versions) and len(versions) >= 5
+    assert versions == sorted(versions) and len(versions) >= 4
+    assert con.execute("select count(*) from schema_repeatable").fetchone()[0] == 1
     assert {"units", "unit_lineage", "unit_closure", "indicator", "upload", "value", "value_history", "meta"} <= tables(
         con
     )
@@ -55,3 +56,21 @@ def test_a_failing_migration_leaves_no_trace(tmp_path: Path, monkeypatch: pytest
     assert "half_done" not in tables(con)
     assert 999 not in db.applied_versions(con)
     assert "value" in tables(con)  # the sound migrations before it stay applied
+
+
+def test_repeatable_definitions_follow_their_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = tmp_path / "schema"
+    schema.mkdir()
+    for path in db.SCHEMA_DIR.glob("*.sql"):
+        (schema / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(db, "SCHEMA_DIR", schema)
+    con = db.connect(tmp_path / "r.duckdb")
+    assert db.apply_repeatable(con) == []  # unchanged text: nothing to do
+    (schema / "R_figure_macros.sql").write_text(
+        (schema / "R_figure_macros.sql").read_text(encoding="utf-8")
+        + "\ncreate or replace macro answer() as 42;\n", encoding="utf-8")
+    con.close()
+    con = db.connect(tmp_path / "r.duckdb")  # an old file picks up the new definitions on open
+    assert con.execute("select answer()").fetchone() == (42,)
+    assert con.execute("select count(*) from period_figures('X', 0, date '2025-07-01', date '2025-07-01')"
+                       ).fetchone() == (0,)
