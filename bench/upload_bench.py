@@ -389,7 +389,7 @@ def run_national(args, work: Path) -> None:
     if args.probe_history:
         con.execute("delete from value")
         store_history(con, codes, base, values, 8)
-        probe_history(con, codes, [250, 500, 1000])
+        probe_history(con, codes, [1000, len(codes)])
     con.close()
 
 
