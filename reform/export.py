@@ -1,0 +1,674 @@
+"""Exports of a briefing deck: PowerPoint with native charts, PDF with an embedded font, PNG of a figure, tables.
+
+Every export draws from the same Deck (reform.deck), so the numbers on screen, in the .pptx, in the .pdf and in
+the tables are the same numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import shutil
+import unicodedata
+from collections.abc import Sequence
+from functools import cache
+from numbers import Real
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reform import fmt
+from reform.deck import Chart, Deck, Slide, Table
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+OFFICE_FONT = "Arial"  # on every office machine, with Vietnamese glyphs
+PDF_FONT, PDF_FONT_BOLD = "NotoSans", "NotoSans-Bold"
+INK, MUTED, ACCENT, RULE = "#111111", "#3c3c3c", "#1f5fa8", "#c8c8c8"
+TABLE_ROWS_MAX = 8  # a slide's table shows at most this many rows, then "... và N dòng nữa"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
+
+
+class ExportUnavailable(ValueError):
+    """An export this server cannot make (no browser for PNG); the message is Vietnamese, for the user."""
+
+
+NO_BROWSER = (
+    "Máy chủ chưa có trình duyệt Chromium nên chưa xuất được ảnh PNG. "
+    "Hãy tải bản PowerPoint: biểu đồ trong đó sửa được trực tiếp."
+)
+
+
+# ---------------------------------------------------------------- shared words
+
+
+def _nfc(text: object) -> str:
+    return unicodedata.normalize("NFC", str(text))
+
+
+def cover_lines(deck: Deck) -> list[str]:
+    """What the cover says under the deck's name: scope, period, the age of the data, demo."""
+    f = deck.footer
+    lines = [f.scope_name, f.period_label]
+    if f.frozen_at is not None:
+        lines.append(f"Số liệu chốt lúc {f.frozen_at:%H:%M %d/%m/%Y}")
+    elif f.data_changed is not None:
+        lines.append(f"Số liệu cập nhật {f.data_changed:%H:%M %d/%m/%Y}")
+    lines.append(f"{f.units_reported}/{f.units_expected} đơn vị đã báo cáo")
+    if f.demo:
+        lines.append("Dữ liệu minh họa")
+    return lines
+
+
+def speaker_notes(slide: Slide) -> str:
+    """The presenter's notes, then the commentary, as the notes page of a slide."""
+    return "\n\n".join(t for t in (slide.notes.strip(), slide.commentary.strip()) if t)
+
+
+def cell_text(x: object) -> str:
+    """A table cell as shown on a slide: numbers Vietnamese style, nothing as a dash."""
+    if _is_number(x):
+        return fmt.compact(float(x))
+    return "–" if x is None else _nfc(x)
+
+
+def _table_rows(table: Table) -> list[list[str]]:
+    rows = [[cell_text(x) for x in r] for r in table.rows[:TABLE_ROWS_MAX]]
+    if len(table.rows) > TABLE_ROWS_MAX:
+        more = [""] * len(table.columns)
+        more[0] = f"… và {len(table.rows) - TABLE_ROWS_MAX} dòng nữa"
+        rows.append(more)
+    return rows
+
+
+def _short(label: str, n: int) -> str:
+    return label if len(label) <= n else label[: n - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- PowerPoint
+
+
+def to_pptx(deck: Deck) -> bytes:
+    """The deck as a 16:9 PowerPoint: a cover, then one slide per Slide with a native, editable chart."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    total = len(deck.slides) + 1
+    _pptx_cover(prs, deck, total)
+    for i, slide in enumerate(deck.slides, start=2):
+        _pptx_slide(prs, deck, slide, i, total)
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
+
+
+def _rgb(hex_color: str):
+    from pptx.dml.color import RGBColor
+
+    return RGBColor.from_string(hex_color.lstrip("#")[:6].upper())
+
+
+def _pptx_text(slide, box: tuple[float, float, float, float], text: str, size: int, **style) -> object:
+    """A text box in inches (x, y, w, h): one paragraph per line, in the office font."""
+    from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+    from pptx.util import Inches, Pt
+
+    shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
+    tf = shape.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE if style.get("fit") else MSO_AUTO_SIZE.NONE
+    for i, line in enumerate(_nfc(text).split("\n")):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        p.alignment = {"right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}.get(style.get("align"), PP_ALIGN.LEFT)
+        p.space_after = Pt(style.get("space_after", 0))
+        run = p.add_run()
+        run.text = line
+        run.font.name, run.font.size = OFFICE_FONT, Pt(size)
+        run.font.bold = bool(style.get("bold"))
+        run.font.color.rgb = _rgb(style.get("color", INK))
+    return shape
+
+
+def _pptx_blank(prs):
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # the blank layout
+    slide.background.fill.solid()
+    slide.background.fill.fore_color.rgb = _rgb("#ffffff")
+    return slide
+
+
+def _pptx_footer(slide, deck: Deck, number: int, total: int) -> None:
+    from pptx.util import Inches
+
+    line = slide.shapes.add_connector(1, Inches(0.5), Inches(6.85), Inches(12.83), Inches(6.85))
+    line.line.color.rgb = _rgb(RULE)
+    _pptx_text(slide, (0.5, 6.9, 10.8, 0.45), deck.footer.text(), 13, color=MUTED)
+    _pptx_text(slide, (11.3, 6.9, 1.53, 0.45), f"{number}/{total}", 13, color=MUTED, align="right")
+
+
+def _pptx_cover(prs, deck: Deck, total: int) -> None:
+    slide = _pptx_blank(prs)
+    _pptx_text(slide, (0.8, 1.6, 11.7, 1.4), deck.name, 44, bold=True, color=ACCENT, fit=True)
+    _pptx_text(slide, (0.8, 3.2, 11.7, 3.0), "\n".join(cover_lines(deck)), 26, space_after=6)
+    _pptx_footer(slide, deck, 1, total)
+    slide.notes_slide.notes_text_frame.text = _nfc(deck.footer.text())
+
+
+def _pptx_slide(prs, deck: Deck, s: Slide, number: int, total: int) -> None:
+    slide = _pptx_blank(prs)
+    _pptx_text(slide, (0.5, 0.3, 12.33, 0.75), s.title, 30, bold=True, fit=True)
+    _pptx_text(slide, (0.5, 1.05, 12.33, 0.95), s.headline, 22, color=ACCENT, bold=True, fit=True)
+    has_chart = s.chart is not None
+    side = (8.95, 2.1, 3.88, 4.65) if has_chart else (0.5, 2.1, 12.33, 4.65)
+    if has_chart:
+        _pptx_chart_or_message(slide, s.chart, (0.5, 2.1, 8.3, 4.65))
+    if s.table is not None and s.table.columns:
+        text_h = 2.0 if has_chart else 1.4
+        _pptx_text(slide, (side[0], side[1], side[2], text_h), s.commentary, 16, fit=True, color=MUTED)
+        _pptx_table(slide, s.table, (side[0], side[1] + text_h + 0.1, side[2], side[3] - text_h - 0.1))
+    else:
+        _pptx_text(slide, side, s.commentary, 18, fit=True, color=MUTED)
+    _pptx_footer(slide, deck, number, total)
+    slide.notes_slide.notes_text_frame.text = _nfc(speaker_notes(s))
+
+
+def _pptx_chart_or_message(slide, chart: Chart, box: tuple[float, float, float, float]) -> None:
+    if chart.is_empty:
+        message = chart.empty_message or "Chưa có số liệu để vẽ biểu đồ."
+        _pptx_text(slide, (box[0], box[1] + 1.5, box[2], 1.5), message, 22, color=MUTED, align="center")
+        return
+    _pptx_chart(slide, chart, box)
+
+
+def excel_number_format(decimals: int) -> str:
+    """The chart's number format: thousands grouped, `decimals` places (shown with the viewer's separators)."""
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+PPTX_KINDS = {"column": "COLUMN_CLUSTERED", "bar": "BAR_CLUSTERED", "line": "LINE_MARKERS"}
+
+
+def _pptx_chart(slide, chart: Chart, box: tuple[float, float, float, float]) -> None:
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    data = CategoryChartData(number_format=excel_number_format(chart.decimals))
+    data.categories = [_nfc(c) for c in chart.categories]
+    for s in chart.series:
+        data.add_series(_nfc(s.name), [None if _missing(v) else float(v) for v in s.values])
+    kind = getattr(XL_CHART_TYPE, PPTX_KINDS[chart.kind])
+    frame = slide.shapes.add_chart(kind, *(Inches(v) for v in box), data)
+    _pptx_chart_style(frame.chart, chart)
+    for ps, s in zip(frame.chart.plots[0].series, chart.series, strict=True):
+        _pptx_series_colors(ps, s, chart.kind)
+
+
+def _pptx_chart_style(c, chart: Chart) -> None:
+    from pptx.enum.chart import XL_LEGEND_POSITION
+    from pptx.util import Pt
+
+    n = len(chart.categories)
+    size = 16 if n <= 10 else 13 if n <= 20 else 10
+    c.font.name, c.font.size = OFFICE_FONT, Pt(size)
+    c.font.color.rgb = _rgb(INK)
+    c.has_title = False
+    c.has_legend = len(chart.series) > 1
+    if c.has_legend:
+        c.legend.position, c.legend.include_in_layout = XL_LEGEND_POSITION.TOP, False
+        c.legend.font.size = Pt(16)
+    va = c.value_axis
+    va.has_major_gridlines = True
+    va.major_gridlines.format.line.color.rgb = _rgb("#dddddd")
+    va.tick_labels.number_format, va.tick_labels.number_format_is_linked = excel_number_format(chart.decimals), False
+    va.has_title = bool(chart.unit)
+    if chart.unit:
+        va.axis_title.text_frame.text = _nfc(chart.unit)
+        va.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+    if chart.kind == "bar":
+        c.category_axis.reverse_order = True  # the first category on top, as it is read
+    if n * len(chart.series) <= 24:
+        _pptx_data_labels(c.plots[0], chart, size)
+    if chart.kind != "line":
+        c.plots[0].gap_width, c.plots[0].overlap = 60, 0
+
+
+def _pptx_data_labels(plot, chart: Chart, size: int) -> None:
+    from pptx.util import Pt
+
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format, labels.number_format_is_linked = excel_number_format(chart.decimals), False
+    labels.font.size, labels.font.name = Pt(size), OFFICE_FONT
+    labels.show_value = True
+
+
+def _pptx_series_colors(ps, s, kind: str) -> None:
+    color = _rgb(s.color)
+    if kind == "line":
+        ps.format.line.color.rgb, ps.smooth = color, False
+        ps.format.line.width = 38100  # 3 pt
+        ps.marker.format.fill.solid()
+        ps.marker.format.fill.fore_color.rgb = color
+        ps.marker.size = 9
+    else:
+        ps.format.fill.solid()
+        ps.format.fill.fore_color.rgb = color
+        ps.invert_if_negative = False
+    for i, pc in enumerate(s.point_colors or []):
+        if pc and pc != s.color:
+            target = ps.points[i].marker.format.fill if kind == "line" else ps.points[i].format.fill
+            target.solid()
+            target.fore_color.rgb = _rgb(pc)
+
+
+def _pptx_table(slide, table: Table, box: tuple[float, float, float, float]) -> None:
+    from pptx.util import Inches, Pt
+
+    rows = _table_rows(table)
+    shape = slide.shapes.add_table(len(rows) + 1, len(table.columns), *(Inches(v) for v in box))
+    height = min(0.42, box[3] / (len(rows) + 1))
+    for r in shape.table.rows:
+        r.height = Inches(height)
+    size = 14 if len(rows) <= 5 else 12
+    for i, line in enumerate([[_nfc(c) for c in table.columns], *rows]):
+        for j, text in enumerate(line):
+            cell = shape.table.cell(i, j)
+            cell.text = text
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
+            for p in cell.text_frame.paragraphs:
+                for run in p.runs:
+                    run.font.name, run.font.size, run.font.bold = OFFICE_FONT, Pt(size), i == 0
+
+
+# ---------------------------------------------------------------- PDF
+
+
+@cache
+def pdf_fonts() -> tuple[str, str]:
+    """Register the packaged Noto Sans (regular, bold) with reportlab, once; their names."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont(PDF_FONT, str(FONT_DIR / "NotoSans-Regular.ttf")))
+    pdfmetrics.registerFont(TTFont(PDF_FONT_BOLD, str(FONT_DIR / "NotoSans-Bold.ttf")))
+    addMapping(PDF_FONT, 0, 0, PDF_FONT)
+    addMapping(PDF_FONT, 1, 0, PDF_FONT_BOLD)
+    addMapping(PDF_FONT, 0, 1, PDF_FONT)
+    addMapping(PDF_FONT, 1, 1, PDF_FONT_BOLD)
+    return PDF_FONT, PDF_FONT_BOLD
+
+
+PAGE_W, PAGE_H = 842.0, 595.0  # A4 landscape, points
+MARGIN = 36.0
+
+
+def to_pdf(deck: Deck) -> bytes:
+    """The deck as an A4-landscape PDF: a cover, then one page per slide, charts drawn natively, Noto Sans embedded."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdf_fonts()
+    out = io.BytesIO()
+    cv = Canvas(out, pagesize=(PAGE_W, PAGE_H), pageCompression=1)
+    cv.setTitle(_nfc(deck.name))
+    cv.setSubject(_nfc(deck.footer.text()))
+    total = len(deck.slides) + 1
+    _pdf_cover(cv, deck, total)
+    for i, slide in enumerate(deck.slides, start=2):
+        _pdf_slide(cv, deck, slide, i, total)
+    cv.save()
+    return out.getvalue()
+
+
+def _style(size: float, *, bold: bool = False, color: str = INK, leading: float = 1.25):
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.styles import ParagraphStyle
+
+    name = PDF_FONT_BOLD if bold else PDF_FONT
+    return ParagraphStyle(
+        f"{name}{size}{color}", fontName=name, fontSize=size, leading=size * leading, textColor=HexColor(color)
+    )
+
+
+def _para(cv, text: str, style, x: float, top: float, width: float) -> float:
+    """Draw a wrapped paragraph with its top at `top`; the height it took."""
+    from reportlab.platypus import Paragraph
+
+    escaped = _nfc(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    p = Paragraph(escaped, style)
+    _, h = p.wrapOn(cv, width, PAGE_H)
+    p.drawOn(cv, x, top - h)
+    return h
+
+
+def _pdf_footer(cv, deck: Deck, number: int, total: int) -> None:
+    from reportlab.lib.colors import HexColor
+
+    cv.setStrokeColor(HexColor(RULE))
+    cv.line(MARGIN, 34, PAGE_W - MARGIN, 34)
+    cv.setFillColor(HexColor(MUTED))
+    cv.setFont(PDF_FONT, 9.5)
+    cv.drawString(MARGIN, 20, _short(_nfc(deck.footer.text()), 150))
+    cv.drawRightString(PAGE_W - MARGIN, 20, f"{number}/{total}")
+
+
+def _pdf_cover(cv, deck: Deck, total: int) -> None:
+    top = PAGE_H - 170
+    top -= _para(cv, deck.name, _style(34, bold=True, color=ACCENT), MARGIN + 20, top, PAGE_W - 2 * MARGIN - 40)
+    top -= 24
+    for line in cover_lines(deck):
+        top -= _para(cv, line, _style(20), MARGIN + 20, top, PAGE_W - 2 * MARGIN - 40) + 6
+    _pdf_footer(cv, deck, 1, total)
+    cv.showPage()
+
+
+def _pdf_slide(cv, deck: Deck, s: Slide, number: int, total: int) -> None:
+    width = PAGE_W - 2 * MARGIN
+    top = PAGE_H - MARGIN
+    top -= _para(cv, s.title, _style(22, bold=True), MARGIN, top, width) + 4
+    top -= _para(cv, s.headline, _style(15, bold=True, color=ACCENT), MARGIN, top, width) + 12
+    bottom = 46.0
+    if s.chart is None:
+        _pdf_side(cv, s, MARGIN, top, width, bottom)
+    else:
+        chart_w = width * 0.64
+        _pdf_chart_or_message(cv, s.chart, MARGIN, bottom, chart_w, top - bottom)
+        _pdf_side(cv, s, MARGIN + chart_w + 18, top, width - chart_w - 18, bottom)
+    _pdf_footer(cv, deck, number, total)
+    cv.showPage()
+
+
+def _pdf_side(cv, s: Slide, x: float, top: float, width: float, bottom: float) -> None:
+    """The commentary, then the table if there is one."""
+    top -= _para(cv, s.commentary, _style(12, color=MUTED, leading=1.35), x, top, width) + 12
+    if s.table is not None and s.table.columns:
+        _pdf_table(cv, s.table, x, top, width, bottom)
+
+
+def _pdf_table(cv, table: Table, x: float, top: float, width: float, bottom: float) -> None:
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Table as RLTable
+
+    head, body = _style(9.5, bold=True), _style(9.5)
+    data = [[Paragraph(_nfc(c), head) for c in table.columns]]
+    data += [[Paragraph(t.replace("&", "&amp;").replace("<", "&lt;"), body) for t in r] for r in _table_rows(table)]
+    t = RLTable(data, colWidths=[width / len(table.columns)] * len(table.columns), repeatRows=1)
+    t.setStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
+            ("BACKGROUND", (0, 0), (-1, 0), HexColor("#eef2f8")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+    )
+    _, h = t.wrapOn(cv, width, top - bottom)
+    t.drawOn(cv, x, max(bottom, top - h))
+
+
+def _pdf_chart_or_message(cv, chart: Chart, x: float, y: float, w: float, h: float) -> None:
+    from reportlab.graphics import renderPDF
+
+    if chart.is_empty:
+        message = chart.empty_message or "Chưa có số liệu để vẽ biểu đồ."
+        _para(cv, message, _style(15, color=MUTED), x + 20, y + h / 2 + 20, w - 40)
+        return
+    renderPDF.draw(chart_drawing(chart, w, h), cv, x, y)
+
+
+# ---------------------------------------------------------------- reportlab charts
+
+
+def chart_drawing(chart: Chart, width: float, height: float):
+    """The chart as a reportlab Drawing of the given size (points), numbers labelled Vietnamese style."""
+    from reportlab.graphics.shapes import Drawing, String
+
+    pdf_fonts()
+    d = Drawing(width, height)
+    n = len(chart.categories)
+    label_size = 10 if n <= 12 else 8 if n <= 24 else 6.5
+    legend_h = 22 if len(chart.series) > 1 else 0
+    plot = _rl_plot(chart, width, height - legend_h, label_size)
+    d.add(plot)
+    if chart.unit:
+        d.add(String(0, height - legend_h - 4, _nfc(chart.unit), fontName=PDF_FONT, fontSize=10, fillColor=_rl(MUTED)))
+    if legend_h:
+        d.add(_rl_legend(chart, height - 4))
+    return d
+
+
+def _rl(hex_color: str):
+    from reportlab.lib.colors import HexColor
+
+    return HexColor(hex_color if hex_color.startswith("#") else "#" + hex_color)
+
+
+def _values(chart: Chart) -> list[list[float | None]]:
+    return [[None if _missing(v) else float(v) for v in s.values] for s in chart.series]
+
+
+def _vi_formatter(decimals: int):
+    return lambda v: fmt.number(v, decimals)
+
+
+def _rl_plot(chart: Chart, width: float, height: float, label_size: float):
+    plot = _rl_line(chart) if chart.kind == "line" else _rl_bars(chart)
+    _rl_geometry(plot, chart, width, height, label_size)
+    va = plot.valueAxis
+    va.labels.fontName, va.labels.fontSize = PDF_FONT, 9
+    va.labelTextFormat = _vi_formatter(0 if _span(chart) >= 10 else chart.decimals)
+    va.visibleGrid, va.gridStrokeColor, va.gridStrokeWidth = 1, _rl("#dddddd"), 0.5
+    if min([v for s in _values(chart) for v in s if v is not None] + [0.0]) >= 0:
+        va.valueMin = 0  # bars and rates start at zero; below zero the axis picks a round minimum
+    ca = plot.categoryAxis
+    ca.categoryNames = [_short(_nfc(c), 26) for c in chart.categories]
+    ca.labels.fontName, ca.labels.fontSize = PDF_FONT, label_size
+    return plot
+
+
+def _span(chart: Chart) -> float:
+    vals = [v for s in _values(chart) for v in s if v is not None]
+    return (max(vals) - min(vals + [0.0])) if vals else 0.0
+
+
+def _rl_bars(chart: Chart):
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+
+    bc = HorizontalBarChart() if chart.kind == "bar" else VerticalBarChart()
+    bc.data = _values(chart)
+    bc.bars.strokeColor = None
+    bc.groupSpacing, bc.barSpacing = 6, 1
+    for i, s in enumerate(chart.series):
+        bc.bars[i].fillColor = _rl(s.color)
+        for j, pc in enumerate(s.point_colors or []):
+            if pc:
+                bc.bars[(i, j)].fillColor = _rl(pc)
+    if len(chart.categories) * len(chart.series) <= 24:
+        _rl_bar_labels(bc, chart)
+    if chart.kind == "bar":
+        bc.categoryAxis.reverseDirection = 1  # the first category on top, as it is read
+    return bc
+
+
+def _rl_bar_labels(bc, chart: Chart) -> None:
+    """Each bar's value at its end, outside the bar, on the left of a negative one."""
+    flip = chart.kind == "bar"
+    bc.barLabelFormat = _vi_formatter(chart.decimals)
+    bc.barLabels.fontName, bc.barLabels.fontSize = PDF_FONT, 9
+    bc.barLabels.boxAnchor = "w" if flip else "s"
+    bc.barLabels.dx, bc.barLabels.dy = (3, 0) if flip else (0, 2)
+    for i, row in enumerate(bc.data):
+        for j, v in enumerate(row):
+            if v is not None and v < 0:
+                bc.barLabels[(i, j)].boxAnchor = "e" if flip else "n"
+
+
+def _rl_line(chart: Chart):
+    """Lines with a gap where a value is missing (one drawn row per unbroken run of values)."""
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+    from reportlab.graphics.widgets.markers import makeMarker
+
+    lc = HorizontalLineChart()
+    runs = [(s, run) for s, values in zip(chart.series, _values(chart), strict=True) for run in _runs(values)]
+    lc.data = [run for _, run in runs]
+    lc.joinedLines = 1
+    for k, (s, _) in enumerate(runs):
+        lc.lines[k].strokeColor, lc.lines[k].strokeWidth = _rl(s.color), 2.5
+        lc.lines[k].symbol = makeMarker("FilledCircle", size=5, fillColor=_rl(s.color), strokeColor=_rl(s.color))
+    if len(chart.categories) * len(chart.series) <= 24:
+        # "values": the library numbers a row's labels by its drawn points, so give it the drawn points' texts
+        lc.lineLabelFormat = "values"
+        lc.lineLabelArray = [[fmt.number(v, chart.decimals) for v in run if v is not None] for _, run in runs]
+        lc.lineLabels.fontName, lc.lineLabels.fontSize, lc.lineLabels.dy = PDF_FONT, 9, 8
+    return lc
+
+
+def _runs(values: list[float | None]) -> list[list[float | None]]:
+    """One row per unbroken run of values, None elsewhere, so no line crosses a missing quarter."""
+    out: list[list[float | None]] = []
+    for j, v in enumerate(values):
+        if v is None:
+            continue
+        if j == 0 or values[j - 1] is None:
+            out.append([None] * len(values))
+        out[-1][j] = v
+    return out or [[None] * len(values)]
+
+
+def _rl_geometry(plot, chart: Chart, width: float, height: float, label_size: float) -> None:
+    """Room for the axis labels: long unit names on the left of horizontal bars, slanted below columns."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    names = [_short(_nfc(c), 26) for c in chart.categories]
+    longest = max((stringWidth(c, PDF_FONT, label_size) for c in names), default=20.0)
+    label_room = min(longest + 8, width * 0.4)
+    plot.categoryAxis.labelAxisMode = "low"  # names beside the axis edge, not on top of negative bars
+    if chart.kind == "bar":
+        plot.x, plot.y = label_room, 24
+        plot.width, plot.height = width - label_room - 36, height - 24 - 18
+        plot.categoryAxis.labels.boxAnchor, plot.categoryAxis.labels.dx = "e", -4
+        return
+    slanted = longest > (width - 56) / max(len(names), 1) * 0.95
+    bottom = (label_room * 0.66 + 10) if slanted else 22
+    plot.x, plot.y = 44, bottom
+    plot.width, plot.height = width - 56, height - bottom - 18
+    labels = plot.categoryAxis.labels
+    if slanted:
+        labels.angle, labels.boxAnchor, labels.dx, labels.dy = 40, "ne", 0, -4
+    else:
+        labels.boxAnchor, labels.dy = "n", -4
+
+
+def _rl_legend(chart: Chart, y: float):
+    from reportlab.graphics.charts.legends import Legend
+
+    lg = Legend()
+    lg.x, lg.y, lg.alignment, lg.boxAnchor = 40, y, "right", "nw"
+    lg.columnMaximum, lg.dx, lg.dy, lg.deltax = 1, 10, 10, 14
+    lg.fontName, lg.fontSize = PDF_FONT, 10
+    lg.colorNamePairs = [(_rl(s.color), _short(_nfc(s.name), 30)) for s in chart.series]
+    return lg
+
+
+# ---------------------------------------------------------------- PNG
+
+
+def browser_path() -> str | None:
+    """The Chromium to draw PNGs with: the browser library's own BROWSER_PATH if it names a program, else PATH."""
+    # BROWSER_PATH is the variable the image library itself honours; it is not one of this project's settings.
+    named = os.environ.get("BROWSER_PATH", "")
+    if named and os.path.isfile(named) and os.access(named, os.X_OK):
+        return named
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def figure_png(fig: go.Figure, *, width: int = 1600, height: int = 900, scale: float = 1) -> bytes:
+    """A PNG of a Plotly figure drawn by the system's Chromium; ExportUnavailable when there is none."""
+    path = browser_path()
+    if path is None:
+        raise ExportUnavailable(NO_BROWSER)
+    import kaleido
+    from choreographer.errors import BrowserFailedError, ChromeNotFoundError
+
+    opts = {"format": "png", "width": width, "height": height, "scale": scale}
+    # An explicit path: the library would otherwise look in its own download folder and in fixed install paths.
+    kopts = {"path": path, "mathjax": False}
+    try:
+        return kaleido.calc_fig_sync(fig, opts=opts, kopts=kopts)
+    except (ChromeNotFoundError, BrowserFailedError) as e:
+        raise ExportUnavailable(NO_BROWSER) from e
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, Real) and not isinstance(x, bool) and not math.isnan(float(x))
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def safe_cell(x: object) -> object:
+    """A cell for a spreadsheet: numbers stay numbers, text that a spreadsheet would run as a formula gets a "'"."""
+    if _missing(x):
+        return None
+    if _is_number(x):
+        return int(x) if isinstance(x, int) or float(x).is_integer() and abs(float(x)) < 2**53 else float(x)
+    if isinstance(x, bool):
+        return "Có" if x else "Không"
+    text = _nfc(x)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def table_csv(header: Sequence[object], rows: Sequence[Sequence[object]]) -> bytes:
+    """A table as CSV, UTF-8 with a byte-order mark so Excel shows Vietnamese; formula-like text escaped."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    for r in [header, *rows]:
+        w.writerow(["" if (v := safe_cell(x)) is None else v for x in r])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def table_xlsx(header: Sequence[object], rows: Sequence[Sequence[object]], *, title: str) -> bytes:
+    """A table as .xlsx: the title in the first row, the header in the second, numbers as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _sheet_name(title)
+    ws.append([safe_cell(title)])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([safe_cell(h) for h in header])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([safe_cell(x) for x in r])
+    ws.freeze_panes = "A3"
+    for i, col in enumerate(ws.iter_cols(min_row=2), start=1):
+        longest = max((len(str(c.value)) for c in col if c.value is not None), default=8)
+        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = min(max(longest + 2, 10), 60)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _sheet_name(title: str) -> str:
+    name = "".join("_" if ch in "[]:*?/\\" else ch for ch in _nfc(title)).strip("' ")
+    return name[:31] or "Bảng"
+
+
+def chart_table(chart: Chart) -> tuple[list[str], list[list[object]]]:
+    """The figures behind a chart, with the unit in the header of each series: (header, rows)."""
+    header, rows = chart.table()
+    if chart.unit:
+        header = [header[0], *[f"{h} ({chart.unit})" for h in header[1:]]]
+    return header, [[r[0], *[None if _missing(v) else v for v in r[1:]]] for r in rows]
