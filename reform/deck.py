@@ -124,8 +124,16 @@ class Deck:
         f = dict(d["footer"])
         for k in ("data_changed", "frozen_at"):
             f[k] = _when(f.get(k))
-        return cls(name=d["name"], scope=d["scope"], period=d["period"], slides=slides, footer=Footer(**f),
-                   last_upload_id=int(d.get("last_upload_id") or 0), built_at=_when(d.get("built_at")) or datetime.now())
+        built = _when(d.get("built_at")) or datetime.now()
+        return cls(
+            name=d["name"],
+            scope=d["scope"],
+            period=d["period"],
+            slides=slides,
+            footer=Footer(**f),
+            last_upload_id=int(d.get("last_upload_id") or 0),
+            built_at=built,
+        )
 
 
 def _slide(d: dict) -> Slide:

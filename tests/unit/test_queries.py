@@ -164,6 +164,12 @@ PARAMS = {
     "period": date(2024, 7, 1),
     "undo_upload_id": 998,
     "at": date(2025, 7, 1),
+    "deck": "Giao ban",
+    "spec": "[]",
+    "updated_at": pd.Timestamp("2026-01-01"),
+    "frozen_at": pd.Timestamp("2026-01-01"),
+    "frozen_upload_id": 1,
+    "snapshot": "{}",
 }
 
 

@@ -1,0 +1,282 @@
+"""Build a briefing deck from the database: the presenter's choice of slides (a DeckSpec) → a Deck.
+
+Every figure comes from the same core functions as the analysis pages (reform.summary and the
+queries/ files), every sentence from reform.narrative, so a slide never disagrees with the page
+it summarises or with `python -m reform summary`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from reform import periods, slides, sql
+from reform.deck import Deck, Footer, Slide
+
+# slide kind -> (Vietnamese name for the deck editor, what its parameter is)
+KINDS: dict[str, tuple[str, str | None]] = {
+    "overview": ("Tổng quan", None),
+    "group": ("Một nhóm chỉ tiêu", "group"),
+    "trend": ("Diễn biến các tỷ lệ chính", None),
+    "yoy": ("So sánh cùng kỳ giữa các đơn vị", "indicator"),
+    "ranking": ("Xếp hạng các đơn vị", "indicator"),
+    "completeness": ("Tình hình báo cáo", None),
+    "watch": ("Đơn vị cần quan tâm", None),
+}
+DEFAULT_YOY = "tl_vb_di_dientu"
+DEFAULT_RANKING = "tl_dv_csdl"
+
+
+@dataclass
+class SlideSpec:
+    """One slide as the presenter chose it: its kind, parameter, speaker notes and edited text."""
+
+    key: str
+    param: str = ""
+    notes: str = ""
+    text: str | None = None  # the commentary as edited by the presenter; None: generated
+
+
+@dataclass
+class DeckSpec:
+    """What a saved deck remembers: scope, period and the slides in order."""
+
+    name: str
+    scope: str
+    period: str
+    slides: list[SlideSpec] = field(default_factory=list)
+
+    def slides_json(self) -> str:
+        return json.dumps([asdict(s) for s in self.slides], ensure_ascii=False)
+
+    @staticmethod
+    def slides_from_json(text: str) -> list[SlideSpec]:
+        return [SlideSpec(**s) for s in json.loads(text)]
+
+
+def default_spec(con: duckdb.DuckDBPyConnection, scope: str, period: str, name: str = "") -> DeckSpec:
+    """The sensible deck of a quarter: overview, one slide per group, trend, year-on-year, ranking,
+    completeness and the units to watch (10 slides with the four groups)."""
+    groups = sql.run(con, "catalog")["group_code"].drop_duplicates().tolist()
+    chosen = [
+        SlideSpec("overview"),
+        *[SlideSpec("group", g) for g in groups],
+        SlideSpec("trend"),
+        SlideSpec("yoy", DEFAULT_YOY),
+        SlideSpec("ranking", DEFAULT_RANKING),
+        SlideSpec("completeness"),
+        SlideSpec("watch"),
+    ]
+    return DeckSpec(name or f"Giao ban {periods.parse(period).label}", scope, period, chosen)
+
+
+def build(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> Deck:
+    """Every slide of the spec with its figures, sentences and chart, and the footer."""
+    facts = slides.Facts.load(con, spec.scope, periods.parse(spec.period))
+    built = [_slide(facts, s) for s in spec.slides if s.key in KINDS]
+    version = sql.run(con, "data_version").iloc[0]
+    changed = None if pd.isna(version["last_changed"]) else pd.Timestamp(version["last_changed"]).to_pydatetime()
+    footer = Footer(
+        scope_name=facts.scope_name,
+        period_label=facts.period.label,
+        units_reported=facts.reported,
+        units_expected=facts.expected,
+        data_changed=changed,
+        demo=facts.demo,
+    )
+    return Deck(
+        name=spec.name,
+        scope=spec.scope,
+        period=spec.period,
+        slides=built,
+        footer=footer,
+        last_upload_id=int(version["last_upload_id"]),
+    )
+
+
+def _slide(facts: slides.Facts, spec: SlideSpec) -> Slide:
+    slide = slides.BUILDERS[spec.key](facts, spec.param or _default_param(facts, spec.key))
+    slide.notes = spec.notes
+    if spec.text is not None and spec.text.strip():
+        slide.sentences, slide.edited = [spec.text.strip()], True
+    return slide
+
+
+def _default_param(facts: slides.Facts, key: str) -> str:
+    return {"group": facts.figures["group_code"].iloc[0], "yoy": DEFAULT_YOY, "ranking": DEFAULT_RANKING}.get(key, "")
+
+
+def figures_of(deck: Deck) -> dict[tuple[int, str, str, str], float | None]:
+    """Every number a deck shows, keyed (slide index, slide title, series, category), for comparisons."""
+    out = {}
+    for i, s in enumerate(deck.slides):
+        if s.chart is None:
+            continue
+        for series in s.chart.series:
+            for cat, v in zip(s.chart.categories, series.values, strict=True):
+                out[(i, s.title, series.name, cat)] = v
+    return out
+
+
+def differences(frozen: Deck, live: Deck) -> pd.DataFrame:
+    """What changed between a frozen deck and the live figures: slide, series, category, frozen, now."""
+    a, b = figures_of(frozen), figures_of(live)
+    rows = []
+    for key in sorted(set(a) | set(b), key=lambda k: (k[0], k[2], k[3])):
+        old, new = a.get(key), b.get(key)
+        if not _same(old, new):
+            rows.append((key[0] + 1, key[1], key[2], key[3], old, new))
+    sentences = [
+        (i + 1, s.title, "Nhận định", "", f.commentary, s.commentary)
+        for i, (f, s) in enumerate(zip(frozen.slides, live.slides, strict=False))
+        if not f.edited and f.commentary != s.commentary
+    ]
+    return pd.DataFrame(rows + sentences, columns=["slide", "title", "series", "category", "frozen", "now"])
+
+
+def _same(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, float | int) and isinstance(b, float | int):
+        return abs(float(a) - float(b)) < 1e-9
+    return a == b
+
+
+def summary_check(deck: Deck) -> list[dict]:
+    """The overview figures a deck is built on, as `summary` prints them (for `brief --json`)."""
+    return [
+        {
+            "slide": i + 1,
+            "key": s.key,
+            "title": s.title,
+            "headline": s.headline,
+            "sentences": s.sentences,
+            "chart": None
+            if s.chart is None
+            else {
+                "categories": s.chart.categories,
+                "unit": s.chart.unit,
+                "series": [{"name": x.name, "values": x.values} for x in s.chart.series],
+            },
+        }
+        for i, s in enumerate(deck.slides)
+    ]
+
+
+class DeckError(ValueError):
+    """A deck that cannot be found or changed as asked; message in Vietnamese."""
+
+
+@dataclass
+class Saved:
+    """A saved deck: the presenter's choice of slides and, when frozen, the figures it is pinned to."""
+
+    spec: DeckSpec
+    frozen_at: datetime | None = None
+    frozen_upload_id: int | None = None
+    snapshot: Deck | None = None
+
+    @property
+    def frozen(self) -> bool:
+        return self.snapshot is not None
+
+
+def save(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> None:
+    """Save the slides of a deck under its name; a frozen deck may change notes and text, not its figures."""
+    if not spec.name.strip():
+        raise DeckError("Hãy đặt tên cho bài trình chiếu.")
+    old = load(con, spec.name)
+    if (
+        old is not None
+        and old.frozen
+        and (old.spec.scope, old.spec.period, [s.key for s in old.spec.slides], [s.param for s in old.spec.slides])
+        != (spec.scope, spec.period, [s.key for s in spec.slides], [s.param for s in spec.slides])
+    ):
+        raise DeckError(f"Bài “{spec.name}” đang chốt số liệu: bỏ chốt trước khi đổi phạm vi, kỳ hoặc các trang.")
+    sql.execute(
+        con,
+        "deck_save",
+        deck=spec.name.strip(),
+        scope=spec.scope,
+        period=spec.period,
+        spec=spec.slides_json(),
+        updated_at=datetime.now(),
+    )
+
+
+def load(con: duckdb.DuckDBPyConnection, name: str) -> Saved | None:
+    """A saved deck by name, or None."""
+    df = sql.run(con, "deck_get", deck=name)
+    if df.empty:
+        return None
+    r = df.iloc[0]
+    spec = DeckSpec(str(r["name"]), str(r["scope"]), str(r["period"]), DeckSpec.slides_from_json(str(r["spec"])))
+    if r["snapshot"] is None or pd.isna(r["snapshot"]):
+        return Saved(spec)
+    return Saved(
+        spec,
+        pd.Timestamp(r["frozen_at"]).to_pydatetime(),
+        int(r["frozen_upload_id"]),
+        Deck.from_dict(json.loads(str(r["snapshot"]))),
+    )
+
+
+def names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Saved decks: name, scope, period, updated_at, frozen_at, frozen_upload_id."""
+    return sql.run(con, "deck_list")
+
+
+def delete(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Forget a saved deck."""
+    sql.execute(con, "deck_delete", deck=name)
+
+
+def freeze(con: duckdb.DuckDBPyConnection, name: str, *, now: datetime | None = None) -> Deck:
+    """Pin a saved deck to the figures as they stand now; later uploads no longer change what it shows."""
+    saved = _must(con, name)
+    deck = build(con, saved.spec)
+    deck.footer.frozen_at = (now or datetime.now()).replace(microsecond=0)
+    sql.execute(
+        con,
+        "deck_freeze",
+        deck=name,
+        frozen_at=deck.footer.frozen_at,
+        frozen_upload_id=deck.last_upload_id,
+        snapshot=json.dumps(deck.to_dict(), ensure_ascii=False),
+    )
+    return deck
+
+
+def unfreeze(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """Let a deck show live figures again; returns what differs between its frozen and the live figures."""
+    saved = _must(con, name)
+    changed = differences(saved.snapshot, build(con, saved.spec)) if saved.frozen else differences_empty()
+    sql.execute(con, "deck_freeze", deck=name, frozen_at=None, frozen_upload_id=None, snapshot=None)
+    return changed
+
+
+def differences_empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=["slide", "title", "series", "category", "frozen", "now"])
+
+
+def _must(con: duckdb.DuckDBPyConnection, name: str) -> Saved:
+    saved = load(con, name)
+    if saved is None:
+        raise DeckError(f"Không có bài trình chiếu “{name}”.")
+    return saved
+
+
+def current(con: duckdb.DuckDBPyConnection, saved: Saved) -> Deck:
+    """What a saved deck shows: its frozen figures if frozen (with today's notes and edited text), else live."""
+    if not saved.frozen:
+        return build(con, saved.spec)
+    deck = Deck.from_dict(saved.snapshot.to_dict())
+    for slide, spec in zip(deck.slides, saved.spec.slides, strict=False):
+        slide.notes = spec.notes
+        if spec.text is not None and spec.text.strip():
+            slide.sentences, slide.edited = [spec.text.strip()], True
+    return deck

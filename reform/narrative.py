@@ -1,0 +1,137 @@
+"""Deterministic Vietnamese sentences drawn from the figures, in the style of a Party report.
+
+"Quý III/2025, toàn Đảng bộ kiểm tra 45 tổ chức đảng, tăng 12,5% so với cùng kỳ; tỷ lệ văn bản đi gửi
+qua mạng đạt 92,4%, tăng 3,1 điểm %; còn 3 đơn vị chưa báo cáo."
+
+Counts change in percent, rates and shares in percentage points ("điểm %"); a change against zero
+or against nothing is said as such; neutral indicators are described without praise or blame.
+Every function takes rows of reform.summary.summary (catalogue columns plus value, previous,
+change, change_pct, tone) and returns text: nothing here reads the database.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from reform import fmt
+from reform.summary import PERCENT_TYPES, is_percent
+
+ROOT_SUBJECT = "toàn Đảng bộ"
+JUDGED = {"good": "chuyển biến tích cực", "bad": "cần quan tâm"}
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def lower_first(text: str) -> str:
+    """ "Tổng số cuộc họp" -> "tổng số cuộc họp"; abbreviations ("KT, GS", "CSDL") stay as they are."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def value_text(row: Mapping) -> str:
+    """The value with its unit: "45", "92,4%", "2,3 giờ/cuộc" (the unit of counts is in the phrase)."""
+    decimals = int(row["decimals"])
+    if is_percent(row["unit"]) or row["type"] in PERCENT_TYPES:
+        return fmt.with_unit(row["value"], row["unit"] if row["unit"] else "%", decimals)
+    return fmt.number(row["value"], decimals)
+
+
+def value_phrase(row: Mapping) -> str:
+    """What was done: "kiểm tra 45 tổ chức đảng", "tỷ lệ văn bản đi gửi qua mạng đạt 92,4%"."""
+    value = value_text(row)
+    phrase = str(row.get("phrase_vi") or "")
+    if phrase:
+        return phrase.format(value=value)
+    if row["type"] == "flag":  # "Có phòng họp trực tuyến" -> "85,0% đơn vị có phòng họp trực tuyến"
+        return f"{fmt.number(row['value'], int(row['decimals']))}% đơn vị {lower_first(row['name_vi'])}"
+    if row["type"] == "rate" and is_percent(row["unit"]):
+        return f"{lower_first(row['name_vi'])} đạt {value}"
+    return f"{lower_first(row['name_vi'])} là {value}"
+
+
+def change_phrase(row: Mapping) -> str:
+    """How it moved against the same period last year, in percent for counts and points for rates."""
+    if _missing(row["previous"]):
+        return "chưa có số liệu cùng kỳ để so sánh"
+    change = float(row["value"]) - float(row["previous"])
+    decimals = int(row["decimals"])
+    if abs(change) < 0.5 * 10 ** -max(decimals, 1):
+        return "bằng cùng kỳ"
+    verb = "tăng" if change > 0 else "giảm"
+    if is_percent(row["unit"]) or row["type"] in PERCENT_TYPES:
+        if is_percent(row["unit"]):
+            return f"{verb} {fmt.number(abs(change), 1)} điểm % so với cùng kỳ"
+        return f"{verb} {fmt.with_unit(abs(change), row['unit'], decimals)} so với cùng kỳ"
+    if float(row["previous"]) == 0:
+        return f"{verb} {fmt.with_unit(abs(change), row['unit'], decimals)} so với cùng kỳ (cùng kỳ không có)"
+    return f"{verb} {fmt.number(abs(100.0 * change / float(row['previous'])), 1)}% so với cùng kỳ"
+
+
+def clause(row: Mapping) -> str:
+    """One figure as a clause: "kiểm tra 45 tổ chức đảng, tăng 12,5% so với cùng kỳ"."""
+    if _missing(row["value"]):
+        return f"chưa có số liệu {lower_first(row['short_vi'])}"
+    return f"{value_phrase(row)}, {change_phrase(row)}"
+
+
+def reporting_clause(reported: int, expected: int) -> str:
+    """ "còn 3 đơn vị chưa báo cáo" or "tất cả 42 đơn vị đã báo cáo"."""
+    missing = max(expected - reported, 0)
+    if expected and not missing:
+        return f"tất cả {expected} đơn vị đã báo cáo"
+    return f"còn {missing} đơn vị chưa báo cáo"
+
+
+def subject(scope_name: str, *, is_root: bool) -> str:
+    """Who did it: "toàn Đảng bộ" for the whole province, otherwise the unit's name."""
+    return ROOT_SUBJECT if is_root else scope_name
+
+
+def opening(
+    period_label: str, who: str, rows: Iterable[Mapping], reported: int | None = None, expected: int | None = None
+) -> str:
+    """The first sentence of a slide: the period, who, each figure, and how many units have reported."""
+    rows = list(rows)
+    parts = [clause(r) for r in rows]
+    if parts and not _missing(rows[0]["value"]) and not str(rows[0].get("phrase_vi") or ""):
+        parts[0] = f"có {parts[0]}"  # "toàn Đảng bộ có tỷ lệ văn bản đi gửi qua mạng đạt 92,4%"
+    if reported is not None and expected is not None:
+        parts.append(reporting_clause(reported, expected))
+    return f"{period_label}, {who} " + "; ".join(parts) + "."
+
+
+def verdict(rows: Iterable[Mapping]) -> str:
+    """Which figures moved the right way and which need attention; neutral ones are never judged."""
+    by_tone: dict[str, list[str]] = {"good": [], "bad": []}
+    for r in rows:
+        if r["tone"] in by_tone and r["good"] != "neutral":
+            moved = change_phrase(r).removesuffix(" so với cùng kỳ")
+            by_tone[r["tone"]].append(f"{lower_first(r['short_vi'])} ({moved})")
+    parts = [f"{JUDGED[t].capitalize()}: {', '.join(names)}." for t, names in by_tone.items() if names]
+    return " ".join(parts)
+
+
+def headline(group_name: str, rows: Iterable[Mapping]) -> str:
+    """A slide's one message: "Kiểm tra, giám sát: 3 chỉ tiêu chính chuyển biến tích cực, 1 chỉ tiêu cần quan tâm"."""
+    rows = list(rows)
+    good = sum(1 for r in rows if r["tone"] == "good" and r["good"] != "neutral")
+    bad = sum(1 for r in rows if r["tone"] == "bad" and r["good"] != "neutral")
+    if not any(not _missing(r["value"]) for r in rows):
+        return f"{group_name}: chưa có số liệu kỳ này"
+    if good + bad == 0:
+        return f"{group_name}: các chỉ tiêu chính chưa có thay đổi để đánh giá so với cùng kỳ"
+    parts = ([f"{good} chỉ tiêu chính {JUDGED['good']}"] if good else []) + (
+        [f"{bad} chỉ tiêu {JUDGED['bad']}"] if bad else []
+    )
+    return f"{group_name}: " + ", ".join(parts)
+
+
+def names_list(names: list[str], limit: int = 6) -> str:
+    """ "A, B, C và 4 đơn vị khác"."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" và {len(names) - limit} đơn vị khác"
