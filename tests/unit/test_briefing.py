@@ -94,11 +94,11 @@ def test_a_deck_survives_json(deck) -> None:
     assert briefing.differences(deck, again).empty
 
 
-def _upload_change(con: duckdb.DuckDBPyConnection, root: str) -> None:
+def _upload_change(db: duckdb.DuckDBPyConnection, root: str) -> None:
     """A later upload during the meeting: every child's inspections of the period doubled."""
-    kids = sql.run(con, "child_figures", scope=root, start=periods.parse(PERIOD).start, end=periods.parse(PERIOD).end)
+    kids = sql.run(db, "child_figures", scope=root, start=periods.parse(PERIOD).start, end=periods.parse(PERIOD).end)
     start = periods.parse(PERIOD).start
-    stored = sql.run(con, "export_values", period_start=start, period_end=start, unit=None)
+    stored = sql.run(db, "export_values", period_start=start, period_end=start, unit=None)
     stored = stored[stored["indicator_code"] == "kt_tcd"]
     stored = stored[stored["unit_code"].isin(set(kids["unit_code"]))]
     rows = pd.DataFrame(
@@ -109,7 +109,7 @@ def _upload_change(con: duckdb.DuckDBPyConnection, root: str) -> None:
             "value": stored["value"].astype(float) * 2 + 1,
         }
     )
-    store.write_values(con, rows, file_name="later.csv", digest="later", layout="long", user="test")
+    store.write_values(db, rows, file_name="later.csv", digest="later", layout="long", user="test")
 
 
 def test_a_frozen_deck_holds_its_figures_against_a_later_upload(demo_con, root) -> None:
