@@ -29,6 +29,7 @@ OFFICE_FONT = "Arial"  # on every office machine, with Vietnamese glyphs
 PDF_FONT, PDF_FONT_BOLD = "NotoSans", "NotoSans-Bold"
 INK, MUTED, ACCENT, RULE = "#111111", "#3c3c3c", "#1f5fa8", "#c8c8c8"
 TABLE_ROWS_MAX = 8  # a slide's table shows at most this many rows, then "... và N dòng nữa"
+CELL_CHARS_MAX = 70  # and at most this much of a cell (the .xlsx/.csv of the table has everything)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
 
 
@@ -75,11 +76,12 @@ def cell_text(x: object) -> str:
     return "–" if x is None else _nfc(x)
 
 
-def _table_rows(table: Table) -> list[list[str]]:
-    rows = [[cell_text(x) for x in r] for r in table.rows[:TABLE_ROWS_MAX]]
-    if len(table.rows) > TABLE_ROWS_MAX:
+def _table_rows(table: Table, limit: int = TABLE_ROWS_MAX) -> list[list[str]]:
+    """At most `limit` rows as text, then one that says how many more there are."""
+    rows = [[_short(cell_text(x), CELL_CHARS_MAX) for x in r] for r in table.rows[:limit]]
+    if len(table.rows) > limit:
         more = [""] * len(table.columns)
-        more[0] = f"… và {len(table.rows) - TABLE_ROWS_MAX} dòng nữa"
+        more[0] = f"… và {len(table.rows) - limit} dòng nữa"
         rows.append(more)
     return rows
 
@@ -114,14 +116,13 @@ def _rgb(hex_color: str):
 
 
 def _pptx_text(slide, box: tuple[float, float, float, float], text: str, size: int, **style) -> object:
-    """A text box in inches (x, y, w, h): one paragraph per line, in the office font."""
-    from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+    """A text box in inches (x, y, w, h): one paragraph per line, in the office font; fit=True shrinks it to fit."""
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches, Pt
 
     shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
     tf = shape.text_frame
     tf.word_wrap = True
-    tf.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE if style.get("fit") else MSO_AUTO_SIZE.NONE
     for i, line in enumerate(_nfc(text).split("\n")):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         p.alignment = {"right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}.get(style.get("align"), PP_ALIGN.LEFT)
@@ -131,7 +132,23 @@ def _pptx_text(slide, box: tuple[float, float, float, float], text: str, size: i
         run.font.name, run.font.size = OFFICE_FONT, Pt(size)
         run.font.bold = bool(style.get("bold"))
         run.font.color.rgb = _rgb(style.get("color", INK))
+    if style.get("fit") and text.strip():
+        _pptx_fit(tf, size, bool(style.get("bold")))
     return shape
+
+
+PPTX_MIN_SIZE = 11  # below this a projector audience cannot read; the notes page has the whole text anyway
+
+
+def _pptx_fit(tf, size: int, bold: bool) -> None:
+    """Shrink the text until it fits its box, measured with Noto Sans (a little wider than Arial, so it is safe)."""
+    from pptx.util import Pt
+
+    font_file = FONT_DIR / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")
+    tf.fit_text(font_family=OFFICE_FONT, max_size=size, bold=bold, font_file=str(font_file))
+    for p in tf.paragraphs:
+        for run in p.runs:
+            run.font.size = max(run.font.size or Pt(size), Pt(PPTX_MIN_SIZE))
 
 
 def _pptx_blank(prs):
@@ -267,22 +284,40 @@ def _pptx_series_colors(ps, s, kind: str) -> None:
 
 
 def _pptx_table(slide, table: Table, box: tuple[float, float, float, float]) -> None:
+    """A native table with as many rows as its box holds (estimated), the first column the widest."""
     from pptx.util import Inches, Pt
 
-    rows = _table_rows(table)
+    size, widths = 12, _col_widths(table, box[2])
+    rows = _pptx_rows_that_fit(table, widths, box[3], size)
     shape = slide.shapes.add_table(len(rows) + 1, len(table.columns), *(Inches(v) for v in box))
-    height = min(0.42, box[3] / (len(rows) + 1))
-    for r in shape.table.rows:
-        r.height = Inches(height)
-    size = 14 if len(rows) <= 5 else 12
+    for col, w in zip(shape.table.columns, widths, strict=True):
+        col.width = Inches(w)
     for i, line in enumerate([[_nfc(c) for c in table.columns], *rows]):
+        shape.table.rows[i].height = Inches(_row_height(line, widths, size))
         for j, text in enumerate(line):
             cell = shape.table.cell(i, j)
             cell.text = text
             cell.margin_top = cell.margin_bottom = Inches(0.03)
+            cell.margin_left = cell.margin_right = Inches(0.06)
             for p in cell.text_frame.paragraphs:
                 for run in p.runs:
                     run.font.name, run.font.size, run.font.bold = OFFICE_FONT, Pt(size), i == 0
+
+
+def _row_height(cells: list[str], widths: list[float], size: int) -> float:
+    """Inches a table row needs: its longest cell wrapped at about half an em per character."""
+    per_line = [max(int((w - 0.12) * 72 / (size * 0.55)), 1) for w in widths]
+    lines = max(math.ceil(max(len(t), 1) / n) for t, n in zip(cells, per_line, strict=True))
+    return lines * size * 1.2 / 72 + 0.08
+
+
+def _pptx_rows_that_fit(table: Table, widths: list[float], height: float, size: int) -> list[list[str]]:
+    for limit in range(TABLE_ROWS_MAX, 0, -1):
+        rows = _table_rows(table, limit)
+        lines = [[_nfc(c) for c in table.columns], *rows]
+        if sum(_row_height(r, widths, size) for r in lines) <= height:
+            return rows
+    return _table_rows(table, 1)
 
 
 # ---------------------------------------------------------------- PDF
@@ -339,8 +374,7 @@ def _para(cv, text: str, style, x: float, top: float, width: float) -> float:
     """Draw a wrapped paragraph with its top at `top`; the height it took."""
     from reportlab.platypus import Paragraph
 
-    escaped = _nfc(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
-    p = Paragraph(escaped, style)
+    p = Paragraph(_escape(text), style)
     _, h = p.wrapOn(cv, width, PAGE_H)
     p.drawOn(cv, x, top - h)
     return h
@@ -391,25 +425,41 @@ def _pdf_side(cv, s: Slide, x: float, top: float, width: float, bottom: float) -
 
 
 def _pdf_table(cv, table: Table, x: float, top: float, width: float, bottom: float) -> None:
+    """The table under the commentary, with as many rows as fit above the footer."""
+    for limit in range(TABLE_ROWS_MAX, 0, -1):
+        t = _rl_table(table, width, limit)
+        _, h = t.wrapOn(cv, width, top - bottom)
+        if h <= top - bottom or limit == 1:
+            t.drawOn(cv, x, top - h)
+            return
+
+
+def _col_widths(table: Table, width: float) -> list[float]:
+    """Column widths in proportion to their longest text (header or cell), none narrower than a number needs."""
+    cols = list(zip(*[[_nfc(c) for c in table.columns], *_table_rows(table)], strict=True))
+    need = [min(max(len(t) for t in col), 40) + 4 for col in cols]
+    shares = [max(n / sum(need), 0.14) for n in need]
+    return [width * sh / sum(shares) for sh in shares]
+
+
+def _rl_table(table: Table, width: float, limit: int):
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Paragraph
     from reportlab.platypus import Table as RLTable
 
     head, body = _style(9.5, bold=True), _style(9.5)
-    data = [[Paragraph(_nfc(c), head) for c in table.columns]]
-    data += [[Paragraph(t.replace("&", "&amp;").replace("<", "&lt;"), body) for t in r] for r in _table_rows(table)]
-    t = RLTable(data, colWidths=[width / len(table.columns)] * len(table.columns), repeatRows=1)
-    t.setStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
-            ("BACKGROUND", (0, 0), (-1, 0), HexColor("#eef2f8")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]
-    )
-    _, h = t.wrapOn(cv, width, top - bottom)
-    t.drawOn(cv, x, max(bottom, top - h))
+    data = [[Paragraph(_escape(c), head) for c in table.columns]]
+    data += [[Paragraph(_escape(t), body) for t in r] for r in _table_rows(table, limit)]
+    t = RLTable(data, colWidths=_col_widths(table, width), repeatRows=1)
+    grid, shade = HexColor(RULE), HexColor("#eef2f8")
+    t.setStyle([("GRID", (0, 0), (-1, -1), 0.5, grid), ("BACKGROUND", (0, 0), (-1, 0), shade),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])  # fmt: skip
+    return t
+
+
+def _escape(text: object) -> str:
+    return _nfc(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
 
 
 def _pdf_chart_or_message(cv, chart: Chart, x: float, y: float, w: float, h: float) -> None:
@@ -433,13 +483,12 @@ def chart_drawing(chart: Chart, width: float, height: float):
     d = Drawing(width, height)
     n = len(chart.categories)
     label_size = 10 if n <= 12 else 8 if n <= 24 else 6.5
-    legend_h = 22 if len(chart.series) > 1 else 0
-    plot = _rl_plot(chart, width, height - legend_h, label_size)
-    d.add(plot)
+    legend, legend_h = _rl_legend(chart, width, height) if len(chart.series) > 1 else (None, 0.0)
+    d.add(_rl_plot(chart, width, height - legend_h, label_size))
     if chart.unit:
         d.add(String(0, height - legend_h - 4, _nfc(chart.unit), fontName=PDF_FONT, fontSize=10, fillColor=_rl(MUTED)))
-    if legend_h:
-        d.add(_rl_legend(chart, height - 4))
+    if legend is not None:
+        d.add(legend)
     return d
 
 
@@ -464,12 +513,20 @@ def _rl_plot(chart: Chart, width: float, height: float, label_size: float):
     va.labels.fontName, va.labels.fontSize = PDF_FONT, 9
     va.labelTextFormat = _vi_formatter(0 if _span(chart) >= 10 else chart.decimals)
     va.visibleGrid, va.gridStrokeColor, va.gridStrokeWidth = 1, _rl("#dddddd"), 0.5
-    if min([v for s in _values(chart) for v in s if v is not None] + [0.0]) >= 0:
-        va.valueMin = 0  # bars and rates start at zero; below zero the axis picks a round minimum
+    va.valueMin, va.valueMax = _value_range(chart)
+    va.rangeRound = "both"  # out to the next round tick
     ca = plot.categoryAxis
     ca.categoryNames = [_short(_nfc(c), 26) for c in chart.categories]
     ca.labels.fontName, ca.labels.fontSize = PDF_FONT, label_size
     return plot
+
+
+def _value_range(chart: Chart) -> tuple[float, float]:
+    """From zero (or below it) to the largest value, with room past the ends for the value labels."""
+    vals = [v for s in _values(chart) for v in s if v is not None]
+    lo, hi = min(vals + [0.0]), max(vals + [0.0])
+    pad = (hi - lo) * (0.14 if chart.kind == "bar" else 0.08) or 1.0
+    return (lo - pad if lo < 0 else 0.0), (hi + pad if hi > 0 else 0.0)
 
 
 def _span(chart: Chart) -> float:
@@ -497,16 +554,12 @@ def _rl_bars(chart: Chart):
 
 
 def _rl_bar_labels(bc, chart: Chart) -> None:
-    """Each bar's value at its end, outside the bar, on the left of a negative one."""
+    """Each bar's value at its end, outside the bar."""
     flip = chart.kind == "bar"
     bc.barLabelFormat = _vi_formatter(chart.decimals)
     bc.barLabels.fontName, bc.barLabels.fontSize = PDF_FONT, 9
     bc.barLabels.boxAnchor = "w" if flip else "s"
-    bc.barLabels.dx, bc.barLabels.dy = (3, 0) if flip else (0, 2)
-    for i, row in enumerate(bc.data):
-        for j, v in enumerate(row):
-            if v is not None and v < 0:
-                bc.barLabels[(i, j)].boxAnchor = "e" if flip else "n"
+    bc.barLabels.dx, bc.barLabels.dy = (3, 0) if flip else (0, 2)  # the library flips both for a negative bar
 
 
 def _rl_line(chart: Chart):
@@ -565,15 +618,21 @@ def _rl_geometry(plot, chart: Chart, width: float, height: float, label_size: fl
         labels.boxAnchor, labels.dy = "n", -4
 
 
-def _rl_legend(chart: Chart, y: float):
-    from reportlab.graphics.charts.legends import Legend
+def _rl_legend(chart: Chart, width: float, top: float) -> tuple[object, float]:
+    """A legend that wraps onto as many rows as it needs; the group and the height it takes."""
+    from reportlab.graphics.shapes import Group, Rect, String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    lg = Legend()
-    lg.x, lg.y, lg.alignment, lg.boxAnchor = 40, y, "right", "nw"
-    lg.columnMaximum, lg.dx, lg.dy, lg.deltax = 1, 10, 10, 14
-    lg.fontName, lg.fontSize = PDF_FONT, 10
-    lg.colorNamePairs = [(_rl(s.color), _short(_nfc(s.name), 30)) for s in chart.series]
-    return lg
+    g, x, y, row_h, size = Group(), 0.0, top - 14, 16.0, 10
+    for s in chart.series:
+        name = _short(_nfc(s.name), 40)
+        item_w = 14 + stringWidth(name, PDF_FONT, size) + 16
+        if x > 0 and x + item_w > width:
+            x, y = 0.0, y - row_h
+        g.add(Rect(x, y, 10, 10, fillColor=_rl(s.color), strokeColor=None))
+        g.add(String(x + 14, y + 1, name, fontName=PDF_FONT, fontSize=size, fillColor=_rl(INK)))
+        x += item_w
+    return g, top - y + 6
 
 
 # ---------------------------------------------------------------- PNG
