@@ -145,7 +145,11 @@ def _pptx_fit(tf, size: int, bold: bool) -> None:
     from pptx.util import Pt
 
     font_file = FONT_DIR / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")
+    shape = tf._parent  # the fitter fills its box to the last line; measure against 80 % of it to leave slack
+    height = shape.height
+    shape.height = int(height * 0.8)
     tf.fit_text(font_family=OFFICE_FONT, max_size=size, bold=bold, font_file=str(font_file))
+    shape.height = height
     for p in tf.paragraphs:
         for run in p.runs:
             run.font.size = max(run.font.size or Pt(size), Pt(PPTX_MIN_SIZE))
@@ -226,7 +230,8 @@ def _pptx_chart(slide, chart: Chart, box: tuple[float, float, float, float]) -> 
 
 
 def _pptx_chart_style(c, chart: Chart) -> None:
-    from pptx.enum.chart import XL_LEGEND_POSITION
+    from pptx.enum.chart import XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+    from pptx.oxml.ns import qn
     from pptx.util import Pt
 
     n = len(chart.categories)
@@ -241,13 +246,17 @@ def _pptx_chart_style(c, chart: Chart) -> None:
     va = c.value_axis
     va.has_major_gridlines = True
     va.major_gridlines.format.line.color.rgb = _rgb("#dddddd")
-    va.tick_labels.number_format, va.tick_labels.number_format_is_linked = excel_number_format(chart.decimals), False
+    axis_decimals = 0 if _span(chart) >= 10 else chart.decimals  # round ticks need no decimals
+    va.tick_labels.number_format, va.tick_labels.number_format_is_linked = excel_number_format(axis_decimals), False
     va.has_title = bool(chart.unit)
     if chart.unit:
         va.axis_title.text_frame.text = _nfc(chart.unit)
         va.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+    c.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # names at the edge, clear of negative bars
     if chart.kind == "bar":
         c.category_axis.reverse_order = True  # the first category on top, as it is read
+        # and the value axis stays at the bottom: it crosses at the last category (no API for this side)
+        c.value_axis._element.find(qn("c:crosses")).set("val", "max")
     if n * len(chart.series) <= 24:
         _pptx_data_labels(c.plots[0], chart, size)
     if chart.kind != "line":
@@ -265,13 +274,15 @@ def _pptx_data_labels(plot, chart: Chart, size: int) -> None:
 
 
 def _pptx_series_colors(ps, s, kind: str) -> None:
+    from pptx.enum.chart import XL_MARKER_STYLE
+
     color = _rgb(s.color)
     if kind == "line":
         ps.format.line.color.rgb, ps.smooth = color, False
         ps.format.line.width = 38100  # 3 pt
         ps.marker.format.fill.solid()
         ps.marker.format.fill.fore_color.rgb = color
-        ps.marker.size = 9
+        ps.marker.size, ps.marker.style = 9, XL_MARKER_STYLE.CIRCLE
     else:
         ps.format.fill.solid()
         ps.format.fill.fore_color.rgb = color

@@ -351,3 +351,20 @@ def test_a_long_title_with_forbidden_characters_still_names_the_sheet() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(export.table_xlsx(["a"], [[1]], title=title)))
     assert len(wb.active.title) <= 31 and not set("[]:*?/\\") & set(wb.active.title)
     assert wb.active["A1"].value == title
+
+
+def test_horizontal_bars_read_top_down_with_the_value_axis_below(pptx) -> None:
+    bar = next(sh.chart for sh in pptx.slides[2].shapes if sh.has_chart)
+    assert bar.category_axis.reverse_order is True
+    assert 'c:crosses val="max"' in bar.value_axis._element.xml
+
+
+def test_a_long_table_is_cut_on_the_slide_and_says_how_many_rows_are_left() -> None:
+    rows = [[f"Đảng ủy xã số {i}", float(i)] for i in range(30)]
+    slide = Slide("watch", "Đơn vị cần quan tâm", "30 đơn vị", ["Câu."], table=Table(["Đơn vị", "Số"], rows))
+    footer = Footer("Tỉnh ủy Lâm Giang", "Quý III/2025", 30, 30, None)
+    prs = Presentation(io.BytesIO(export.to_pptx(Deck("D", "LG", "2025-Q3", [slide], footer))))
+    table = next(sh.table for sh in prs.slides[1].shapes if sh.has_table)
+    shown = len(table.rows) - 2  # the header and the "... và N dòng nữa" row
+    assert 0 < shown <= export.TABLE_ROWS_MAX
+    assert table.cell(len(table.rows) - 1, 0).text == f"… và {30 - shown} dòng nữa"
