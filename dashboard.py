@@ -17,6 +17,10 @@ pages = {
         st.Page("pages/reporting.py", title=t("page_reporting"), icon=":material/fact_check:"),
         st.Page("pages/unit_profile.py", title=t("page_profile"), icon=":material/badge:"),
     ],
+    t("nav_briefing"): [
+        st.Page("pages/present.py", title=t("page_present"), icon=":material/slideshow:"),
+        st.Page("pages/deck.py", title=t("page_deck"), icon=":material/edit_note:"),
+    ],
     t("nav_data"): [
         st.Page("pages/upload.py", title=t("page_upload"), icon=":material/upload_file:"),
         st.Page("pages/uploads.py", title=t("page_uploads"), icon=":material/history:"),

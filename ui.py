@@ -10,9 +10,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from reform import catalog, db, demo, fmt, periods, sql
+from reform import briefing, catalog, db, demo, fmt, periods, sql
 from reform import summary as summary_core
 from reform.config import settings
+from reform.deck import Deck
 from reform.texts import t
 
 
@@ -95,6 +96,11 @@ def _ensure_router() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def router_check() -> None:
+    """Start a page that draws its own header (the presentation): run it inside the navigation."""
+    _ensure_router()
 
 
 def page_header(title: str) -> None:
@@ -200,8 +206,8 @@ def _url_select(label: str, options: list[str], key: str, format_func) -> str:
     return chosen
 
 
-def filters() -> Filters | None:
-    """The shared filters (period, scope, group, indicator), kept in the URL; None without data."""
+def period_scope() -> tuple[periods.Period, str, str] | None:
+    """The shared period and scope pickers, kept in the URL: (period, scope code, scope name); None without data."""
     root = root_unit()
     if root is None:
         return None
@@ -214,13 +220,22 @@ def filters() -> Filters | None:
     units = run("units_with_depth", scope=root[0], at=period.end)
     label = {r.code: "\u2003" * int(r.depth) + r.name for r in units.itertuples()}
     scope = _url_select(t("scope"), list(label), "pham_vi", lambda c: label[c])
+    return period, scope, label[scope].strip()
+
+
+def filters() -> Filters | None:
+    """The shared filters (period, scope, group, indicator), kept in the URL; None without data."""
+    picked = period_scope()
+    if picked is None:
+        return None
+    period, scope, scope_name = picked
     cat = run("catalog")
     groups = dict(zip(cat["group_code"], cat["group_name"], strict=False))
     group = _url_select(t("group"), list(groups), "nhom", groups.get)
     in_group = cat[cat["group_code"] == group]
     names = dict(zip(in_group["code"], in_group["name_vi"], strict=True))
     indicator = _url_select(t("indicator"), list(names), "chi_tieu", names.get)
-    return Filters(period, scope, label[scope].strip(), group, groups[group], indicator)
+    return Filters(period, scope, scope_name, group, groups[group], indicator)
 
 
 def column_number(unit: str) -> st.column_config.NumberColumn:
@@ -248,3 +263,28 @@ def changes_table(changes: pd.DataFrame, new_column: str) -> pd.DataFrame:
         t("col_old"): [fmt.compact(v) for v in changes["old_value"]],
         t("col_new"): [fmt.compact(v) for v in changes[new_column]],
     })
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _built_deck(db_path: str, version: int, name: str, scope: str, period: str, slides_json: str) -> Deck:
+    spec = briefing.DeckSpec(name, scope, period, briefing.DeckSpec.slides_from_json(slides_json))
+    return briefing.build(cursor(), spec)
+
+
+def deck(spec: briefing.DeckSpec) -> Deck:
+    """A deck with live figures, cached by database, data version and the slides chosen."""
+    version = int(data_version()["last_upload_id"])
+    return _built_deck(str(settings().db_path), version, spec.name, spec.scope, spec.period, spec.slides_json())
+
+
+def saved_deck(name: str) -> tuple[briefing.Saved, Deck] | None:
+    """A saved deck and what it shows: its frozen figures if frozen, else live ones; None if there is none."""
+    saved = briefing.load(cursor(), name)
+    if saved is None:
+        return None
+    return saved, (briefing.current(cursor(), saved) if saved.frozen else deck(saved.spec))
+
+
+def deck_names() -> list[str]:
+    """Saved decks, most recently changed first (not cached: saving does not upload data)."""
+    return briefing.names(cursor())["name"].tolist()

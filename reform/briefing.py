@@ -146,8 +146,8 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def summary_check(deck: Deck) -> list[dict]:
-    """The overview figures a deck is built on, as `summary` prints them (for `brief --json`)."""
+def slide_figures(deck: Deck) -> list[dict]:
+    """Each slide's headline, sentences and chart figures, JSON-ready (what `brief --json` prints)."""
     return [
         {
             "slide": i + 1,

@@ -198,3 +198,44 @@ def rank_history_figure(df: pd.DataFrame, *, title: str, color: str) -> go.Figur
     base_layout(fig, title=title, y_title="Hạng (1 là tốt nhất)")
     fig.update_yaxes(autorange="reversed", rangemode="tozero")
     return fig
+
+
+PROJECTOR_FONT_SIZE = 22
+
+
+def slide_figure(chart, *, projector: bool = False) -> go.Figure:
+    """A briefing slide's chart (reform.deck.Chart) as a Plotly figure; projector: large type, high contrast."""
+    if chart is None or chart.is_empty:
+        message = chart.empty_message if chart else "Trang này không có biểu đồ"
+        return empty_figure(chart.title if chart else "", message)
+    horizontal = chart.kind == "bar"
+    fig = go.Figure([_slide_trace(chart, s, projector) for s in chart.series])
+    base_layout(fig, title=chart.title, y_title="" if horizontal else chart.unit)
+    fig.update_layout(showlegend=len(chart.series) > 1, barmode="group", hovermode="closest")
+    if horizontal:
+        bars = len(chart.categories) * len(chart.series)
+        fig.update_layout(xaxis_title=chart.unit, height=max(360, 34 * bars + 160))
+        fig.update_xaxes(type="linear", showgrid=True, gridcolor="#e5e5e5")
+        fig.update_yaxes(type="category", autorange="reversed", showgrid=False)
+    if projector:
+        big = {"size": PROJECTOR_FONT_SIZE, "color": "#111"}
+        fig.update_layout(font=big, title={"font": {"size": 28}}, legend={"font": big})
+        fig.update_xaxes(tickfont=big, title_font=big)
+        fig.update_yaxes(tickfont=big, title_font=big)
+        fig.update_traces(textfont=big, selector={"type": "bar"})
+    return fig
+
+
+def _slide_trace(chart, s, projector: bool) -> go.Scatter | go.Bar:
+    """One series of a slide chart: a line, or bars labelled with their values (coloured per bar if given)."""
+    fmt_ = f",.{chart.decimals}f"
+    if chart.kind == "line":
+        return go.Scatter(x=chart.categories, y=s.values, name=s.name, mode="lines+markers",
+                          line={"color": s.color, "width": 4 if projector else 3},
+                          marker={"size": 10 if projector else 7},
+                          hovertemplate=f"%{{y:{fmt_}}}<extra>{s.name}</extra>")
+    axis = "x" if chart.kind == "bar" else "y"
+    xy = {"x": s.values, "y": chart.categories, "orientation": "h"} if axis == "x" else {
+        "x": chart.categories, "y": s.values}
+    return go.Bar(**xy, name=s.name, marker_color=s.point_colors or s.color, texttemplate=f"%{{{axis}:{fmt_}}}",
+                  textposition="outside", cliponaxis=False, hovertemplate=f"%{{{axis}:{fmt_}}}<extra>{s.name}</extra>")

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reform import catalog, db, demo, importer, periods, sql, store, template
+from reform import briefing, catalog, db, demo, export, importer, periods, sql, store, template
 from reform import summary as summary_core
 from reform.config import settings
 from reform.ingest import IngestError
@@ -242,6 +242,48 @@ def cmd_undo(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    """The quarter's briefing deck (or a saved one) as PowerPoint or PDF; --json prints its figures."""
+    out = Path(args.out) if args.out else None
+    if out is None and not args.json:
+        print("Cần --out TỆP.pptx|TỆP.pdf hoặc --json.", file=sys.stderr)
+        return BAD_INPUT
+    if out is not None and out.suffix.lower() not in {".pptx", ".pdf"}:
+        print(f"Tệp ra phải là .pptx hoặc .pdf: {out.name}", file=sys.stderr)
+        return BAD_INPUT
+    with _connect(args) as con:
+        deck = _brief_deck(con, args)
+    if deck is None:
+        return BAD_INPUT
+    if out is not None:
+        out.write_bytes(export.to_pptx(deck) if out.suffix.lower() == ".pptx" else export.to_pdf(deck))
+        print(f"Đã ghi {out} ({len(deck.slides)} trang).", file=sys.stderr)
+    if args.json:
+        _json_out({"scope": deck.scope, "period": deck.period, "footer": deck.footer.text(),
+                   "frozen_at": deck.footer.frozen_at, "last_upload_id": deck.last_upload_id,
+                   "slides": briefing.slide_figures(deck)})
+    return OK
+
+
+def _brief_deck(con, args: argparse.Namespace):
+    """A saved deck (frozen figures if frozen) or the default deck of the period; None with a message."""
+    if args.deck:
+        saved = briefing.load(con, args.deck)
+        if saved is None:
+            print(f"Không có bài trình chiếu “{args.deck}”.", file=sys.stderr)
+            return None
+        return briefing.current(con, saved)
+    if not args.period:
+        print("Cần --period (ví dụ 2025-Q3) hoặc --deck TÊN.", file=sys.stderr)
+        return None
+    period = periods.parse(args.period)
+    scope = _scope(con, args.unit)
+    if scope is None:
+        print(f"Không có đơn vị {args.unit or '(chưa có danh sách đơn vị)'}.", file=sys.stderr)
+        return None
+    return briefing.build(con, briefing.default_spec(con, scope, period.code))
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = argparse.ArgumentParser(prog="python -m reform", description="Chỉ tiêu cải cách hành chính trong Đảng")
@@ -283,6 +325,12 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--period", required=True)
     c.add_argument("--units", nargs="*", help="mã các đơn vị (mặc định: mọi đơn vị đang hoạt động)")
     c.add_argument("--out", required=True)
+    c = command("brief", cmd_brief, "bài trình chiếu giao ban của một kỳ: PowerPoint hoặc PDF")
+    c.add_argument("--period", help="2025-Q3, 2025-H1, 2025-9M, 2025-FY")
+    c.add_argument("--unit", help="đơn vị (mặc định: cả tỉnh)")
+    c.add_argument("--deck", help="tên một bài trình chiếu đã lưu (số liệu đã chốt nếu bài đã chốt)")
+    c.add_argument("--out", help="tệp ra .pptx hoặc .pdf")
+    c.add_argument("--json", action="store_true", help="in số liệu và nhận định của từng trang")
     c = command("uploads", cmd_uploads, "liệt kê các lần tải lên")
     c.add_argument("--json", action="store_true")
     c = command("undo", cmd_undo, "hoàn tác một lần tải lên")

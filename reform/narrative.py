@@ -115,19 +115,29 @@ def verdict(rows: Iterable[Mapping]) -> str:
     return " ".join(parts)
 
 
-def headline(group_name: str, rows: Iterable[Mapping]) -> str:
-    """A slide's one message: "Kiểm tra, giám sát: 3 chỉ tiêu chính chuyển biến tích cực, 1 chỉ tiêu cần quan tâm"."""
+def headline(rows: Iterable[Mapping], subject: str = "") -> str:
+    """A slide's one message: "3 chỉ tiêu chính chuyển biến tích cực, 1 chỉ tiêu cần quan tâm so với cùng kỳ"."""
     rows = list(rows)
     good = sum(1 for r in rows if r["tone"] == "good" and r["good"] != "neutral")
     bad = sum(1 for r in rows if r["tone"] == "bad" and r["good"] != "neutral")
     if not any(not _missing(r["value"]) for r in rows):
-        return f"{group_name}: chưa có số liệu kỳ này"
-    if good + bad == 0:
-        return f"{group_name}: các chỉ tiêu chính chưa có thay đổi để đánh giá so với cùng kỳ"
-    parts = ([f"{good} chỉ tiêu chính {JUDGED['good']}"] if good else []) + (
-        [f"{bad} chỉ tiêu {JUDGED['bad']}"] if bad else []
-    )
-    return f"{group_name}: " + ", ".join(parts)
+        text = "chưa có số liệu kỳ này"
+    elif good + bad == 0:
+        text = "các chỉ tiêu chính chưa có thay đổi để đánh giá so với cùng kỳ"
+    else:
+        parts = [f"{good} chỉ tiêu chính {JUDGED['good']}"] if good else []
+        parts += [f"{bad} chỉ tiêu {JUDGED['bad']}"] if bad else []
+        text = ", ".join(parts) + " so với cùng kỳ"
+    return f"{subject}: {text}" if subject else text[:1].upper() + text[1:]
+
+
+def bullets(sentences: Iterable[str]) -> list[str]:
+    """Sentences cut at their semicolons, one figure a line, for a screen read from the back of a room."""
+    out = []
+    for sentence in sentences:
+        parts = [p.strip() for p in sentence.split("; ") if p.strip()]
+        out += [p + ";" for p in parts[:-1]] + parts[-1:]
+    return out
 
 
 def names_list(names: list[str], limit: int = 6) -> str:

@@ -118,7 +118,7 @@ def overview(f: Facts, _: str = "") -> Slide:
     )
     title = f"Tổng quan {f.period.label}"
     return Slide(
-        "overview", title, narrative.headline(f"{f.who[:1].upper()}{f.who[1:]}", _records(heads)), sentences, chart
+        "overview", title, narrative.headline(_records(heads), f"{f.who[:1].upper()}{f.who[1:]}"), sentences, chart
     )
 
 
@@ -132,7 +132,7 @@ def group(f: Facts, code: str) -> Slide:
     shares = heads[heads["unit"].map(core.is_percent)]
     first = f.quarters_back(GROUP_QUARTERS)
     chart = _trend_chart(f, shares, first, title=f"{name}: các tỷ lệ chính")
-    return Slide("group", name, narrative.headline(name, _records(heads)), sentences, chart, param=code)
+    return Slide("group", name, narrative.headline(_records(heads)), sentences, chart, param=code)
 
 
 def _trend_chart(f: Facts, rows: pd.DataFrame, first: periods.Period, *, title: str) -> Chart:

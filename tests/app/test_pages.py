@@ -28,6 +28,8 @@ EMPTY_STATE = {
     "pages/unit_profile.py": "Chưa có số liệu",
     "pages/upload.py": "Chưa có danh sách đơn vị",
     "pages/uploads.py": "Chưa có lần tải lên nào",
+    "pages/present.py": "Chưa có số liệu",
+    "pages/deck.py": "Chưa có số liệu",
 }
 
 

@@ -85,7 +85,7 @@ def test_rates_change_in_points_never_in_percent() -> None:
 def test_neutral_indicators_are_neither_praised_nor_blamed() -> None:
     rows = [row("kl_dv", 30, 10), row("tc_nhan", 5, 50), row("ktdh_tcd", 8, 2)]
     assert narrative.verdict(rows) == ""
-    assert narrative.headline("Kiểm tra, giám sát", rows).endswith("chưa có thay đổi để đánh giá so với cùng kỳ")
+    assert narrative.headline(rows) == "Các chỉ tiêu chính chưa có thay đổi để đánh giá so với cùng kỳ"
     text = narrative.opening("Quý III/2025", "toàn Đảng bộ", rows)
     assert not any(word in text for word in PRAISE_OR_BLAME)
 
@@ -96,7 +96,13 @@ def test_the_verdict_names_good_and_bad_moves_in_the_indicators_direction() -> N
     assert text.startswith("Chuyển biến tích cực: tổng số cuộc họp (giảm 25,0%).")  # fewer meetings is good
     assert "Cần quan tâm: tổ chức đảng được kiểm tra (giảm 25,0%)." in text
     assert "kỷ luật" not in text
-    assert narrative.headline("Nhóm", rows) == "Nhóm: 1 chỉ tiêu chính chuyển biến tích cực, 1 chỉ tiêu cần quan tâm"
+    assert narrative.headline(rows, "Toàn Đảng bộ") == (
+        "Toàn Đảng bộ: 1 chỉ tiêu chính chuyển biến tích cực, 1 chỉ tiêu cần quan tâm so với cùng kỳ")
+
+
+def test_a_sentence_becomes_one_figure_a_line_on_screen() -> None:
+    assert narrative.bullets(["Quý III/2025, A tăng; B giảm; còn 3 đơn vị chưa báo cáo.", "Câu hai."]) == [
+        "Quý III/2025, A tăng;", "B giảm;", "còn 3 đơn vị chưa báo cáo.", "Câu hai."]
 
 
 def test_a_rate_first_gets_a_verb_after_the_subject() -> None:
