@@ -142,17 +142,51 @@ PPTX_MIN_SIZE = 11  # below this a projector audience cannot read; the notes pag
 
 def _pptx_fit(tf, size: int, bold: bool) -> None:
     """Shrink the text until it fits its box, measured with Noto Sans (a little wider than Arial, so it is safe)."""
-    from pptx.util import Pt
+    from pptx.util import Emu, Pt
 
-    font_file = FONT_DIR / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")
-    shape = tf._parent  # the fitter fills its box to the last line; measure against 80 % of it to leave slack
-    height = shape.height
-    shape.height = int(height * 0.8)
-    tf.fit_text(font_family=OFFICE_FONT, max_size=size, bold=bold, font_file=str(font_file))
-    shape.height = height
+    shape = tf._parent
+    width, height = (
+        Emu(shape.width - tf.margin_left - tf.margin_right),
+        Emu(shape.height - tf.margin_top - tf.margin_bottom),
+    )
+    best = fit_size(tf.text, width.pt, height.pt, size, bold)
     for p in tf.paragraphs:
         for run in p.runs:
-            run.font.size = max(run.font.size or Pt(size), Pt(PPTX_MIN_SIZE))
+            run.font.size = Pt(best)
+
+
+def fit_size(text: str, width_pt: float, height_pt: float, size: int, bold: bool = False) -> int:
+    """The largest size from `size` down to PPTX_MIN_SIZE at which `text`, wrapped to the width, fits the height."""
+    widths = _word_widths(text, bold)
+    space = _measure_font(bold).getlength(" ") / 100
+    for pt in range(size, PPTX_MIN_SIZE - 1, -1):
+        lines = sum(_wrapped_lines([w * pt for w in para], space * pt, width_pt) for para in widths)
+        if lines * pt * 1.2 <= height_pt * 0.92:  # 8 % slack for the renderer's own line spacing
+            return pt
+    return PPTX_MIN_SIZE
+
+
+def _word_widths(text: str, bold: bool) -> list[list[float]]:
+    """Width of every word at 1 pt, paragraph by paragraph."""
+    font = _measure_font(bold)
+    return [[font.getlength(w) / 100 for w in para.split(" ")] for para in _nfc(text).split("\n")]
+
+
+@cache
+def _measure_font(bold: bool):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(FONT_DIR / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")), 100)
+
+
+def _wrapped_lines(words: list[float], space: float, width: float) -> int:
+    lines, used = 1, 0.0
+    for w in words:
+        if used and used + space + w > width:
+            lines, used = lines + 1, w
+        else:
+            used = used + space + w if used else w
+    return lines
 
 
 def _pptx_blank(prs):
