@@ -214,9 +214,11 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
     fig.update_layout(showlegend=len(chart.series) > 1, barmode="group", hovermode="closest")
     if horizontal:
         bars = len(chart.categories) * len(chart.series)
-        fig.update_layout(xaxis_title=chart.unit, height=max(360, 34 * bars + 160))
-        fig.update_xaxes(type="linear", showgrid=True, gridcolor="#e5e5e5")
+        fig.update_layout(xaxis_title=chart.unit, height=max(560 if projector else 360, 34 * bars + 160))
+        fig.update_xaxes(type="linear", showgrid=True, gridcolor="#e5e5e5", range=_padded(chart))
         fig.update_yaxes(type="category", autorange="reversed", showgrid=False)
+    elif projector:
+        fig.update_layout(height=560)
     if projector:
         big = {"size": PROJECTOR_FONT_SIZE, "color": "#111"}
         fig.update_layout(font=big, title={"font": {"size": 28}}, legend={"font": big})
@@ -224,6 +226,14 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
         fig.update_yaxes(tickfont=big, title_font=big)
         fig.update_traces(textfont=big, selector={"type": "bar"})
     return fig
+
+
+def _padded(chart) -> list[float]:
+    """The value axis of horizontal bars with room for the value labels on both sides of zero."""
+    known = [v for s in chart.series for v in s.values if v is not None] or [0.0]
+    low, high = min(0.0, *known), max(0.0, *known)
+    pad = 0.2 * ((high - low) or 1.0)
+    return [low - pad if low < 0 else 0.0, high + pad if high > 0 else 0.0]
 
 
 def _slide_trace(chart, s, projector: bool) -> go.Scatter | go.Bar:

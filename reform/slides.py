@@ -96,7 +96,7 @@ def overview(f: Facts, _: str = "") -> Slide:
     """The quarter in one screen: the lead figure of each group, who has reported, what moved most."""
     heads = f.headline_rows()
     lead = heads.drop_duplicates("group_code")
-    good, bad = core.movers(f.figures)
+    good, bad = core.movers(f.figures, n=2)
     sentences = [narrative.opening(f.period.label, f.who, _records(lead), f.reported, f.expected)]
     verdict = narrative.verdict(_records(pd.concat([good, bad])))
     sentences += [verdict] if verdict else []

@@ -15,6 +15,8 @@ PAGES = [
     ("unit_profile?pham_vi=XP05", "unit_profile", ".js-plotly-plot", "Thứ hạng của"),
     ("upload", "upload", "input[type=file]", "Tải mẫu báo cáo"),
     ("uploads", "uploads", "text=Lịch sử một giá trị", "Hoàn tác"),
+    ("present?ky=2025-Q3&trang=2", "present", ".js-plotly-plot", "Kiểm tra, giám sát"),
+    ("deck?ky=2025-Q3", "deck", "text=Xuất từng biểu đồ", "Nhận định từng trang"),
 ]
 BAD = "Mã đơn vị;Kỳ;Mã chỉ tiêu;Giá trị\nXP01;Quý III/2026;kt_tcd;-4\nXP99;Quý III/2026;kt_tdc;5\n"
 GOOD = "unit_code,period,indicator_code,value\nXP01,2026-Q3,kt_tcd,41\nXP01,2026-Q3,kt_dv,77\n"
@@ -63,4 +65,20 @@ def test_upload_a_wrong_file_then_a_right_one(server: str, page, tmp_path) -> No
     page.get_by_text("Lưu vào cơ sở dữ liệu").click()
     page.wait_for_selector("text=Đã lưu lần tải lên", timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "upload-stored.png"), full_page=True)
+    no_exception(page)
+
+
+def test_the_presenter_moves_through_the_slides_with_the_keyboard(server: str, page) -> None:
+    page.goto(f"{server}/present?ky=2025-Q3&trang=1&toan_man_hinh=1")
+    page.wait_for_selector(".js-plotly-plot", timeout=120_000)
+    page.wait_for_timeout(1000)
+    for key, slide, title in [("ArrowRight", 2, "Kiểm tra, giám sát"), ("PageDown", 3, "Hội họp"),
+                              ("ArrowLeft", 2, "Kiểm tra, giám sát")]:
+        page.keyboard.press(key)
+        page.wait_for_url(f"**trang={slide}**", timeout=30_000)
+        page.wait_for_selector(f".pr-title:text-is('{title}')", timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "present-slide.png"))
+    assert page.locator("[data-testid='stSidebar']").is_hidden()  # full screen: the slide alone
+    assert "2/10" in page.inner_text(".pr-footer")
     no_exception(page)
