@@ -214,7 +214,7 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
     fig.update_layout(showlegend=len(chart.series) > 1, barmode="group", hovermode="closest")
     if horizontal:
         bars = len(chart.categories) * len(chart.series)
-        fig.update_layout(xaxis_title=chart.unit, height=max(560 if projector else 360, 34 * bars + 160))
+        fig.update_layout(xaxis_title=chart.unit, height=620 if projector else max(360, 34 * bars + 160))
         fig.update_xaxes(type="linear", showgrid=True, gridcolor="#e5e5e5", range=_padded(chart))
         fig.update_yaxes(type="category", autorange="reversed", showgrid=False)
     elif projector:
@@ -224,8 +224,25 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
         fig.update_layout(font=big, title={"font": {"size": 28}}, legend={"font": big})
         fig.update_xaxes(tickfont=big, title_font=big)
         fig.update_yaxes(tickfont=big, title_font=big)
-        fig.update_traces(textfont=big, selector={"type": "bar"})
+        crowded = {**big, "size": PROJECTOR_FONT_SIZE if len(chart.categories) <= 8 else 16}
+        fig.update_traces(textfont=crowded, selector={"type": "bar"})
+        if horizontal:
+            fig.update_yaxes(tickfont=crowded)
+        fig.update_layout(legend={"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0},
+                          title={"y": 0.97, "yref": "container", "yanchor": "top", "text": _wrap(chart.title, 70),
+                                 "font": {"size": 22}}, margin={"t": 150})
+        if not horizontal:  # "Quý III/2025" on two lines, so eight quarters fit across at this size
+            fig.update_xaxes(tickangle=0, tickvals=chart.categories,
+                             ticktext=[c.replace("/", "<br>") for c in chart.categories])
     return fig
+
+
+def _wrap(title: str, width: int = 55) -> str:
+    """A long chart title on two lines (at the last space before width), so it is never cut at the edge."""
+    if len(title) <= width or " " not in title[:width]:
+        return title
+    cut = title[:width].rindex(" ")
+    return f"{title[:cut]}<br>{title[cut + 1:]}"
 
 
 def _padded(chart) -> list[float]:
@@ -248,4 +265,5 @@ def _slide_trace(chart, s, projector: bool) -> go.Scatter | go.Bar:
     xy = {"x": s.values, "y": chart.categories, "orientation": "h"} if axis == "x" else {
         "x": chart.categories, "y": s.values}
     return go.Bar(**xy, name=s.name, marker_color=s.point_colors or s.color, texttemplate=f"%{{{axis}:{fmt_}}}",
-                  textposition="outside", cliponaxis=False, hovertemplate=f"%{{{axis}:{fmt_}}}<extra>{s.name}</extra>")
+                  textposition="outside", cliponaxis=False, constraintext="none",
+                  hovertemplate=f"%{{{axis}:{fmt_}}}<extra>{s.name}</extra>")
