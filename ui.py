@@ -223,6 +223,15 @@ def period_scope() -> tuple[periods.Period, str, str] | None:
     return period, scope, label[scope].strip()
 
 
+def period_scope_or_stop() -> tuple[periods.Period, str, str]:
+    """The shared period and scope pickers, or a word that there is no data yet and the page stops there."""
+    picked = period_scope()
+    if picked is None:
+        st.info(t("empty_db"), icon=":material/upload_file:")
+        st.stop()
+    return picked
+
+
 def filters() -> Filters | None:
     """The shared filters (period, scope, group, indicator), kept in the URL; None without data."""
     picked = period_scope()

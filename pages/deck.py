@@ -14,11 +14,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ui.page_header(t("page_deck"))
 st.caption(t("dk_intro"))
-picked = ui.period_scope()
-if picked is None:
-    st.info(t("empty_db"), icon=":material/upload_file:")
-    st.stop()
-period, scope, _ = picked
+period, scope, _ = ui.period_scope_or_stop()
 con = ui.cursor()
 
 if "dk_message" in st.session_state:

@@ -28,11 +28,7 @@ FULL_SCREEN_CSS = """
 """
 
 ui.router_check()
-picked = ui.period_scope()
-if picked is None:
-    st.info(t("empty_db"), icon=":material/upload_file:")
-    st.stop()
-period, scope, _ = picked
+period, scope, _ = ui.period_scope_or_stop()
 names = ui.deck_names()
 options = ["", *names]
 wanted = st.query_params.get("bai", "")
