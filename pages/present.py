@@ -97,3 +97,5 @@ if slide.notes:
         st.write(slide.notes)
 if shown and shown[0].frozen:
     st.caption(t("pr_frozen", when=f"{shown[0].frozen_at:%H:%M %d/%m/%Y}"))
+else:
+    st.caption(t("pr_live"))
