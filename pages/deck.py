@@ -151,7 +151,7 @@ if with_chart:
         cols[0].download_button(t("dk_png"), data=lambda: export.figure_png(figure), file_name=f"{stem}_{i + 1}.png",
                                 mime="image/png", key="dk_dl_png", on_click="ignore")
     else:
-        cols[0].button(t("dk_png"), disabled=True, key="dk_png_off", help=export.NO_BROWSER)
+        cols[0].caption(export.NO_BROWSER)
     cols[1].download_button(t("dk_xlsx"), data=lambda: export.table_xlsx(header, table_rows, title=slide.title),
                             file_name=f"{stem}_{i + 1}.xlsx", mime=XLSX_MIME, key="dk_dl_xlsx", on_click="ignore")
     cols[2].download_button(t("dk_csv"), data=lambda: export.table_csv(header, table_rows),

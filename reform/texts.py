@@ -170,7 +170,6 @@ VI = {
     "dk_png": "Ảnh PNG",
     "dk_xlsx": "Bảng số liệu .xlsx",
     "dk_csv": "Bảng số liệu .csv",
-    "dk_png_unavailable": "Chưa xuất được ảnh PNG",
 }
 
 EN = {
@@ -339,7 +338,6 @@ EN = {
     "dk_png": "PNG image",
     "dk_xlsx": "Table .xlsx",
     "dk_csv": "Table .csv",
-    "dk_png_unavailable": "PNG export unavailable",
 }
 
 LANGUAGES = {"vi": VI, "en": EN}

@@ -96,3 +96,12 @@ def test_unfreezing_shows_what_changed(monkeypatch, demo_db) -> None:
     assert any("Đã bỏ chốt" in s.value for s in at.success)
     changed = at.dataframe[0].value
     assert "Tổ chức đảng được kiểm tra" in set(changed["category"])
+
+
+def test_without_a_browser_the_png_export_says_so_and_the_powerpoint_stays(monkeypatch, demo_db) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    at = open_with(monkeypatch, demo_db, "pages/deck.py", ky="2025-Q3")
+    assert any("chưa có trình duyệt Chromium" in c.value and "PowerPoint" in c.value for c in at.caption)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "PowerPoint (.pptx), biểu đồ sửa được" in labels and "Ảnh PNG" not in labels
