@@ -462,8 +462,14 @@ def agree(duck: pd.DataFrame, pan: pd.DataFrame, keys: list[str]) -> tuple[bool,
 class Query:
     title: str
     keys: list[str]
-    duck: Callable[[], pd.DataFrame]
+    duck: Callable[[], pd.DataFrame]  # the query file: figures read from the rollup the writer keeps
+    before: Callable[[], pd.DataFrame]  # the same file summing the value table (the macros without rollup_)
     pandas: Callable[[], pd.DataFrame]
+
+
+def summed(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """The query as it ran before the rollup: its text with the value-summing macros."""
+    return con.execute(sql.text(name).replace("rollup_", ""), params).df()
 
 
 def overview_queries(con: duckdb.DuckDBPyConnection, fr: Frames, scale: Scale) -> list[Query]:
@@ -474,38 +480,47 @@ def overview_queries(con: duckdb.DuckDBPyConnection, fr: Frames, scale: Scale) -
             f"summary (scope {ROOT}, {qlabel(last)} vs {qlabel(year_ago)})",
             ["indicator_code"],
             lambda: sql.run(con, "summary", scope=ROOT, start=last, end=last),
+            lambda: summed(con, "summary", scope=ROOT, start=last, end=last),
             lambda: pandas_summary(fr, ROOT, last, last),
         ),
         Query(
             f"trend (scope {ROOT}, {qlabel(first)}..{qlabel(last)}, {TREND_QUARTERS} quarters)",
             ["period", "indicator_code"],
             lambda: sql.run(con, "trend", scope=ROOT, start=first, end=last),
+            lambda: summed(con, "trend", scope=ROOT, start=first, end=last),
             lambda: pandas_trend(fr, ROOT, first, last),
         ),
         Query(
             f"periods_with_data (scope {ROOT}, all quarters)",
             ["period"],
             lambda: sql.run(con, "periods_with_data", scope=ROOT),
+            lambda: summed(con, "periods_with_data", scope=ROOT),
             lambda: pandas_periods(fr, ROOT),
         ),
         Query(
             f"trend, full history (scope {ROOT}, {qlabel(CHART_START)}..{qlabel(last)}, as the Overview chart asks)",
             ["period", "indicator_code"],
             lambda: sql.run(con, "trend", scope=ROOT, start=CHART_START, end=last),
+            lambda: summed(con, "trend", scope=ROOT, start=CHART_START, end=last),
             lambda: pandas_trend(fr, ROOT, CHART_START, last),
         ),
     ]
 
 
-def run_query(q: Query, repeat: int) -> None:
+def run_query(q: Query, repeat: int, *, before: bool) -> None:
     duck_ms, duck_df = median_ms(q.duck, repeat)
     pandas_ms, pandas_df = median_ms(q.pandas, repeat)
     ok, worst = agree(duck_df, pandas_df, q.keys)
     print(f"\n{q.title}: {len(duck_df):,} rows")
-    print(f"  duckdb  median {duck_ms:10.1f} ms  (of {repeat} runs after 1 warm-up)")
-    print(f"  pandas  median {pandas_ms:10.1f} ms")
-    print(f"  ratio pandas/duckdb {pandas_ms / duck_ms:8.2f}")
-    print(f"  results agree: {'yes' if ok else 'no'} (max abs difference {worst:.3g})")
+    print(f"  duckdb, rollup          median {duck_ms:10.1f} ms  (of {repeat} runs after 1 warm-up)")
+    if before:
+        before_ms, before_df = median_ms(q.before, repeat)
+        same, diff = agree(duck_df, before_df, q.keys)
+        print(f"  duckdb, summing values  median {before_ms:10.1f} ms  (the query before the rollup; "
+              f"same results: {'yes' if same else 'no'}, max abs difference {diff:.3g})")
+    print(f"  pandas                  median {pandas_ms:10.1f} ms")
+    print(f"  ratio pandas/duckdb (rollup) {pandas_ms / duck_ms:8.2f}")
+    print(f"  results agree with pandas: {'yes' if ok else 'no'} (max abs difference {worst:.3g})")
 
 
 # ---------------------------------------------------------------- main
@@ -537,6 +552,12 @@ def print_header(con: duckdb.DuckDBPyConnection, scale: Scale, path: Path, built
     )
     print("build: " + (f"{built:.1f} s" if built is not None else "skipped (existing bench database reused)"))
     print(f"database: {path} ({gib(file_size(path))})")
+
+
+def rollup_size(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute("select count(*) from figure_rollup").fetchone()[0]
+    epochs = con.execute("select count(*) from figure_epoch").fetchone()[0]
+    return f"{rows:,} rows in {epochs} epoch(s)"
 
 
 def print_frames(fr: Frames, seconds: float) -> None:
@@ -580,19 +601,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--db", help="database file (default: a new folder under /tmp)")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per query, after one warm-up")
     ap.add_argument("--keep", action="store_true", help="keep the database file afterwards")
+    ap.add_argument("--no-before", action="store_true", help="skip the queries as they ran before the rollup")
     args = ap.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)
     scale = SCALES[args.scale]
     path, must_build, folder = choose_path(args.db, scale)
     built = build(path, scale) if must_build else None
     try:
+        t0 = time.perf_counter()
         con = db.connect(path)
         print_header(con, scale, path, built)
+        print(f"opening the database (migrations, and the rollup backfill for a file older than it): "
+              f"{time.perf_counter() - t0:.1f} s; rollup {rollup_size(con)}")
         t0 = time.perf_counter()
         fr = load_frames(con)
         print_frames(fr, time.perf_counter() - t0)
         for q in overview_queries(con, fr, scale):
-            run_query(q, args.repeat)
+            run_query(q, args.repeat, before=not args.no_before)
         con.close()
         print(f"\npeak memory of this process: {gib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)}")
     finally:

@@ -1,5 +1,5 @@
 -- Who reported what: every unit of a scope in force in each quarter, with how many of the
--- catalogue's base indicators it reported. status: reported (all), partial (some), missing (none).
+-- catalogue's base indicators it reported (counts kept by the writer: rollup_value_counts). status: reported (all), partial (some), missing (none).
 -- Returns: unit_code, name, depth, period, indicators_reported, indicators_expected, status
 -- $scope VARCHAR  unit code; the scope is that unit and every unit below it
 -- $start DATE     first quarter (first day)
@@ -7,8 +7,7 @@
 with
 quarters as (
     select distinct period
-    from value
-    where period between $start and $end
+    from rollup_value_counts($start, $end)
 ),
 expected as (
     select count(*) as n
@@ -25,11 +24,9 @@ in_scope as (
       and (u.valid_to is null or u.valid_to >= q.period)
 ),
 counted as (
-    select v.unit_code, v.period, count(*) as n
-    from value as v
-    where v.period between $start and $end
-      and v.unit_code in (select code from in_scope)
-    group by v.unit_code, v.period
+    select v.unit_code, v.period, v.values_stored as n
+    from rollup_value_counts($start, $end) as v
+    where v.unit_code in (select code from in_scope)
 )
 select
     s.code as unit_code,

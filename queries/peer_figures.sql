@@ -1,5 +1,6 @@
 -- One indicator for a unit and its peers (units of the same type at the same level of the
--- hierarchy, in force at $end) per quarter, each counting itself and everything below it.
+-- hierarchy, in force at $end) per quarter, each counting itself and everything below it
+-- (read from the rollup the writer keeps).
 -- Returns: unit_code, period, value, peer_median, peers, rank (1 = best; null for neutral indicators)
 -- $unit VARCHAR       the unit whose profile is shown
 -- $indicator VARCHAR  indicator code (base or derived rate)
@@ -27,7 +28,7 @@ figures as (
         q.group_code as unit_code,
         q.period,
         case when q.den is null then q.num else s.scale * q.num / nullif(q.den, 0) end as value,
-    from group_quarter_figures(
+    from rollup_group_quarter_figures(
         (select code from root), $end, (select depth from level), $start, $end
     ) as q
     join indicator_semantics as s using (indicator_code)

@@ -1,6 +1,6 @@
 -- The child units of a scope ranked on one indicator for a period, with last year's rank.
 -- Each child counts itself and every unit below it; last year's values are mapped onto today's
--- children through the lineage (period_figures in queries/schema/). Rank 1 is the best: highest
+-- children through the lineage (period_figures in queries/schema/, read from the rollup). Rank 1 is the best: highest
 -- for "up" indicators, lowest for "down"; neutral indicators are not ranked (null ranks).
 -- Returns: unit_code, name, value, previous, units_reported, rank, previous_rank
 -- $scope VARCHAR      the unit whose children are ranked
@@ -10,7 +10,7 @@
 with
 figures as (
     select *
-    from period_figures($scope, 1, $start, $end)
+    from rollup_period_figures($scope, 1, $start, $end)
     where indicator_code = $indicator
 ),
 children as (

@@ -1,13 +1,14 @@
 -- Figures of a scope for a period and for the same period one year earlier, one row per
 -- catalogue indicator (base and derived rate), in catalogue order. Last year's values are
--- mapped onto today's units through the lineage; see period_figures in queries/schema/.
+-- mapped onto today's units through the lineage; see period_figures in queries/schema/, read
+-- here from the rollup the writer keeps (rollup_period_figures).
 -- Returns: indicator_code, value, previous, units_reported, units_expected
 -- $scope VARCHAR  unit code; the scope is that unit and every unit below it
 -- $start DATE     first day of the period's first quarter
 -- $end DATE       first day of the period's last quarter
 with
 figures as (
-    select * from period_figures($scope, 0, $start, $end)
+    select * from rollup_period_figures($scope, 0, $start, $end)
 ),
 expected as (
     select count(*) as units_expected

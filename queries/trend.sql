@@ -1,5 +1,6 @@
 -- Quarterly series of a scope, one row per quarter and indicator (base and derived rate),
 -- with units mapped onto the scope as it stands at $end through the lineage.
+-- Read from the rollup the writer keeps (rollup_quarter_figures in queries/schema/).
 -- flow and stock: Σ over units; flag: share of reporting units (%); rate: scale × Σnum / Σden.
 -- Returns: period (DATE, first day of the quarter), indicator_code, value, units_reported
 -- $scope VARCHAR  unit code; the scope is that unit and every unit below it
@@ -8,7 +9,7 @@
 with
 quarters as (
     select *
-    from quarter_figures($scope, $end, $start, $end)
+    from rollup_quarter_figures($scope, $end, $start, $end)
 ),
 figures as (
     select

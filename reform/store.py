@@ -9,7 +9,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from reform import sql
+from reform import rollup, sql
 from reform.db import registered, transaction
 
 VALUE_COLUMNS = ["unit_code", "period", "indicator_code", "value"]
@@ -50,6 +50,7 @@ def replace_units(con: duckdb.DuckDBPyConnection, units: pd.DataFrame, lineage: 
         con.execute("insert into units by name select * from units_df")
         con.execute("insert into unit_lineage by name select * from lineage_df")
         sql.execute(con, "refresh_unit_closure")
+        rollup.refresh(con)
 
 
 def write_values(
@@ -83,6 +84,7 @@ def write_values(
             sql.execute(con, "store_history", upload_id=upload_id, changed_at=now)
             sql.execute(con, "store_update", upload_id=upload_id)
             sql.execute(con, "store_insert", upload_id=upload_id)
+            rollup.refresh(con, rows["period"])
     finally:
         con.execute("drop table if exists staged")
         con.unregister("incoming")
@@ -172,6 +174,7 @@ def _apply_undo(con: duckdb.DuckDBPyConnection, upload_id: int, undo_rows: pd.Da
             sql.execute(con, "undo_restore")
             sql.execute(con, "undo_delete")
             sql.execute(con, "upload_set_status", upload_id=upload_id, status="undone")
+            rollup.refresh(con, undo_rows["period"])
     finally:
         con.unregister("undo_rows")
     return UndoResult(undo_id, restored, removed)

@@ -162,6 +162,7 @@ PARAMS = {
     "units": ["H01X01", "XP01"],
     "status": "stored",
     "period": date(2024, 7, 1),
+    "periods": [date(2024, 7, 1)],
     "undo_upload_id": 998,
     "at": date(2025, 7, 1),
     "deck": "Giao ban",

@@ -1,0 +1,66 @@
+"""Keep the figures added up in advance (figure_rollup, unit_period_count) equal to the values.
+
+The analysis queries read these tables instead of summing millions of values per view; the
+definitions they must equal are the macros of queries/schema/R_figure_macros.sql. The writer calls
+refresh() inside the transaction of every write, so a reader never sees the two disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from reform import sql
+
+STRUCTURE = [  # made again from the unit register, the lineage and the catalogue
+    "rollup_clear_epochs",
+    "rollup_clear_weights",
+    "rollup_clear_pairs",
+    "rollup_epochs",
+    "rollup_weights",
+    "rollup_pairs",
+]
+PER_PERIOD = ["rollup_delete", "rollup_insert", "rollup_counts_delete", "rollup_counts_insert"]
+
+
+def refresh(con: duckdb.DuckDBPyConnection, periods: Iterable[object] | None = None) -> None:
+    """Sum the given quarters again; with no quarters (or when the unit register or the catalogue's
+    rate pairs changed) make the whole rollup again. Runs inside the caller's transaction."""
+    if periods is None or _stale_pairs(con):
+        rebuild(con)
+        return
+    wanted = quarter_starts(periods)
+    if wanted:
+        _sum_periods(con, wanted)
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """The whole rollup from the unit register, the catalogue and every stored value."""
+    for name in STRUCTURE:
+        sql.execute(con, name)
+    _sum_periods(con, quarter_starts(sql.run(con, "rollup_all_periods")["period"]))
+
+
+def _sum_periods(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
+    for name in PER_PERIOD:
+        sql.execute(con, name, periods=periods)
+
+
+def _stale_pairs(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(sql.run(con, "rollup_stale_pairs")["stale"].iloc[0])
+
+
+def quarter_starts(periods: Iterable[object]) -> list[date]:
+    """Distinct dates, sorted, from dates, datetimes, Timestamps or ISO strings."""
+    return sorted({_as_date(p) for p in periods if not pd.isna(p)})
+
+
+def _as_date(p: object) -> date:
+    if isinstance(p, datetime):
+        return p.date()
+    if isinstance(p, date):
+        return p
+    return pd.Timestamp(p).date()
