@@ -9,22 +9,30 @@ Two cases, each in a fresh DuckDB file under /tmp (deleted at the end unless --k
             values, measured to stored = importer.prepare + importer.commit, against a floor:
             DuckDB's own read_csv of the same file into a table, timed in the same run.
 
-prepare is also run stage by stage exactly as reform/importer.py chains them (ingest.read,
-ingest.extract, validate.check, store.preview_values, sha256), so the total can be broken down;
-the "total" line is a separate, real importer.prepare call. Values are clean (whole non-negative
-numbers, flags 0/1 or Có/Không, every numerator at or below its denominator), so the report must
-hold no error; errors are printed if there are any (that would be a bug). Figures are printed next
-to the goals of the product issue (province file under 3 s, national CSV under 15 s); nothing is
-asserted.
+prepare is also run stage by stage exactly as reform/importer.py chains them, so the total can be
+broken down. The national file is large enough for importer.prepare to take the bulk path
+(reform/bulk.py: Arrow split, checks per distinct text and per row, validate's own checks only for
+rows with an issue); its stages are printed (decode, split, frame, ..., preview) and so are, as the
+baseline of the same run, the stages of the per-cell path (ingest.read, ingest.extract,
+validate.check, store.preview_values, sha256), unless --no-cells. The bench checks that both paths
+give the same report and rows. The "importer.prepare" line is a separate, real call (it chooses the
+bulk path by size), then importer.commit; the part of commit spent in rollup.refresh (the
+pre-aggregated figures, refreshed inside the write transaction) is printed on its own. Peak memory
+is the process's high-water mark (VmHWM), reset before each path where Linux allows it.
+
+Values are clean (whole non-negative numbers, flags 0/1 or Có/Không, every numerator at or below
+its denominator), so the report must hold no error; errors are printed if there are any (that would
+be a bug). Figures are printed next to the goals of the product issue (province file under 3 s,
+national CSV under 15 s); nothing is asserted.
 
 History: --history N stores N quarters before 2025-Q3 for every unit and indicator (inserted in
-SQL, one bench upload row), so that the outlier check of validate.check has real work (it needs
-at least 6 quarters). Default: 8 for the province, 0 for the national case, because at national
-scale the shipped history query (list_contains over the list of all unit codes) is so slow that
-the run would not end in reasonable time; --probe-history measures that query instead.
+SQL, one bench upload row), so that the outlier check has real work (it needs at least 6 quarters).
+Default: 8 for the province, 0 for the national case (as the first figures were measured; run
+--national --history 8 --no-cells for a national database with two years of history).
+--probe-history times the outlier check's history query against its former list_contains form.
 
     .venv/bin/python bench/upload_bench.py [--province] [--national] [--units N] [--history N]
-                                           [--profile] [--probe-history] [--keep]
+                                           [--no-cells] [--profile] [--probe-history] [--keep]
 """
 
 from __future__ import annotations
@@ -49,7 +57,7 @@ import openpyxl
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from reform import catalog, config, db, importer, ingest, periods, sql, store, template, validate  # noqa: E402
+from reform import bulk, catalog, config, db, importer, ingest, periods, sql, store, template, validate  # noqa: E402
 
 PERIOD = "2025-Q3"
 TODAY = date(2026, 11, 22)
@@ -272,14 +280,101 @@ def report_issues(report: validate.Report) -> None:
 
 
 def peak_rss_gib() -> float:
+    """The process's peak resident memory since the last reset_peak() (VmHWM; ru_maxrss where not Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def reset_peak() -> bool:
+    """Start a new peak-memory measurement (Linux: "5" in /proc/self/clear_refs); False where it cannot."""
+    gc.collect()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def bulk_by_stage(con, data: bytes, period: periods.Period | None) -> Stages:
+    """importer.prepare the bulk way, one stage at a time, in the order of bulk.check, then preview."""
+    st = Stages()
+
+    def timed(label, fn, *args, **kw):
+        t0 = time.perf_counter()
+        out = fn(*args, **kw)
+        st.times[label] = time.perf_counter() - t0
+        st.outputs[label] = out
+        return out
+
+    kind = ingest.kind_of(data, "national.csv", max_bytes=MAX_BYTES)
+    text, encoding = timed("decode", ingest.decode_text, data)
+    delimiter = ingest.sniff_delimiter(text)
+    sp = timed("split", bulk.split, text, delimiter)
+    del text
+    assert kind == "text" and sp is not None, "the national file must take the bulk path"  # set-up, not a timing
+
+    def frame():
+        names = sql.run(con, "indicators_for_validation")
+        return bulk.frame(sp, ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True))))
+
+    fr = timed("frame", frame)
+    grid = ingest.Grid(rows=[], kind="csv", encoding=encoding, delimiter=delimiter)
+    ck = timed("context", lambda: validate.start(validate.Context.load(con, TODAY), grid, fr.table, period,
+                                                 data_rows=len(fr.lines)))
+    k = timed("keys", bulk.keys, fr, ck)
+    acc = timed("cells, duplicates", bulk.cell_stage, fr, ck, k)
+    validate.check_ignored_columns(ck, fr.table)
+    timed("pairs", bulk.pair_stage, fr, ck, k, acc)
+    rows, kept = timed("quarters", bulk.quarter_stage, con, fr, ck, k, acc)
+    if not ck.report.errors:
+        timed("outliers", bulk.outlier_stage, con, fr, ck, k, acc.positions[kept], rows)
+    ck.report.rows = rows
+    st.outputs["report"] = ck.report
+    timed("store.preview", store.preview_values, con, rows)
+    timed("sha256", store.sha256, data)
+    return st
+
+
+def same_report(a: validate.Report, b: validate.Report) -> bool:
+    """The same issues (all fields, in order), rows to store, data rows and skipped rows."""
+    return ([i.as_dict() for i in a.issues] == [i.as_dict() for i in b.issues] and a.rows.equals(b.rows)
+            and a.data_rows == b.data_rows and a.skipped_rows == b.skipped_rows)
+
+
+def timed_commit(con, prepared) -> tuple[object, float, float]:
+    """importer.commit, and the part of it spent refreshing the pre-aggregated figures (rollup.refresh)."""
+    rollup = getattr(store, "rollup", None)
+    spent = [0.0]
+    original = getattr(rollup, "refresh", None)
+
+    def refresh(*args, **kw):
+        t0 = time.perf_counter()
+        try:
+            return original(*args, **kw)
+        finally:
+            spent[0] += time.perf_counter() - t0
+
+    if original is not None:
+        rollup.refresh = refresh
+    try:
+        t0 = time.perf_counter()
+        result = importer.commit(con, prepared, user="bench")
+        return result, time.perf_counter() - t0, spent[0]
+    finally:
+        if original is not None:
+            rollup.refresh = original
 
 
 def print_stages(st: Stages) -> float:
     total = sum(st.times.values())
     for label, t in st.times.items():
-        print(f"  {label:<16}{t:9.2f} s  {100 * t / total:5.1f} %")
-    print(f"  {'sum of stages':<16}{total:9.2f} s")
+        print(f"  {label:<18}{t:9.2f} s  {100 * t / total:5.1f} %")
+    print(f"  {'sum of stages':<18}{total:9.2f} s")
     return total
 
 
@@ -343,9 +438,62 @@ def run_national(args, work: Path) -> None:
           "not timed)")
     print(f"  file: {len(data) / 1024 / 1024:.1f} MB, {n * len(base):,} values (lines), "
           "columns unit_code,period,indicator_code,value")
+    floor = national_floor(con, csv_path)
     period = None  # the file names its period on every line
 
-    # the floor: DuckDB reading the same file into a table
+    cells_report = None
+    if not args.no_cells:
+        reset_peak()
+        cells = prepare_by_stage(con, data, csv_path.name, period)
+        print(f"  baseline, the per-cell path stage by stage (ingest, validate, as for a staff file); peak memory "
+              f"{peak_rss_gib():.1f} GiB:")
+        cells_total = print_stages(cells)
+        cells_report = cells.outputs["validate.check"]
+        report_issues(cells_report)
+        del cells  # its grid and cells: gigabytes that must not count in the bulk path's peak
+
+    reset_peak()
+    fast = bulk_by_stage(con, data, period)
+    print(f"  the bulk path (reform/bulk.py) stage by stage; peak memory {peak_rss_gib():.1f} GiB:")
+    fast_total = print_stages(fast)
+    report_issues(fast.outputs["report"])
+    if cells_report is not None:
+        same = same_report(cells_report, fast.outputs["report"])
+        print(f"  same report and rows as the per-cell path: {'yes' if same else 'NO (a bug)'}; per-cell stages "
+              f"{cells_total:.2f} s, bulk stages {fast_total:.2f} s ({cells_total / fast_total:.0f} x faster)")
+    cells_report = None
+    fast.outputs.clear()
+    gc.collect()
+
+    reset_peak()
+    t0 = time.perf_counter()
+    prepared = importer.prepare(con, data, csv_path.name, period=period, max_bytes=MAX_BYTES, today=TODAY)
+    t_prep = time.perf_counter() - t0
+    result, t_commit, t_rollup = timed_commit(con, prepared)
+    total = t_prep + t_commit
+    stored_now = con.execute("select count(*) from value where period = $p",
+                             {"p": periods.parse(PERIOD).start}).fetchone()[0]
+    print(f"  importer.prepare (one real call, {prepared.path} path): {t_prep:.2f} s")
+    print(f"  importer.commit: {t_commit:.2f} s, of which rollup.refresh {t_rollup:.2f} s and the write itself "
+          f"{t_commit - t_rollup:.2f} s -> upload {result.upload_id if result else None}, "
+          f"{result.inserted if result else 0:,} inserted; {stored_now:,} values of {PERIOD} stored")
+    print(f"  total to stored: {total:.2f} s   goal < {GOALS['national']:.0f} s   -> {total / GOALS['national']:.1f} x "
+          f"the goal;  {total / floor:.0f} x the read_csv floor ({floor:.2f} s)")
+    print(f"  without the rollup refresh: {total - t_rollup:.2f} s ({(total - t_rollup) / floor:.0f} x the floor); "
+          f"peak memory of prepare + commit {peak_rss_gib():.1f} GiB")
+    del prepared
+    gc.collect()
+    if args.profile:
+        print(profile(lambda: bulk.check(con, data, period=period, today=TODAY), "national bulk.check"))
+    if args.probe_history:
+        con.execute("delete from value")
+        store_history(con, codes, base, values, 8)
+        probe_history(con, codes, [1000, len(codes)])
+    con.close()
+
+
+def national_floor(con, csv_path: Path) -> float:
+    """DuckDB reading the same file into a table, best of 3."""
     floors = []
     for _ in range(3):
         t0 = time.perf_counter()
@@ -356,76 +504,48 @@ def run_national(args, work: Path) -> None:
     floor = min(floors)
     print(f"  floor: duckdb create table as select * from read_csv(file): best of 3 {floor:.2f} s "
           f"({', '.join(f'{t:.2f}' for t in floors)}; {floor_rows:,} rows)")
+    return floor
 
-    st = prepare_by_stage(con, data, csv_path.name, period)
-    print("  stages of importer.prepare (run one by one, as importer.prepare chains them):")
-    staged = print_stages(st)
-    report_issues(st.outputs["validate.check"])
-    slowest = args.profile_stage or max((k for k in st.times if k != "sha256"), key=st.times.get)
-    prof_fn = rerun_stage(con, slowest, data, csv_path.name, period, st) if args.profile else None
-    st.outputs.clear()
-    gc.collect()
 
-    t0 = time.perf_counter()
-    prepared = importer.prepare(con, data, csv_path.name, period=period, max_bytes=MAX_BYTES, today=TODAY)
-    t_prep = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    result = importer.commit(con, prepared, user="bench")
-    t_commit = time.perf_counter() - t0
-    total = t_prep + t_commit
-    stored_now = con.execute("select count(*) from value where period = $p",
-                             {"p": periods.parse(PERIOD).start}).fetchone()[0]
-    print(f"  importer.prepare (one real call): {t_prep:.2f} s")
-    print(f"  importer.commit:                  {t_commit:.2f} s  -> upload {result.upload_id if result else None}, "
-          f"{result.inserted if result else 0:,} inserted; {stored_now:,} values of {PERIOD} stored")
-    print(f"  total to stored: {total:.2f} s   goal < {GOALS['national']:.0f} s   -> {total / GOALS['national']:.1f} x "
-          f"the goal;  {total / floor:.0f} x the read_csv floor ({floor:.2f} s)")
-    print(f"  (stage-by-stage sum {staged:.2f} s + commit {t_commit:.2f} s = {staged + t_commit:.2f} s); "
-          f"peak RSS {peak_rss_gib():.1f} GiB")
-    del prepared
-    gc.collect()
-    if prof_fn is not None:
-        print(profile(prof_fn, f"national {slowest}"))
-    if args.probe_history:
-        con.execute("delete from value")
-        store_history(con, codes, base, values, 8)
-        probe_history(con, codes, [1000, len(codes)])
-    con.close()
+# The outlier check's history query as it was before it joined the registered units (kept here to measure
+# the difference): list_contains over a list parameter of every unit code of the upload.
+FORMER_HISTORY_STATS = """
+with history as (
+    select unit_code, indicator_code, value from value
+    where list_contains($units, unit_code) and period < $before
+),
+centre as (
+    select unit_code, indicator_code, count(*) as n, median(value) as median from history
+    group by unit_code, indicator_code
+)
+select c.unit_code, c.indicator_code, c.n, c.median, median(abs(h.value - c.median)) as mad,
+from centre as c join history as h using (unit_code, indicator_code)
+group by c.unit_code, c.indicator_code, c.n, c.median
+"""
 
 
 def probe_history(con, codes: list[str], sizes: list[int]) -> None:
-    """The history query of validate._check_outliers (sql history_stats) as shipped -- list_contains
-    over the list of unit codes, timed for some list lengths -- and rewritten as a semi join on the
-    unnested list, with all the units; both on the history stored now."""
+    """sql history_stats (the outlier check's history query: a semi join on the registered units) for
+    some numbers of units, against its former form (list_contains over a list of unit codes)."""
     before = periods.parse(PERIOD).start
     stored = con.execute("select count(*) from value where period < $b", {"b": before}).fetchone()[0]
     print(f"  probe: sql history_stats (the outlier check's history query) on {stored:,} stored values:")
-    shipped = None
-    sizes = sorted({min(k, len(codes)) for k in sizes})
-    for k in sizes:
+    key = ["unit_code", "indicator_code"]
+    for k in sorted({min(k, len(codes)) for k in sizes}):
+        units = pd.DataFrame({"unit_code": pd.Series(codes[:k], dtype=object)})
         t0 = time.perf_counter()
-        shipped = sql.run(con, "history_stats", units=codes[:k], before=before)
+        with db.registered(con, incoming=units):
+            now = sql.run(con, "history_stats", before=before)
         t = time.perf_counter() - t0
-        guess = "" if k == len(codes) else f"  (linear guess for all {len(codes):,}: {t * len(codes) / k:,.0f} s)"
-        print(f"    as shipped, list of {k:>6,} units: {t:8.2f} s{guess}")
-    joined = sql.text("history_stats").replace(
-        "from value\n    where list_contains($units, unit_code)\n      and period < $before",
-        "from value\n    semi join (select unnest($units) as unit_code) as u using (unit_code)\n"
-        "    where period < $before")
-    if joined == sql.text("history_stats"):
-        print("    (queries/history_stats.sql changed: the rewrite no longer applies)")
-        return
-    t0 = time.perf_counter()
-    out = con.execute(joined, {"units": codes, "before": before}).df()
-    t = time.perf_counter() - t0
-    same = ""
-    if shipped is not None and sizes[-1] == len(codes):
-        key = ["unit_code", "indicator_code"]
-        a = shipped.sort_values(key).reset_index(drop=True)
-        b = out.sort_values(key).reset_index(drop=True)
-        same = f", same result: {'yes' if a.equals(b) else 'NO'}"
-    print(f"    rewritten as a semi join on unnest($units), all {len(codes):,} units: {t:8.2f} s "
-          f"({len(out):,} rows{same})")
+        line = f"    join on the registered units, {k:>6,} units: {t:8.2f} s ({len(now):,} rows)"
+        if k <= 1000:
+            t0 = time.perf_counter()
+            former = con.execute(FORMER_HISTORY_STATS, {"units": codes[:k], "before": before}).df()
+            t_former = time.perf_counter() - t0
+            same = now.sort_values(key).reset_index(drop=True).equals(former.sort_values(key).reset_index(drop=True))
+            line += (f"; former list_contains form {t_former:.2f} s (linear guess for all {len(codes):,}: "
+                     f"{t_former * len(codes) / k:,.0f} s), same result: {'yes' if same else 'NO'}")
+        print(line)
 
 
 def main() -> None:
@@ -434,7 +554,10 @@ def main() -> None:
     ap.add_argument("--national", action="store_true", help="the long CSV case")
     ap.add_argument("--units", type=int, help="units in the file (default 3,000 / 55,000)")
     ap.add_argument("--history", type=int, help="quarters of stored history (default 8 province, 0 national)")
-    ap.add_argument("--profile", action="store_true", help="cProfile the slowest stage of each case")
+    ap.add_argument("--no-cells", action="store_true",
+                    help="national: skip the per-cell baseline stages (about 90 s unloaded)")
+    ap.add_argument("--profile", action="store_true",
+                    help="cProfile the slowest stage of the province case, bulk.check of the national one")
     ap.add_argument("--profile-stage", choices=["ingest.read", "ingest.extract", "validate.check", "store.preview"],
                     help="with --profile: this stage instead of the slowest")
     ap.add_argument("--probe-history", action="store_true",

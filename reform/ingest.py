@@ -67,6 +67,11 @@ def column_letter(col: int) -> str:
 
 def read(data: bytes, file_name: str, *, max_bytes: int) -> Grid:
     """Read an .xlsx, .csv, .txt or .tsv file into a Grid; raise IngestError when it cannot be read."""
+    return read_xlsx(data) if kind_of(data, file_name, max_bytes=max_bytes) == "xlsx" else read_text(data)
+
+
+def kind_of(data: bytes, file_name: str, *, max_bytes: int) -> str:
+    """ "xlsx" or "text"; raise IngestError for a file refused before reading (too large, empty, old .xls)."""
     if len(data) > max_bytes:
         raise IngestError(
             "E_TOO_LARGE",
@@ -76,12 +81,12 @@ def read(data: bytes, file_name: str, *, max_bytes: int) -> Grid:
     if not data.strip():
         raise IngestError("E_EMPTY", "Tệp rỗng, không có dữ liệu.")
     if data[:4] == b"PK\x03\x04":
-        return read_xlsx(data)
+        return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise IngestError("E_XLS_OLD", "Tệp Excel cũ (.xls) chưa được hỗ trợ. Hãy mở tệp và lưu lại dạng .xlsx.")
     if file_name.lower().endswith((".xlsx", ".xlsm")):
         raise IngestError("E_NOT_XLSX", "Tệp có đuôi .xlsx nhưng không phải tệp Excel hợp lệ (có thể đã hỏng).")
-    return read_text(data)
+    return "text"
 
 
 def read_xlsx(data: bytes) -> Grid:
@@ -199,9 +204,14 @@ def check_text_is_text(text: str) -> None:
         raise IngestError("E_BINARY", "Tệp không phải bảng tính CSV hay Excel (nội dung nhị phân hoặc đã hỏng).")
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def check_legacy(text: str) -> None:
     """Refuse text in the legacy TCVN3 (.VnTime) or VNI encodings, with how to convert it."""
-    non_ascii = [c for c in text if ord(c) > 127]
+    if text.isascii():
+        return
+    non_ascii = _NON_ASCII.findall(text)  # every character above 127, in order (a regex, not a Python loop)
     if len(non_ascii) < 2:
         return
     tcvn3 = sum(c in _TCVN3_MARKS for c in non_ascii)
@@ -216,24 +226,34 @@ def check_legacy(text: str) -> None:
 
 def read_text(data: bytes) -> Grid:
     """A CSV / TSV / "Unicode text" file: decode, normalise to NFC, find the delimiter, split."""
-    text, encoding = decode(data)
-    if not text.strip():  # only a byte-order mark: what Excel saves for an empty sheet
-        raise IngestError("E_EMPTY", "Tệp rỗng, không có dữ liệu.")
-    check_text_is_text(text)
-    text = nfc(text)
-    check_legacy(text)
+    text, encoding = decode_text(data)
     delimiter = sniff_delimiter(text)
     try:
         rows = [[_text_cell(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise IngestError("E_CSV", "Tệp CSV sai cấu trúc (thường do một dấu ngoặc kép không được đóng). "
                           "Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.") from exc
-    if len(rows) > MAX_ROWS:
+    check_size(len(rows), max((len(r) for r in rows), default=0))
+    return Grid(rows=rows, kind="csv", encoding=encoding, delimiter=delimiter)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of a CSV / TSV file, normalised to NFC, and its encoding; refuse binary and legacy text."""
+    text, encoding = decode(data)
+    if not text.strip():  # only a byte-order mark: what Excel saves for an empty sheet
+        raise IngestError("E_EMPTY", "Tệp rỗng, không có dữ liệu.")
+    check_text_is_text(text)
+    text = nfc(text)
+    check_legacy(text)
+    return text, encoding
+
+
+def check_size(rows: int, widest: int) -> None:
+    """Refuse a text file of more rows or columns than a report can have."""
+    if rows > MAX_ROWS:
         raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
-    widest = max((len(r) for r in rows), default=0)
     if widest > MAX_COLUMNS:
         raise IngestError("E_TOO_MANY_COLUMNS", f"Tệp có {widest} cột, quá giới hạn {MAX_COLUMNS} cột.")
-    return Grid(rows=rows, kind="csv", encoding=encoding, delimiter=delimiter)
 
 
 def _text_cell(cell: str) -> str | None:
@@ -243,7 +263,7 @@ def _text_cell(cell: str) -> str | None:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines into the most consistent number of fields (> 1)."""
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    lines = [line for line in _first_lines(text, 50) if line.strip()]
     best, best_score = ",", -1
     for d in DELIMITERS:
         try:
@@ -258,6 +278,17 @@ def sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = d, score
     return best
+
+
+def _first_lines(text: str, n: int) -> list[str]:
+    """text.splitlines()[:n] without splitting the whole of a large text."""
+    size = 8192
+    while size < len(text):
+        lines = text[:size].splitlines()
+        if len(lines) > n:  # line n + 1 began inside the prefix, so the first n lines ended inside it
+            return lines[:n]
+        size *= 4
+    return text.splitlines()[:n]
 
 
 # --- numbers, flags and dates as staff write them -------------------------------------------------
@@ -352,7 +383,7 @@ KEY_ALIASES = {
     "note": {"note", "ghi chu"},
 }
 TOTAL_WORDS = {"tong cong", "toan tinh", "tong so", "tong", "cong", "toan dang bo", "tong toan tinh"}
-_ROMAN_SECTION = re.compile(r"^(?=[ivxlc])[ivxlc]+[.):]?(\s.*)?$")
+ROMAN_SECTION = re.compile(r"^(?=[ivxlc])[ivxlc]+[.):]?(\s.*)?$")
 HEADER_SEARCH_ROWS = 30
 
 
@@ -448,20 +479,34 @@ def _prefer_code_row(r: int, cols: list[Column], below: list[object], indicators
     return r + 1, sorted(coded + kept, key=lambda c: c.index)
 
 
+def no_header() -> IngestError:
+    """The refusal of a file in which no header row can be found."""
+    return IngestError(
+        "E_NO_HEADER",
+        "Không tìm thấy dòng tiêu đề có cột “Mã đơn vị” và các cột chỉ tiêu (hoặc “Mã chỉ tiêu” và “Giá trị”) "
+        f"trong {HEADER_SEARCH_ROWS} dòng đầu. Hãy dùng mẫu Excel tải từ trang Tải lên.",
+    )
+
+
+def key_columns(columns: list[Column]) -> dict[str, Column]:
+    """The key columns by role (unit_code, period, indicator_code, value, ...); the last one of a role wins."""
+    return {c.role: c for c in columns if c.role != "indicator"}
+
+
+def layout_of(by_role: dict[str, Column]) -> str:
+    """ "long" when the file has an indicator code and a value column, else "wide"."""
+    return "long" if {"indicator_code", "value"} <= set(by_role) else "wide"
+
+
 def extract(grid: Grid, indicators: dict[str, str]) -> Table:
     """The cells of the table in the grid; raise IngestError when no header can be found."""
     found = find_columns(grid, indicators)
     if found is None:
-        raise IngestError(
-            "E_NO_HEADER",
-            "Không tìm thấy dòng tiêu đề có cột “Mã đơn vị” và các cột chỉ tiêu (hoặc “Mã chỉ tiêu” và “Giá trị”) "
-            f"trong {HEADER_SEARCH_ROWS} dòng đầu. Hãy dùng mẫu Excel tải từ trang Tải lên.",
-        )
+        raise no_header()
     header_index, columns = found
-    by_role = {c.role: c for c in columns if c.role != "indicator"}
-    layout = "long" if {"indicator_code", "value"} <= set(by_role) else "wide"
-    title = _title_period(grid.rows[:header_index])
-    table = Table(layout, header_index + 1, columns, [], {}, title, indicators)
+    by_role = key_columns(columns)
+    title = title_period(grid.rows[:header_index])
+    table = Table(layout_of(by_role), header_index + 1, columns, [], {}, title, indicators)
     for r in range(header_index + 1, len(grid.rows)):
         _read_row(table, grid.rows[r], r + 1, by_role)
     table.ignored_columns = _ignored_columns(grid, header_index, columns)
@@ -477,7 +522,8 @@ def _ignored_columns(grid: Grid, header_index: int, columns: list[Column]) -> li
             if h is not None and i not in used and any(i < len(r) and r[i] is not None for r in data)]
 
 
-def _title_period(rows: list[list[object]]) -> str | None:
+def title_period(rows: list[list[object]]) -> str | None:
+    """The first cell of the rows above the header that names a period (a report title), or None."""
     from reform.periods import PeriodError, find_in_text
 
     for row in rows:
@@ -496,7 +542,8 @@ def _get(row: list[object], col: Column | None) -> object:
     return row[col.index] if col is not None and col.index < len(row) else None
 
 
-def _skip_reason(row: list[object], unit_code: object) -> str | None:
+def skip_reason(row: list[object], unit_code: object) -> str | None:
+    """Why a row holds no figures (empty, total, section), or None for a data row."""
     filled = [c for c in row if c is not None and str(c).strip()]
     if not filled:
         return "empty"
@@ -504,37 +551,46 @@ def _skip_reason(row: list[object], unit_code: object) -> str | None:
     if words & TOTAL_WORDS or any(w.startswith(("tong cong", "toan tinh")) for w in words):
         return "total"
     first = fold(filled[0]) if isinstance(filled[0], str) else ""
-    if _ROMAN_SECTION.match(first) and (unit_code is None or str(unit_code).strip() == filled[0]):
+    if ROMAN_SECTION.match(first) and (unit_code is None or str(unit_code).strip() == filled[0]):
         return "section"
     return None
 
 
 def _read_row(table: Table, row: list[object], row_no: int, by_role: dict[str, Column]) -> None:
-    unit_raw = _get(row, by_role.get("unit_code"))
-    reason = _skip_reason(row, unit_raw)
+    reason = skip_reason(row, _get(row, by_role.get("unit_code")))
     if reason:
         table.skipped_rows[row_no] = reason
         return
+    if table.layout == "long":
+        table.cells.append(long_cell(row, row_no, by_role, table.lookup))
+        return
+    common = _common(row, row_no, by_role)
+    for col in table.columns:
+        if col.role == "indicator":
+            table.cells.append(Cell(col=col.index + 1, header=col.header, indicator=col.indicator,
+                                    indicator_raw=col.header, raw=_get(row, col), **common))
+
+
+def long_cell(row: list[object], row_no: int, by_role: dict[str, Column], lookup: dict[str, str]) -> Cell:
+    """The one value cell of a data row of the long layout."""
+    ind_col, val_col = by_role["indicator_code"], by_role["value"]
+    ind_raw = _get(row, ind_col)
+    code = None if ind_raw is None else lookup.get(fold(ind_raw), str(ind_raw).strip())
+    return Cell(col=val_col.index + 1, header=val_col.header, indicator=code, indicator_raw=ind_raw,
+                raw=_get(row, val_col), indicator_col=ind_col.index + 1, indicator_header=ind_col.header,
+                **_common(row, row_no, by_role))
+
+
+def _common(row: list[object], row_no: int, by_role: dict[str, Column]) -> dict:
+    unit_raw = _get(row, by_role.get("unit_code"))
     unit_code = str(unit_raw).strip().upper() if unit_raw is not None else None
     unit_name = _get(row, by_role.get("unit_name"))
     period_raw = _get(row, by_role.get("period"))
     note = _get(row, by_role.get("note"))
     unit_col = by_role.get("unit_code")
     period_col = by_role.get("period")
-    common = {"row": row_no, "unit_code": unit_code, "unit_name": None if unit_name is None else str(unit_name),
-              "period_raw": period_raw, "note": None if note is None else str(note),
-              "unit_col": unit_col.index + 1 if unit_col else 1, "unit_header": unit_col.header if unit_col else "",
-              "period_col": period_col.index + 1 if period_col else None,
-              "period_header": period_col.header if period_col else ""}
-    if table.layout == "long":
-        ind_col, val_col = by_role["indicator_code"], by_role["value"]
-        ind_raw = _get(row, ind_col)
-        code = None if ind_raw is None else table.lookup.get(fold(ind_raw), str(ind_raw).strip())
-        table.cells.append(Cell(col=val_col.index + 1, header=val_col.header, indicator=code, indicator_raw=ind_raw,
-                                raw=_get(row, val_col), indicator_col=ind_col.index + 1,
-                                indicator_header=ind_col.header, **common))
-        return
-    for col in table.columns:
-        if col.role == "indicator":
-            table.cells.append(Cell(col=col.index + 1, header=col.header, indicator=col.indicator,
-                                    indicator_raw=col.header, raw=_get(row, col), **common))
+    return {"row": row_no, "unit_code": unit_code, "unit_name": None if unit_name is None else str(unit_name),
+            "period_raw": period_raw, "note": None if note is None else str(note),
+            "unit_col": unit_col.index + 1 if unit_col else 1, "unit_header": unit_col.header if unit_col else "",
+            "period_col": period_col.index + 1 if period_col else None,
+            "period_header": period_col.header if period_col else ""}

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from reform import rollup, sql
 from reform.db import registered, transaction
@@ -72,7 +73,7 @@ def write_values(
     if dup.any():
         raise StoreError(f"{int(dup.sum())} dòng trùng (đơn vị, kỳ, chỉ tiêu) trong cùng một lần tải lên")
     now = datetime.now()
-    con.register("incoming", rows)
+    con.register("incoming", _scannable(rows))
     try:
         with transaction(con):
             sql.execute(con, "store_stage")
@@ -97,6 +98,27 @@ def write_values(
     )
 
 
+def _scannable(rows: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The rows as an Arrow table, which DuckDB scans several times faster than a frame of Python objects."""
+    if len(rows) < 10_000:
+        return rows
+    try:
+        return pa.Table.from_pandas(rows, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):  # mixed objects in a column: let DuckDB read the frame
+        return rows
+
+
+def _frame(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """sql.run(con, name) through Arrow (millions of rows in a fraction of the time), with the same dtypes."""
+    table = con.execute(sql.text(name)).to_arrow_table()
+    if table.num_rows < 10_000:  # .df() types an empty VARCHAR column object, Arrow str: keep .df() there
+        return sql.run(con, name)
+    for i, f in enumerate(table.schema):
+        if pa.types.is_date(f.type):  # as DuckDB's .df() gives them: datetime64[us], not date objects
+            table = table.set_column(i, f.name, table.column(i).cast(pa.timestamp("us")))
+    return table.to_pandas()
+
+
 @dataclass(frozen=True)
 class Preview:
     """What a write would do, computed by staging it and rolling back."""
@@ -111,12 +133,12 @@ class Preview:
 def preview_values(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> Preview:
     """Stage rows against what is stored, report new / changed / unchanged, and store nothing."""
     rows = rows[VALUE_COLUMNS]
-    con.register("incoming", rows)
+    con.register("incoming", _scannable(rows))
     con.execute("begin transaction")
     try:
         sql.execute(con, "store_stage")
         counts = dict(sql.run(con, "store_counts").itertuples(index=False, name=None))
-        changes = sql.run(con, "store_staged_changes")
+        changes = _frame(con, "store_staged_changes")
     finally:
         con.execute("rollback")
         con.execute("drop table if exists staged")

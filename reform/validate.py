@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from reform import fmt, periods, sql
+from reform.db import registered
 from reform.ingest import Cell, Grid, Table, column_letter, excel_date, parse_flag, parse_number
 from reform.textnorm import fold
 
@@ -69,11 +70,26 @@ class Context:
     def load(cls, con: duckdb.DuckDBPyConnection, today: date) -> Context:
         inds = sql.run(con, "indicators_for_validation").astype(object)
         inds = inds.where(inds.notna(), None)  # None, not NaN, for a missing range: cheap to test per cell
-        units = sql.run(con, "units_for_validation")
-        for col in ("valid_from", "valid_to"):
-            units[col] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in units[col]]
-        return cls({r["code"]: r for r in inds.to_dict("records")}, {r["code"]: r for r in units.to_dict("records")},
+        return cls({r["code"]: r for r in inds.to_dict("records")}, _units(sql.run(con, "units_for_validation")),
                    today)
+
+
+def _units(df: pd.DataFrame) -> dict[str, dict]:
+    """Code → register row, with dates as dates and None (not NaN) where a date or the successors are missing."""
+    columns = {
+        "code": df["code"].tolist(),
+        "name": df["name"].tolist(),
+        "valid_from": _dates(df["valid_from"]),
+        "valid_to": _dates(df["valid_to"]),
+        "successors": [s if isinstance(s, str) else None for s in df["successors"].tolist()],
+    }
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    return {r["code"]: r for r in rows}
+
+
+def _dates(col: pd.Series) -> list[date | None]:
+    days = pd.to_datetime(col).dt.date.tolist()
+    return [None if pd.isna(d) else d for d in days]
 
 
 @dataclass
@@ -86,6 +102,7 @@ class _Checker:
     unit_verdicts: dict[tuple, bool] = field(default_factory=dict)
     row_flags: set[tuple[int, str]] = field(default_factory=set)
     accepted: list[tuple[Cell, periods.Period, float]] = field(default_factory=list)
+    hints: dict[tuple, str] = field(default_factory=dict)  # suggestions already computed (difflib is slow)
 
     def add(self, cell: Cell | None, code: str, message: str, severity: str = "error", *, once: str = "") -> None:
         if cell is not None and once:
@@ -102,24 +119,34 @@ def check(con: duckdb.DuckDBPyConnection, grid: Grid, table: Table, *, period: p
           today: date | None = None) -> Report:
     """Check a table read from a file; return the report with every issue and the rows to store."""
     ctx = Context.load(con, today or date.today())
-    title = periods.find_in_text(table.title_period_text) if table.title_period_text else None
-    report = Report(layout=table.layout, data_rows=len({c.row for c in table.cells}),
-                    skipped_rows=table.skipped_rows)
-    checker = _Checker(ctx, grid, period or title, report)
+    checker = start(ctx, grid, table, period, data_rows=len({c.row for c in table.cells}))
     for cell in table.cells:
         _check_cell(checker, cell)
-    _check_ignored_columns(checker, table)
+    report = checker.report
+    check_ignored_columns(checker, table)
     _check_duplicates_and_pairs(checker)
     rows = _to_quarters(checker, con)
     if not report.errors:
         _check_outliers(checker, con, rows)
     report.rows = rows
     if not table.cells and not report.errors:
-        report.issues.append(Issue(None, None, "E_NO_ROWS", "Tệp không có dòng số liệu nào dưới dòng tiêu đề."))
+        add_no_rows(checker)
     return report
 
 
-def _check_ignored_columns(ck: _Checker, table: Table) -> None:
+def add_no_rows(ck: _Checker) -> None:
+    """A file with a header and no data row below it."""
+    ck.report.issues.append(Issue(None, None, "E_NO_ROWS", "Tệp không có dòng số liệu nào dưới dòng tiêu đề."))
+
+
+def start(ctx: Context, grid: Grid, table: Table, period: periods.Period | None, *, data_rows: int) -> _Checker:
+    """A checker with an empty report; the period of the upload form, else the one in the file's title."""
+    title = periods.find_in_text(table.title_period_text) if table.title_period_text else None
+    report = Report(layout=table.layout, data_rows=data_rows, skipped_rows=table.skipped_rows)
+    return _Checker(ctx, grid, period or title, report)
+
+
+def check_ignored_columns(ck: _Checker, table: Table) -> None:
     """Warn about a column that looks like a misspelt indicator: its figures would be left out."""
     names = {fold(code): code for code in ck.ctx.indicators} | {fold(r["name_vi"]): c for c, r in
                                                                  ck.ctx.indicators.items()}
@@ -168,12 +195,15 @@ def _unit_verdict(ck: _Checker, cell: Cell, period: periods.Period | None) -> bo
         ck.add(cell, "E_MISSING_UNIT", "thiếu mã đơn vị.", once="unit")
         return False
     if cell.unit_code not in units:
-        hint = _suggest(cell.unit_code, list(units), by_name=cell.unit_name,
-                        names={c: u["name"] for c, u in units.items()})
+        key = ("unit", cell.unit_code, cell.unit_name)
+        if key not in ck.hints:
+            ck.hints[key] = _suggest(cell.unit_code, list(units), by_name=cell.unit_name,
+                                     names={c: u["name"] for c, u in units.items()})
+        hint = ck.hints[key]
         ck.add(cell, "E_UNKNOWN_UNIT", f"không có đơn vị mã “{cell.unit_code}”.{hint}", once="unit")
         return False
     unit = units[cell.unit_code]
-    if cell.unit_name and not _names_match(cell.unit_name, unit["name"]):
+    if cell.unit_name and not names_match(cell.unit_name, unit["name"]):
         ck.add(cell, "W_UNIT_NAME", f"tên “{cell.unit_name}” không khớp với tên của mã {cell.unit_code} "
                f"trong danh sách (“{unit['name']}”). Hệ thống ghi theo mã.", "warning", once="name")
     if period is not None and not _in_force(unit, period):
@@ -188,14 +218,14 @@ def _in_force(unit: dict, period: periods.Period) -> bool:
     return unit["valid_from"] <= period.end and (unit["valid_to"] is None or unit["valid_to"] >= period.end)
 
 
-def _names_match(given: str, registered: str) -> bool:
+def names_match(given: str, registered: str) -> bool:
     a, b = fold(given), fold(registered)
     return a == b or a in b or b in a
 
 
 def _suggest(code: str, known: list[str], *, by_name: str | None = None, names: dict[str, str] | None = None) -> str:
     if by_name and names is not None:
-        hits = [c for c, n in names.items() if _names_match(by_name, n)]
+        hits = [c for c, n in names.items() if names_match(by_name, n)]
         if len(hits) == 1:
             return f" Có phải mã “{hits[0]}” ({names[hits[0]]})?"
     # "XP1" is XP01 (zero padding); difflib alone ties XP01 with XP10..XP31 and picks the last
@@ -211,27 +241,42 @@ def _unpad(code: str) -> str:
 
 
 def _check_cell(ck: _Checker, cell: Cell) -> None:
+    found = check_cell(ck, cell)
+    if found is None:
+        return
+    cell, period, value = found
+    key = (cell.unit_code, period.end, cell.indicator)  # Q3 and 9M both store Q3 (a date hashes fast)
+    if key in ck.seen:
+        add_duplicate(ck, cell, period, ck.seen[key])
+        return
+    ck.seen[key] = cell.row
+    ck.accepted.append((cell, period, value))
+
+
+def check_cell(ck: _Checker, cell: Cell) -> tuple[Cell, periods.Period, float] | None:
+    """Every check of one cell but the duplicate one; the cell, its period and value when it can be stored."""
     if cell.raw is None and (cell.row, cell.col) not in ck.grid.formula_cells:
-        return  # blank: not reported
+        return None  # blank: not reported
     period = _cell_period(ck, cell)
     unit_ok = _check_unit(ck, cell, period)
     ind = _check_indicator(ck, cell)
     if period is not None and period.start > ck.ctx.today:
         ck.add(_at(cell, cell.period_col, cell.period_header), "E_FUTURE_PERIOD",
                f"{period.label} chưa đến, không thể báo cáo.", once="future")
-        return
+        return None
     if ind is None:
-        return
+        return None
     value = _check_value(ck, cell, ind)
     if value is None or not unit_ok or period is None:
-        return
-    key = (cell.unit_code, period.end, ind["code"])  # Q3 and 9M both store Q3 (a date hashes fast)
-    if key in ck.seen:
-        ck.add(cell, "E_DUPLICATE", f"trùng với dòng {ck.seen[key]}: đơn vị {cell.unit_code}, {period.label}, "
-               f"chỉ tiêu {ind['code']} ({ind['name_vi']}) xuất hiện hai lần.")
-        return
-    ck.seen[key] = cell.row
-    ck.accepted.append((cell, period, value))
+        return None
+    return cell, period, value
+
+
+def add_duplicate(ck: _Checker, cell: Cell, period: periods.Period, first_row: int) -> None:
+    """The same (unit, quarter, indicator) as an earlier row of the file."""
+    ind = ck.ctx.indicators[cell.indicator]
+    ck.add(cell, "E_DUPLICATE", f"trùng với dòng {first_row}: đơn vị {cell.unit_code}, {period.label}, "
+           f"chỉ tiêu {ind['code']} ({ind['name_vi']}) xuất hiện hai lần.")
 
 
 def _check_indicator(ck: _Checker, cell: Cell) -> dict | None:
@@ -242,9 +287,11 @@ def _check_indicator(ck: _Checker, cell: Cell) -> dict | None:
             ck.add(at, "E_MISSING_INDICATOR", "thiếu mã chỉ tiêu.")
             return None
         shown = cell.indicator or cell.indicator_raw
-        close = difflib.get_close_matches(str(shown).lower(), list(inds), n=1, cutoff=0.6)
-        hint = f" Có phải “{close[0]}” ({inds[close[0]]['name_vi']})?" if close else ""
-        ck.add(at, "E_UNKNOWN_INDICATOR", f"không có chỉ tiêu mã “{shown}”.{hint}")
+        key = ("indicator", str(shown))
+        if key not in ck.hints:
+            close = difflib.get_close_matches(str(shown).lower(), list(inds), n=1, cutoff=0.6)
+            ck.hints[key] = f" Có phải “{close[0]}” ({inds[close[0]]['name_vi']})?" if close else ""
+        ck.add(at, "E_UNKNOWN_INDICATOR", f"không có chỉ tiêu mã “{shown}”.{ck.hints[key]}")
         return None
     ind = inds[cell.indicator]
     if ind["type"] == "rate":
@@ -297,22 +344,33 @@ def _check_range(ck: _Checker, cell: Cell, ind: dict, value: float) -> float | N
 def _check_duplicates_and_pairs(ck: _Checker) -> None:
     """A numerator above its denominator is an error, except the carry-over pairs (a warning)."""
     by_key = {(c.unit_code, p.end, c.indicator): (c, v) for c, p, v in ck.accepted}
-    inds = ck.ctx.indicators
-    pairs: dict[str, list[tuple[str, str]]] = {}
-    for r in inds.values():
-        if r["unit"] == "%":
-            pairs.setdefault(r["numerator"], []).append((r["denominator"], "error"))
-    for a, b in CARRY_OVER_PAIRS:
-        pairs.setdefault(a, []).append((b, "warning"))
+    pairs = numerator_pairs(ck.ctx)
     for (unit, period, num), (cell, value) in by_key.items():
         for den, severity in pairs.get(num, ()):
             other = by_key.get((unit, period, den))
             if other is None or value <= other[1]:
                 continue
-            word = "lớn hơn" if severity == "error" else "lớn hơn (có thể do vụ việc chuyển từ kỳ trước)"
-            ck.add(cell, "E_NUM_GT_DEN" if severity == "error" else "W_CARRY_OVER",
-                   f"{inds[num]['name_vi']} ({fmt.number(value)}) {word} {inds[den]['name_vi']} "
-                   f"({fmt.number(other[1])}, ô {column_letter(other[0].col)}{other[0].row}).", severity)
+            add_pair(ck, cell, value, den, severity, other[0], other[1])
+
+
+def numerator_pairs(ctx: Context) -> dict[str, list[tuple[str, str]]]:
+    """Numerator → [(denominator, severity)], in catalogue order, then the carry-over pairs."""
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    for r in ctx.indicators.values():
+        if r["unit"] == "%":
+            pairs.setdefault(r["numerator"], []).append((r["denominator"], "error"))
+    for a, b in CARRY_OVER_PAIRS:
+        pairs.setdefault(a, []).append((b, "warning"))
+    return pairs
+
+
+def add_pair(ck: _Checker, cell: Cell, value: float, den: str, severity: str, other: Cell, other_value: float) -> None:
+    """A numerator (cell) above its denominator (other)."""
+    inds = ck.ctx.indicators
+    word = "lớn hơn" if severity == "error" else "lớn hơn (có thể do vụ việc chuyển từ kỳ trước)"
+    ck.add(cell, "E_NUM_GT_DEN" if severity == "error" else "W_CARRY_OVER",
+           f"{inds[cell.indicator]['name_vi']} ({fmt.number(value)}) {word} {inds[den]['name_vi']} "
+           f"({fmt.number(other_value)}, ô {column_letter(other.col)}{other.row}).", severity)
 
 
 def _to_quarters(ck: _Checker, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -332,42 +390,68 @@ def _to_quarters(ck: _Checker, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _stored_for(con: duckdb.DuckDBPyConnection, cumulative: list) -> dict[tuple, float]:
     if not cumulative:
         return {}
-    years = [p.year for _, p, _ in cumulative]
-    df = sql.run(con, "stored_values", units=sorted({c.unit_code for c, _, _ in cumulative}),
-                 start=date(min(years), 1, 1), end=date(max(years), 10, 1))
+    df = stored_values(con, sorted({c.unit_code for c, _, _ in cumulative}), [p.year for _, p, _ in cumulative])
     return {(r.unit_code, pd.Timestamp(r.period).date(), r.indicator_code): r.value for r in df.itertuples()}
+
+
+def stored_values(con: duckdb.DuckDBPyConnection, units: list[str], years: list[int]) -> pd.DataFrame:
+    """The stored values of these units in the years of the cumulative reports (unit_code, period, ...)."""
+    with registered(con, incoming=pd.DataFrame({"unit_code": pd.Series(units, dtype=object)})):
+        return sql.run(con, "stored_values", start=date(min(years), 1, 1), end=date(max(years), 10, 1))
 
 
 def _increment(ck: _Checker, cell: Cell, period: periods.Period, value: float, stored: dict) -> float | None:
     earlier = period.quarters()[:-1]
     missing = [q.label for q in earlier if (cell.unit_code, q.start, cell.indicator) not in stored]
     if missing:
-        ck.add(cell, "E_CUMULATIVE_GAP", f"số liệu lũy kế {period.label} cần số liệu đã lưu của "
-               f"{', '.join(missing)} để tính quý {periods.ROMAN[period.last_q]}; hãy tải lên các quý đó trước.")
+        add_gap(ck, cell, period, missing)
         return None
     increment = value - sum(stored[(cell.unit_code, q.start, cell.indicator)] for q in earlier)
     if increment < 0:
-        ck.add(cell, "E_NEGATIVE_INCREMENT", f"lũy kế {period.label} ({fmt.number(value)}) nhỏ hơn tổng các quý "
-               f"trước đã lưu ({fmt.number(value - increment)}): số quý {periods.ROMAN[period.last_q]} sẽ âm.")
+        add_negative_increment(ck, cell, period, value, increment)
         return None
     return increment
 
 
+def add_gap(ck: _Checker, cell: Cell, period: periods.Period, missing: list[str]) -> None:
+    """A cumulative report whose earlier quarters are not stored (labels of the missing ones)."""
+    ck.add(cell, "E_CUMULATIVE_GAP", f"số liệu lũy kế {period.label} cần số liệu đã lưu của "
+           f"{', '.join(missing)} để tính quý {periods.ROMAN[period.last_q]}; hãy tải lên các quý đó trước.")
+
+
+def add_negative_increment(ck: _Checker, cell: Cell, period: periods.Period, value: float, increment: float) -> None:
+    """A cumulative report below the sum of the stored earlier quarters."""
+    ck.add(cell, "E_NEGATIVE_INCREMENT", f"lũy kế {period.label} ({fmt.number(value)}) nhỏ hơn tổng các quý "
+           f"trước đã lưu ({fmt.number(value - increment)}): số quý {periods.ROMAN[period.last_q]} sẽ âm.")
+
+
 def _check_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
     """Warn on values far from the unit's own history (robust z-score on median and MAD)."""
-    if rows.empty:
-        return
-    stats = sql.run(con, "history_stats", units=sorted(rows["unit_code"].unique()), before=min(rows["period"]))
-    stats = stats[(stats["n"] >= OUTLIER_MIN_HISTORY) & (stats["mad"] > 0)]
-    counts = [c for c, r in ck.ctx.indicators.items() if r["type"] in ("flow", "stock")]
-    m = rows[rows["indicator_code"].isin(counts)].merge(stats, on=["unit_code", "indicator_code"])
-    z = 0.6745 * (m["value"] - m["median"]) / m["mad"]
-    # a steady series has a tiny MAD: also ask for a jump a person would call wrong (×2,5 or ÷4)
-    far = (m["value"] >= 2.5 * m["median"] + 3) | (m["value"] <= m["median"] / 4 - 1)
-    flagged = m[(z.abs() > OUTLIER_Z) & far]
+    flagged = outliers(con, ck.ctx, rows)
     if flagged.empty:
         return
     cells = {(c.unit_code, c.indicator): c for c, _, _ in ck.accepted}
     for r in flagged.itertuples():
-        ck.add(cells.get((r.unit_code, r.indicator_code)), "W_OUTLIER", f"giá trị {fmt.number(r.value)} khác thường "
-               f"so với các quý trước của đơn vị (trung vị {fmt.number(r.median)}). Hãy kiểm tra lại.", "warning")
+        add_outlier(ck, cells.get((r.unit_code, r.indicator_code)), r.value, r.median)
+
+
+def outliers(con: duckdb.DuckDBPyConnection, ctx: Context, rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows far from their unit's own history (unit_code, indicator_code, value, median, ...), in row order."""
+    if rows.empty:
+        return rows
+    units = pd.DataFrame({"unit_code": pd.Series(rows["unit_code"].unique(), dtype=object)})
+    with registered(con, incoming=units):
+        stats = sql.run(con, "history_stats", before=min(rows["period"]))
+    stats = stats[(stats["n"] >= OUTLIER_MIN_HISTORY) & (stats["mad"] > 0)]
+    counts = [c for c, r in ctx.indicators.items() if r["type"] in ("flow", "stock")]
+    m = rows[rows["indicator_code"].isin(counts)].merge(stats, on=["unit_code", "indicator_code"])
+    z = 0.6745 * (m["value"] - m["median"]) / m["mad"]
+    # a steady series has a tiny MAD: also ask for a jump a person would call wrong (×2,5 or ÷4)
+    far = (m["value"] >= 2.5 * m["median"] + 3) | (m["value"] <= m["median"] / 4 - 1)
+    return m[(z.abs() > OUTLIER_Z) & far]
+
+
+def add_outlier(ck: _Checker, cell: Cell | None, value: float, median: float) -> None:
+    """A value far from the unit's own history."""
+    ck.add(cell, "W_OUTLIER", f"giá trị {fmt.number(value)} khác thường so với các quý trước của đơn vị "
+           f"(trung vị {fmt.number(median)}). Hãy kiểm tra lại.", "warning")
