@@ -5,3 +5,5 @@ union
 select period from figure_rollup
 union
 select period from unit_period_count
+union
+select period from scope_period_count

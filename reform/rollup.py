@@ -1,4 +1,4 @@
-"""Keep the figures added up in advance (figure_rollup, unit_period_count) equal to the values.
+"""Keep the figures added up in advance (figure_rollup and the value counts) equal to the values.
 
 The analysis queries read these tables instead of summing millions of values per view; the
 definitions they must equal are the macros of queries/schema/R_figure_macros.sql. The writer calls
@@ -23,7 +23,8 @@ STRUCTURE = [  # made again from the unit register, the lineage and the catalogu
     "rollup_weights",
     "rollup_pairs",
 ]
-PER_PERIOD = ["rollup_delete", "rollup_insert", "rollup_counts_delete", "rollup_counts_insert"]
+PER_PERIOD = ["rollup_delete", "rollup_insert", "rollup_counts_delete", "rollup_counts_insert",
+              "rollup_scope_counts_delete", "rollup_scope_counts_insert"]
 
 
 def refresh(con: duckdb.DuckDBPyConnection, periods: Iterable[object] | None = None) -> None:

@@ -74,3 +74,22 @@ def test_repeatable_definitions_follow_their_file(tmp_path: Path, monkeypatch: p
     assert con.execute("select answer()").fetchone() == (42,)
     assert con.execute("select count(*) from period_figures('X', 0, date '2025-07-01', date '2025-07-01')"
                        ).fetchone() == (0,)
+
+
+def test_a_file_from_before_the_rollup_gets_it_backfilled_on_open(demo_db: Path) -> None:
+    """A demo database as it was before migrations 007 and 008 gets a rollup equal to a rebuild."""
+    from reform import rollup
+
+    con = duckdb.connect(str(demo_db))
+    con.execute("drop table figure_epoch; drop table figure_weight; drop table figure_pair; drop table figure_rollup;"
+                "drop table unit_period_count; drop table scope_period_count;"
+                "delete from schema_migrations where version >= 7")
+    con.close()
+    con = db.connect(demo_db)
+    backfilled = {t: con.execute(f"select * from {t} order by all").fetchall()
+                  for t in ("figure_epoch", "figure_weight", "figure_pair", "figure_rollup", "unit_period_count",
+                            "scope_period_count")}
+    assert len(backfilled["figure_rollup"]) > 1000 and len(backfilled["figure_epoch"]) == 2
+    rollup.rebuild(con)
+    for table, rows in backfilled.items():
+        assert con.execute(f"select * from {table} order by all").fetchall() == rows, table
