@@ -1,5 +1,5 @@
 -- Each unit's own history of each indicator, robustly summarised, for outlier warnings.
--- Returns: unit_code, indicator_code, n, median, mad (median absolute deviation)
+-- Returns: unit_code, indicator_code, n, median, mad (median absolute deviation from the median)
 -- Relation `incoming` (registered by the caller): the units of the upload in its column unit_code
 -- (other columns are ignored; a unit may appear more than once).
 -- $before DATE      only quarters before this one count (first day of the earliest uploaded quarter)
@@ -13,18 +13,12 @@ history as (
     from value as v
     semi join units as u on u.unit_code = v.unit_code
     where v.period < $before
-),
-centre as (
-    select unit_code, indicator_code, count(*) as n, median(value) as median
-    from history
-    group by unit_code, indicator_code
 )
 select
-    c.unit_code,
-    c.indicator_code,
-    c.n,
-    c.median,
-    median(abs(h.value - c.median)) as mad,
-from centre as c
-join history as h using (unit_code, indicator_code)
-group by c.unit_code, c.indicator_code, c.n, c.median
+    unit_code,
+    indicator_code,
+    count(*) as n,
+    median(value) as median,
+    mad(value) as mad,  -- median(abs(value - median(value))), in one pass
+from history
+group by unit_code, indicator_code

@@ -31,7 +31,6 @@ from reform.textnorm import fold
 # What str.strip() removes (the characters for which str.isspace() is true), for Arrow's utf8_trim.
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_LINE_BREAK = r"\r\n|\r|\n"  # what io.StringIO(newline="") splits lines on, as csv.reader reads them
 _NULL = pa.scalar(None, pa.large_string())
 
 Progress = Callable[[float, str], None]
@@ -60,40 +59,100 @@ class Split:
 
 def split(text: str, delimiter: str) -> Split | None:
     """The records and fields of the text as csv.reader splits them; None where that is not certain."""
-    lines = _lines(text)
-    if len(lines) and pc.max(pc.utf8_length(lines)).as_py() > csv.field_size_limit():
-        return None  # csv.reader refuses such a field: the per-cell path says so (E_CSV)
-    fields = pc.split_pattern(lines, delimiter)
-    split_widths = pc.list_value_length(fields).to_numpy(zero_copy_only=False).astype(np.int64)
-    widths = np.where(pc.equal(pc.binary_length(lines), 0).to_numpy(zero_copy_only=False), 0, split_widths)
-    quoted = np.flatnonzero(pc.match_substring(lines, '"').to_numpy(zero_copy_only=False))
-    parsed = _parse_quoted(lines, quoted, delimiter)
+    if not text:
+        return Split([], np.zeros(0, dtype=np.int64))
+    tok = _tokens(text, delimiter)
+    if len(tok.offsets) > 1 and np.diff(tok.offsets).max() > csv.field_size_limit():
+        return None  # csv.reader refuses such a field (in bytes here, at least as many as characters): E_CSV
+    parsed = _parse_quoted(tok, delimiter)
     if parsed is None:
         return None
-    widths[quoted] = [len(r) for r in parsed]
+    widths = tok.widths.copy()
+    widths[tok.quoted] = [len(r) for r in parsed]
     ingest.check_size(len(widths), int(widths.max(initial=0)))
-    offsets = fields.offsets.to_numpy()[:-1].astype(np.int64)
-    columns = [_column(fields.values, offsets, split_widths, j, quoted, parsed)
-               for j in range(int(widths.max(initial=0)))]
+    flat = _stripped(tok)
+    columns = [_column(flat, tok, j, parsed) for j in range(int(widths.max(initial=0)))]
     return Split(columns, widths)
 
 
-def _lines(text: str) -> pa.Array:
-    """The lines of the text without their line breaks; no empty line after a final line break."""
-    if text.endswith("\r\n"):
+@dataclass
+class _Tokens:
+    """The fields of a text found by the bytes of its delimiter and line breaks (ASCII: never inside a
+    multi-byte UTF-8 character), before csv quoting is looked at."""
+
+    data: np.ndarray  # the UTF-8 bytes of every field, back to back (separators removed)
+    offsets: np.ndarray  # field k is data[offsets[k]:offsets[k + 1]]
+    first: np.ndarray  # per record, its first field
+    widths: np.ndarray  # per record, its fields (0 for an empty line, as csv.reader gives [])
+    raw: bytes  # the text as UTF-8
+    starts: np.ndarray  # per record, its first byte in raw
+    ends: np.ndarray  # per record, the byte after its last one
+    quoted: np.ndarray  # the records holding a quote character
+
+
+def _tokens(text: str, delimiter: str) -> _Tokens:
+    """Split the text on its line breaks (\r\n, \r or \n, as io.StringIO(newline="") does) and delimiters."""
+    if text.endswith("\r\n"):  # no empty record after a final line break
         text = text[:-2]
     elif text.endswith(("\r", "\n")):
         text = text[:-1]
-    whole = pa.array([text], pa.large_string())
-    parts = pc.split_pattern_regex(whole, _LINE_BREAK) if "\r" in text else pc.split_pattern(whole, "\n")
-    return parts.values
+    raw = text.encode("utf-8")
+    b = np.frombuffer(raw, dtype=np.uint8)
+    newline = b == 10
+    cr = b == 13
+    row_end = newline | cr
+    crlf_newline = np.zeros(len(b), dtype=bool)
+    if cr.any():
+        crlf_newline[1:] = newline[1:] & cr[:-1]  # the \n of \r\n: not a field's, and it ends nothing more
+        row_end &= ~crlf_newline
+    bounds = np.flatnonzero(row_end | (b == ord(delimiter)))  # each ends a field
+    separator = crlf_newline.copy()
+    separator[bounds] = True
+    # field k starts after bounds[k - 1]; before it, k bounds and the \n of every \r\n bound but the last
+    crlf = np.zeros(len(bounds) + 1, dtype=np.int64)
+    if cr.any():
+        crlf[1:] = np.cumsum(crlf_newline[np.minimum(bounds + 1, len(b) - 1)] & (bounds + 1 < len(b)))
+    starts = np.concatenate([[0], bounds + 1, [len(b)]])
+    ahead = np.concatenate([[0], crlf[:-1], [crlf[-1]]])
+    offsets = starts - np.concatenate([np.arange(len(bounds) + 1), [len(bounds)]]) - ahead
+    ends_row = row_end[bounds]
+    first = np.concatenate([[0], np.flatnonzero(ends_row) + 1])
+    widths = np.diff(np.concatenate([first, [len(bounds) + 1]]))
+    widths[(widths == 1) & (offsets[first + 1] == offsets[first])] = 0  # an empty line: csv.reader gives []
+    row_bounds = bounds[ends_row]
+    row_starts = np.concatenate([[0], row_bounds + 1])
+    row_starts += crlf_newline[np.minimum(row_starts, max(len(b) - 1, 0))] if len(b) else 0
+    quoted = np.unique(np.searchsorted(row_bounds, np.flatnonzero(b == 34)))
+    return _Tokens(b[~separator], offsets, first, widths, raw, row_starts, np.concatenate([row_bounds, [len(b)]]),
+                   quoted)
 
 
-def _parse_quoted(lines: pa.Array, quoted: np.ndarray, delimiter: str) -> list[list[str]] | None:
-    """The lines holding a quote, parsed by csv.reader; None when a quoted field runs past its line."""
-    if not len(quoted):
+def _stripped(tok: _Tokens) -> pa.Array:
+    """Every field as str.strip() leaves it, null when blank."""
+    lengths = np.diff(tok.offsets)
+    filled = lengths > 0
+    offsets = pa.py_buffer(tok.offsets.astype(np.int64))
+    if not filled.any():
+        return pa.nulls(len(lengths), pa.large_string())
+    heads = tok.data[np.minimum(tok.offsets[:-1], len(tok.data) - 1)]
+    tails = tok.data[np.maximum(tok.offsets[1:] - 1, 0)]
+    # a field starting or ending with a space, a control character or a non-ASCII byte may have some to strip
+    if not (filled & (_maybe_space(heads) | _maybe_space(tails))).any():
+        return pa.LargeStringArray.from_buffers(len(lengths), offsets, pa.py_buffer(tok.data),
+                                                pa.array(filled).buffers()[1])
+    flat = pc.utf8_trim(pa.LargeStringArray.from_buffers(len(lengths), offsets, pa.py_buffer(tok.data)), WHITESPACE)
+    return pc.if_else(pc.equal(flat, ""), _NULL, flat)
+
+
+def _maybe_space(byte: np.ndarray) -> np.ndarray:
+    return (byte <= 32) | (byte >= 128)
+
+
+def _parse_quoted(tok: _Tokens, delimiter: str) -> list[list[str]] | None:
+    """The records holding a quote, parsed by csv.reader; None when a quoted field runs past its line."""
+    if not len(tok.quoted):
         return []
-    texts = lines.take(pa.array(quoted)).to_pylist()
+    texts = [tok.raw[tok.starts[r]:tok.ends[r]].decode("utf-8") for r in tok.quoted]
     try:
         # a record running past its line would swallow the next one: one row fewer, the final "\n" included
         parsed = list(csv.reader([*(t + "\n" for t in texts), "\n"], delimiter=delimiter))
@@ -102,18 +161,16 @@ def _parse_quoted(lines: pa.Array, quoted: np.ndarray, delimiter: str) -> list[l
     return parsed[:-1] if len(parsed) == len(texts) + 1 else None
 
 
-def _column(values: pa.Array, offsets: np.ndarray, widths: np.ndarray, j: int, quoted: np.ndarray,
-            parsed: list[list[str]]) -> pa.Array:
-    """Field j of every record, stripped as str.strip() does, null when blank or absent."""
-    has = widths > j
-    col = values.take(pa.array(np.where(has, offsets + j, 0), mask=~has))
-    if len(quoted):
-        mask = np.zeros(len(widths), dtype=bool)
-        mask[quoted] = True
-        col = pc.replace_with_mask(col, pa.array(mask), pa.array([r[j] if j < len(r) else None for r in parsed],
-                                                                 col.type))
-    col = pc.utf8_trim(col, WHITESPACE)
-    return pc.if_else(pc.equal(col, ""), _NULL, col)
+def _column(flat: pa.Array, tok: _Tokens, j: int, parsed: list[list[str]]) -> pa.Array:
+    """Field j of every record, stripped, null when blank or absent."""
+    has = tok.widths > j
+    col = flat.take(pa.array(np.where(has, tok.first + j, 0), mask=~has))
+    if len(tok.quoted):
+        mask = np.zeros(len(tok.widths), dtype=bool)
+        mask[tok.quoted] = True
+        values = [(r[j].strip() or None) if j < len(r) else None for r in parsed]
+        col = pc.replace_with_mask(col, pa.array(mask), pa.array(values, col.type))
+    return col
 
 
 @dataclass

@@ -441,8 +441,10 @@ def outliers(con: duckdb.DuckDBPyConnection, ctx: Context, rows: pd.DataFrame) -
         return rows
     units = pd.DataFrame({"unit_code": pd.Series(rows["unit_code"].unique(), dtype=object)})
     with registered(con, incoming=units):
-        stats = sql.run(con, "history_stats", before=min(rows["period"]))
+        stats = sql.run(con, "history_stats", before=min(pd.unique(rows["period"])))  # few distinct quarters
     stats = stats[(stats["n"] >= OUTLIER_MIN_HISTORY) & (stats["mad"] > 0)]
+    if stats.empty:
+        return rows.iloc[:0]
     counts = [c for c, r in ctx.indicators.items() if r["type"] in ("flow", "stock")]
     m = rows[rows["indicator_code"].isin(counts)].merge(stats, on=["unit_code", "indicator_code"])
     z = 0.6745 * (m["value"] - m["median"]) / m["mad"]

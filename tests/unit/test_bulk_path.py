@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reform import bulk, db, importer, periods
+from reform import bulk, db, importer, periods, sql
 from reform.ingest import IngestError
 from reform.textnorm import to_windows_1258
 
@@ -343,3 +343,36 @@ def test_random_long_files_give_the_same_answer_both_ways(con: duckdb.DuckDBPyCo
         assert answers[0] == answers[1]
     else:
         both(con, data, "f.csv")
+
+
+def test_history_stats_is_the_median_of_absolute_deviations_from_the_median(con: duckdb.DuckDBPyConnection) -> None:
+    two_passes = """
+        with history as (select unit_code, indicator_code, value from value where period < $before),
+        centre as (select unit_code, indicator_code, count(*) as n, median(value) as median from history
+                   group by all)
+        select c.unit_code, c.indicator_code, c.n, c.median, median(abs(h.value - c.median)) as mad
+        from centre as c join history as h using (unit_code, indicator_code) group by all order by all"""
+    units = pd.DataFrame({"unit_code": con.execute("select code from units").df()["code"].astype(object)})
+    for before in (date(2025, 7, 1), date(2026, 10, 1)):
+        with db.registered(con, incoming=units):
+            shipped = sql.run(con, "history_stats", before=before).sort_values(["unit_code", "indicator_code"])
+        expected = con.execute(two_passes, {"before": before}).df()
+        assert len(expected) > 1000
+        pd.testing.assert_frame_equal(shipped.reset_index(drop=True), expected, check_dtype=False)
+
+
+PIECES = ["a", "XP01", "Đảng", " ", "\u00a0", "\u3000", "\x0b", "\x1c", ",", ";", "\t", "\r", "\n", "\r\n", '"', '""',
+          "x y", "1.234", ""]
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(pieces=st.lists(st.sampled_from(PIECES), min_size=1, max_size=40), delimiter=st.sampled_from([",", ";", "\t"]))
+def test_split_gives_the_records_and_cells_of_csv_reader_or_declines(pieces: list[str], delimiter: str) -> None:
+    text = "".join(pieces)
+    expected = [[c.strip() or None for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    sp = bulk.split(text, delimiter)
+    if sp is not None:  # None: a quoted field runs over a line break; the per-cell path reads such a file
+        assert sp.rows(range(sp.n)) == expected
+        assert sp.widths.tolist() == [len(r) for r in expected]
+    else:
+        assert '"' in text
