@@ -5,12 +5,17 @@ It builds a synthetic database at a chosen scale through the project's own code
 in DuckDB SQL), then times the queries the Overview page runs -- summary (latest quarter
 against the same quarter a year earlier), trend (last 8 quarters), periods_with_data and
 trend over the whole history (what the page's chart asks for), all at the root scope --
-and the same computation done in pandas on DataFrames already in memory. It prints the
-times and their ratio and checks that both give the same results; it never asserts
-anything about the times.
+and the same computation done in pandas on DataFrames already in memory. Each query is
+timed as it runs now (reading the rollup the writer keeps, migration 007) and as it ran
+before (the same text summing the value table: the macros without the rollup_ prefix).
+It prints the times and their ratio, checks that all give the same results, and times
+what refreshing the rollup for one quarter adds to a write; it never asserts anything
+about the times. Opening a bench file built before migration 007 backfills the rollup
+(the time is printed).
 
     .venv/bin/python bench/overview_bench.py --scale province
     .venv/bin/python bench/overview_bench.py --scale national [--db /tmp/x.duckdb] [--repeat 5] [--keep]
+        [--no-before]   # skip the queries as they ran before the rollup (the full history takes ~30 s each)
 
 province: 3,000 units x 15 quarters (2023-Q1..2026-Q3) x 45 base indicators (~2 M values)
 national: 55,000 units (34 provinces) x 40 quarters (2017-Q1..2026-Q4) x 45 (~99 M values)
@@ -41,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from reform import catalog, config, db, sql, store  # noqa: E402
+from reform import catalog, config, db, rollup, sql, store  # noqa: E402
 
 # ---------------------------------------------------------------- scales and register
 
@@ -189,6 +194,7 @@ def build(path: Path, scale: Scale) -> float:
         lineage = pd.DataFrame({"old_code": [], "new_code": [], "share": [], "effective": []})
         store.replace_units(con, register(scale), lineage.astype({"share": float}))
         fill_values(con, scale, record_upload(con, scale))
+        rollup.refresh(con)  # the values went in by SQL, around the writer: sum the rollup once
         sql.execute(con, "meta_set", key="dataset", value=f"bench:{scale.name}")
         sql.execute(con, "meta_set", key="dataset_label", value="Dữ liệu benchmark tổng hợp, không có thật")
         con.execute("checkpoint")
@@ -523,6 +529,20 @@ def run_query(q: Query, repeat: int, *, before: bool) -> None:
     print(f"  results agree with pandas: {'yes' if ok else 'no'} (max abs difference {worst:.3g})")
 
 
+def time_refresh(con: duckdb.DuckDBPyConnection, scale: Scale) -> None:
+    """What keeping the rollup costs a write: summing the latest quarter again (rolled back)."""
+    last = quarters(scale)[-1]
+    con.execute("begin transaction")
+    try:
+        t0 = time.perf_counter()
+        rollup.refresh(con, [last])
+        seconds = time.perf_counter() - t0
+    finally:
+        con.execute("rollback")
+    print(f"\nrollup refresh of one quarter ({qlabel(last)}, what a write to it adds, in its transaction): "
+          f"{seconds:.1f} s")
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -618,6 +638,7 @@ def main(argv: list[str] | None = None) -> None:
         print_frames(fr, time.perf_counter() - t0)
         for q in overview_queries(con, fr, scale):
             run_query(q, args.repeat, before=not args.no_before)
+        time_refresh(con, scale)
         con.close()
         print(f"\npeak memory of this process: {gib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)}")
     finally:
