@@ -567,20 +567,32 @@ def _rows(k: Keys, positions: np.ndarray, values: np.ndarray) -> pd.DataFrame:
 
 def outlier_stage(con: duckdb.DuckDBPyConnection, fr: Frame, ck: validate._Checker, k: Keys,
                   positions: np.ndarray, rows: pd.DataFrame) -> None:
-    """Values far from the unit's own history, each at the last row of its unit and indicator."""
-    flagged = validate.outliers(con, ck.ctx, rows)
+    """Values far from the unit's own history, in row order, each at the last row of its unit and indicator."""
+    flagged = validate.outliers(con, rows)
     if flagged.empty:
         return
     n_ind = len(k.ind_codes)
     unit_index = {c: i for i, c in enumerate(k.unit_codes)}
     ind_index = {c: i for i, c in enumerate(k.ind_codes)}
-    wanted = [unit_index[u] * n_ind + ind_index[c] for u, c in zip(flagged["unit_code"], flagged["indicator_code"],
-                                                                    strict=True)]
+    uid = np.array([unit_index[u] for u in flagged["unit_code"]], dtype=np.int64)
+    ind = np.array([ind_index[c] for c in flagged["indicator_code"]], dtype=np.int64)
+    ends = [p.end if p is not None else None for p in k.plist]
+    key = k.key(positions)  # the rows to store, in order; a flagged row is one of them
+    order = np.argsort(key)
+    at = order[np.searchsorted(key[order], _keys_of(k, uid, [ends.index(d) for d in flagged["period"]], ind))]
     pair = k.uid[positions] * n_ind + k.ind[positions]
+    wanted = uid * n_ind + ind
     last = {int(pair[i]): int(i) for i in np.flatnonzero(np.isin(pair, wanted))}  # in file order: the last wins
     cells = _cells_at(fr, positions, set(last.values()))
-    for w, r in zip(wanted, flagged.itertuples(), strict=True):
-        validate.add_outlier(ck, cells[last[w]], r.value, r.median)
+    for i in np.argsort(at, kind="stable"):
+        validate.add_outlier(ck, cells[last[int(wanted[i])]], flagged["value"].iat[i], flagged["median"].iat[i])
+
+
+def _keys_of(k: Keys, uid: np.ndarray, pidx: list[int], ind: np.ndarray) -> np.ndarray:
+    """Keys.key for rows given by their unit, period (an index into plist) and indicator."""
+    probe = Keys(np.zeros(len(uid), dtype=np.int64), uid, np.asarray(pidx, dtype=np.int64), ind, k.value, k.blank,
+                 k.issue, k.unit_codes, k.plist, k.ind_codes)
+    return probe.key(np.arange(len(uid)))
 
 
 # --- the whole check ----------------------------------------------------------------------------------

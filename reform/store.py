@@ -73,7 +73,7 @@ def write_values(
     if dup.any():
         raise StoreError(f"{int(dup.sum())} dòng trùng (đơn vị, kỳ, chỉ tiêu) trong cùng một lần tải lên")
     now = datetime.now()
-    con.register("incoming", _scannable(rows))
+    con.register("incoming", relation(rows))
     try:
         with transaction(con):
             sql.execute(con, "store_stage")
@@ -98,8 +98,9 @@ def write_values(
     )
 
 
-def _scannable(rows: pd.DataFrame) -> pa.Table | pd.DataFrame:
-    """The rows as an Arrow table, which DuckDB scans several times faster than a frame of Python objects."""
+def relation(rows: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """What to register for DuckDB to read the rows: an Arrow table when large (scanned several times faster
+    than a frame of Python objects), else the frame."""
     if len(rows) < 10_000:
         return rows
     try:
@@ -133,7 +134,7 @@ class Preview:
 def preview_values(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> Preview:
     """Stage rows against what is stored, report new / changed / unchanged, and store nothing."""
     rows = rows[VALUE_COLUMNS]
-    con.register("incoming", _scannable(rows))
+    con.register("incoming", relation(rows))
     con.execute("begin transaction")
     try:
         sql.execute(con, "store_stage")

@@ -13,15 +13,14 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from reform import fmt, periods, sql
+from reform import fmt, periods, sql, store
 from reform.db import registered
 from reform.ingest import Cell, Grid, Table, column_letter, excel_date, parse_flag, parse_number
 from reform.textnorm import fold
 
-OUTLIER_Z = 3.5
-OUTLIER_MIN_HISTORY = 6
 CARRY_OVER_PAIRS = [("tc_giaiquyet", "tc_nhan")]  # may exceed: cases carry over between quarters
 
 
@@ -427,30 +426,27 @@ def add_negative_increment(ck: _Checker, cell: Cell, period: periods.Period, val
 
 def _check_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
     """Warn on values far from the unit's own history (robust z-score on median and MAD)."""
-    flagged = outliers(con, ck.ctx, rows)
+    flagged = outliers(con, rows)
     if flagged.empty:
         return
+    where = pd.MultiIndex.from_frame(rows[KEY]).get_indexer(pd.MultiIndex.from_frame(flagged[KEY]))
     cells = {(c.unit_code, c.indicator): c for c, _, _ in ck.accepted}
-    for r in flagged.itertuples():
+    for r in flagged.iloc[np.argsort(where, kind="stable")].itertuples():  # in the order of the rows
         add_outlier(ck, cells.get((r.unit_code, r.indicator_code)), r.value, r.median)
 
 
-def outliers(con: duckdb.DuckDBPyConnection, ctx: Context, rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows far from their unit's own history (unit_code, indicator_code, value, median, ...), in row order."""
+KEY = ["unit_code", "period", "indicator_code"]
+
+
+def outliers(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows far from their unit's own history (queries/outlier_rows.sql): unit_code, period (a date),
+    indicator_code, value, median; in no particular order."""
     if rows.empty:
-        return rows
-    units = pd.DataFrame({"unit_code": pd.Series(rows["unit_code"].unique(), dtype=object)})
-    with registered(con, incoming=units):
-        stats = sql.run(con, "history_stats", before=min(pd.unique(rows["period"])))  # few distinct quarters
-    stats = stats[(stats["n"] >= OUTLIER_MIN_HISTORY) & (stats["mad"] > 0)]
-    if stats.empty:
-        return rows.iloc[:0]
-    counts = [c for c, r in ctx.indicators.items() if r["type"] in ("flow", "stock")]
-    m = rows[rows["indicator_code"].isin(counts)].merge(stats, on=["unit_code", "indicator_code"])
-    z = 0.6745 * (m["value"] - m["median"]) / m["mad"]
-    # a steady series has a tiny MAD: also ask for a jump a person would call wrong (×2,5 or ÷4)
-    far = (m["value"] >= 2.5 * m["median"] + 3) | (m["value"] <= m["median"] / 4 - 1)
-    return m[(z.abs() > OUTLIER_Z) & far]
+        return pd.DataFrame(columns=[*KEY, "value", "median"])
+    with registered(con, incoming=store.relation(rows[["unit_code", "period", "indicator_code", "value"]])):
+        found = sql.run(con, "outlier_rows", before=min(pd.unique(rows["period"])))  # few distinct quarters
+    found["period"] = [d.date() for d in pd.to_datetime(found["period"])]  # as the rows hold it
+    return found
 
 
 def add_outlier(ck: _Checker, cell: Cell | None, value: float, median: float) -> None:

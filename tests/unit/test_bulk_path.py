@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reform import bulk, db, importer, periods, sql
+from reform import bulk, db, importer, periods, sql, validate
 from reform.ingest import IngestError
 from reform.textnorm import to_windows_1258
 
@@ -376,3 +376,30 @@ def test_split_gives_the_records_and_cells_of_csv_reader_or_declines(pieces: lis
         assert sp.widths.tolist() == [len(r) for r in expected]
     else:
         assert '"' in text
+
+
+def test_outlier_rows_flag_what_the_rule_in_pandas_flags(con: duckdb.DuckDBPyConnection) -> None:
+    before = date(2025, 4, 1)
+    history = con.execute("select unit_code, indicator_code, median(value) as m from value where period < $b "
+                          "group by all order by all", {"b": before}).df()
+    rnd = random.Random(3)
+    factors = [0.0, 0.1, 0.24, 0.5, 1.0, 1.3, 2.4, 2.6, 4.0, 40.0]
+    rows = pd.DataFrame({"unit_code": history["unit_code"].astype(object), "period": before,
+                         "indicator_code": history["indicator_code"].astype(object),
+                         "value": [round(m * rnd.choice(factors) + rnd.choice([0, 1, 3, 7])) for m in history["m"]]})
+    flagged = validate.outliers(con, rows)
+    # the rule as it was written in pandas, over the per-unit summary of history_stats
+    units = pd.DataFrame({"unit_code": rows["unit_code"].unique()})
+    with db.registered(con, incoming=units):
+        stats = sql.run(con, "history_stats", before=before)
+    stats = stats[(stats["n"] >= 6) & (stats["mad"] > 0)]
+    counts = con.execute("select code from indicator where type in ('flow', 'stock')").df()["code"].tolist()
+    m = rows[rows["indicator_code"].isin(counts)].merge(stats, on=["unit_code", "indicator_code"])
+    z = 0.6745 * (m["value"] - m["median"]) / m["mad"]
+    far = (m["value"] >= 2.5 * m["median"] + 3) | (m["value"] <= m["median"] / 4 - 1)
+    expected = m[(z.abs() > 3.5) & far]
+    assert 20 < len(expected) < len(rows) / 2
+    key = ["unit_code", "indicator_code", "value", "median"]
+    assert sorted(flagged[key].itertuples(index=False, name=None)) == sorted(
+        expected[key].itertuples(index=False, name=None))
+    assert set(flagged["period"]) == {before}

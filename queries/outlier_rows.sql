@@ -1,0 +1,58 @@
+-- The upload's values far from their unit's own history, for the outlier warnings (W_OUTLIER).
+-- The rule: a count (flow or stock indicator) whose unit and indicator have at least 6 earlier quarters
+-- with a median absolute deviation (MAD) above 0, a robust z-score 0.6745 * (value - median) / MAD
+-- beyond ±3.5, and a jump a person would call wrong (a steady series has a tiny MAD): at least
+-- 2.5 × the median + 3, or at most the median / 4 - 1.
+-- The median lies between the smallest and the largest earlier value, so only a value at least
+-- 2.5 × the smallest + 3 or at most the largest / 4 - 1 can be that far (looser by 1 and 0.5 here, for
+-- rounding): median and MAD (slow over millions of small groups) are computed for those alone.
+-- Relation `incoming` (registered by the caller): the upload's rows (unit_code, period, indicator_code, value).
+-- Returns: unit_code, period, indicator_code, value, median (one row per flagged value, in no particular order)
+-- $before DATE   only quarters before this one count (first day of the earliest uploaded quarter)
+with
+units as (
+    select distinct unit_code
+    from incoming
+),
+history as (
+    select v.unit_code, v.indicator_code, v.value
+    from value as v
+    semi join units as u on u.unit_code = v.unit_code
+    where v.period < $before
+),
+bounds as (
+    select unit_code, indicator_code, min(value) as lowest, max(value) as highest,
+    from history
+    group by unit_code, indicator_code
+),
+candidates as (
+    select i.unit_code, i.period, i.indicator_code, i.value,
+    from incoming as i
+    join bounds as b using (unit_code, indicator_code)
+    join indicator as d on d.code = i.indicator_code
+    where d.type in ('flow', 'stock')
+      and (i.value >= 2.5::double * b.lowest + 2 or i.value <= b.highest / 4 - 0.5)
+),
+stats as (
+    select h.unit_code, h.indicator_code, count(*) as n, median(h.value) as median, mad(h.value) as mad,
+    from history as h
+    semi join candidates as c on c.unit_code = h.unit_code and c.indicator_code = h.indicator_code
+    group by h.unit_code, h.indicator_code
+),
+scored as (
+    select
+        c.unit_code,
+        c.period,
+        c.indicator_code,
+        c.value,
+        s.median,
+        0.6745::double * (c.value - s.median) / s.mad as z,
+    from candidates as c
+    join stats as s using (unit_code, indicator_code)
+    where s.n >= 6
+      and s.mad > 0
+)
+select unit_code, period, indicator_code, value, median
+from scored
+where abs(z) > 3.5
+  and (value >= 2.5::double * median + 3 or value <= median / 4 - 1)
