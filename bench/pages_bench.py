@@ -54,10 +54,10 @@ def timed_runs(page: str, runs: int, scope: str | None,
                profile_unit: str) -> tuple[float, list[float], list[tuple[str, float]]]:
     """Cold time and warm times (seconds) of one page in a fresh AppTest."""
     at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=600)
-    if page == "unit_profile":
-        at.query_params["pham_vi"] = profile_unit
-    elif scope:
-        at.query_params["pham_vi"] = scope
+    chosen = profile_unit if page == "unit_profile" else scope
+    if chosen:  # the URL parameter does not survive switch_page here: set the sidebar's key too
+        at.query_params["pham_vi"] = chosen
+        at.session_state["pham_vi"] = chosen
     at.run()
     at.switch_page(f"pages/{page}.py")
     st.cache_data.clear()  # the first run above filled the caches: empty them for a cold run
