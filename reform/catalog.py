@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reform import sql
+from reform import rollup, sql
 from reform.db import registered, transaction
 
 TYPES = {"flow", "stock", "flag", "rate"}
@@ -81,5 +81,7 @@ def sync(con: duckdb.DuckDBPyConnection, data_dir: Path) -> bool:
     if not stored.empty and stored["value"].iloc[0] == current:
         return False
     load(con, data_dir)
+    with transaction(con):  # a new or changed rate needs its numerator/denominator pairs summed
+        rollup.refresh(con, [])
     sql.execute(con, "meta_set", key="catalog_sha", value=current)
     return True

@@ -8,6 +8,7 @@ quarter and the cumulative periods, and still after an upload, an undo and a new
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import duckdb
@@ -15,7 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reform import periods, rollup, sql, store
+from reform import catalog, periods, rollup, sql, store
+from reform.config import DEFAULT_DATA_DIR
 
 ROLLUP_QUERIES = ["summary", "rank", "trend", "group_trend", "peer_figures", "completeness", "units_reported",
                   "periods_with_data"]
@@ -199,3 +201,17 @@ def test_after_a_new_unit_register_the_figures_still_equal_the_sums_of_values(ch
     check_figures(changed_con, every_period=False)
     check_series(changed_con)
     assert_rollup_is_a_fresh_rebuild(changed_con)
+
+
+def test_a_rate_added_to_the_catalogue_has_its_figures_at_once(demo_con, tmp_path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data, ignore=shutil.ignore_patterns("demo", "*.duckdb*"))
+    with open(data / "indicators.csv", "a", encoding="utf-8") as f:
+        f.write("tl_kt_taichinh,Tỷ lệ tổ chức đảng được kiểm tra tài chính,,kiem_tra,rate,up,%,,,"
+                "kt_taichinh,kt_tcd,100,1,0,190,\n")
+    assert catalog.sync(demo_con, data)
+    assert_rollup_is_a_fresh_rebuild(demo_con)
+    p = periods.parse("2025-Q3")
+    new, old = both(demo_con, "summary", scope="TU", start=p.start, end=p.end)
+    assert_same(new, old, "summary after a new rate")
+    assert new.set_index("indicator_code").loc["tl_kt_taichinh", "value"] > 0
