@@ -342,8 +342,9 @@ def _check_range(ck: _Checker, cell: Cell, ind: dict, value: float) -> float | N
 
 def _check_duplicates_and_pairs(ck: _Checker) -> None:
     """A numerator above its denominator is an error, except the carry-over pairs (a warning)."""
-    by_key = {(c.unit_code, p.end, c.indicator): (c, v) for c, p, v in ck.accepted}
     pairs = numerator_pairs(ck.ctx)
+    paired = set(pairs) | {den for dens in pairs.values() for den, _ in dens}  # the other values never pair
+    by_key = {(c.unit_code, p.end, c.indicator): (c, v) for c, p, v in ck.accepted if c.indicator in paired}
     for (unit, period, num), (cell, value) in by_key.items():
         for den, severity in pairs.get(num, ()):
             other = by_key.get((unit, period, den))
