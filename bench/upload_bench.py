@@ -9,16 +9,16 @@ Two cases, each in a fresh DuckDB file under /tmp (deleted at the end unless --k
             values, measured to stored = importer.prepare + importer.commit, against a floor:
             DuckDB's own read_csv of the same file into a table, timed in the same run.
 
-prepare is also run stage by stage exactly as reform/importer.py chains them, so the total can be
-broken down. The national file is large enough for importer.prepare to take the bulk path
-(reform/bulk.py: Arrow split, checks per distinct text and per row, validate's own checks only for
-rows with an issue); its stages are printed (decode, split, frame, ..., preview) and so are, as the
-baseline of the same run, the stages of the per-cell path (ingest.read, ingest.extract,
-validate.check, store.preview_values, sha256), unless --no-cells. The bench checks that both paths
-give the same report and rows. The "importer.prepare" line is a separate, real call (it chooses the
-bulk path by size), then importer.commit; the part of commit spent in rollup.refresh (the
-pre-aggregated figures, refreshed inside the write transaction) is printed on its own. Peak memory
-is the process's high-water mark (VmHWM), reset before each path where Linux allows it.
+National: first one real importer.prepare (it takes the bulk path by size: reform/bulk.py splits the
+bytes with numpy and Arrow, checks each distinct text once and each row as array operations, and
+runs validate's own checks only for rows with an issue) and importer.commit, with the part of commit
+spent in rollup.refresh (the pre-aggregated figures, refreshed inside the write transaction) printed
+on its own. Then, on the database as it was (the upload's values deleted again, not timed), the bulk
+path stage by stage (decode, split, frame, ..., preview) and, as the baseline of the same run, the
+per-cell path stage by stage as for a staff file (ingest.read, ingest.extract, validate.check,
+store.preview_values, sha256; skip with --no-cells); the bench checks that both give the same report
+and rows. Province: prepare stage by stage, then one real call. Peak memory is the process's
+high-water mark (VmHWM), reset before each measured part where Linux allows it.
 
 Values are clean (whole non-negative numbers, flags 0/1 or Có/Không, every numerator at or below
 its denominator), so the report must hold no error; errors are printed if there are any (that would
@@ -441,47 +441,47 @@ def run_national(args, work: Path) -> None:
     floor = national_floor(con, csv_path)
     period = None  # the file names its period on every line
 
-    cells_report = None
+    reset_peak()
+    t0 = time.perf_counter()
+    prepared = importer.prepare(con, data, csv_path.name, period=period, max_bytes=MAX_BYTES, today=TODAY)
+    t_prep = time.perf_counter() - t0
+    peak_prepare = peak_rss_gib()
+    result, t_commit, t_rollup = timed_commit(con, prepared)
+    total = t_prep + t_commit
+    stored_now = con.execute("select count(*) from value where period = $p",
+                             {"p": periods.parse(PERIOD).start}).fetchone()[0]
+    print(f"  importer.prepare (one real call, {prepared.path} path): {t_prep:.2f} s; "
+          f"peak memory {peak_prepare:.1f} GiB")
+    print(f"  importer.commit: {t_commit:.2f} s, of which rollup.refresh {t_rollup:.2f} s and the write itself "
+          f"{t_commit - t_rollup:.2f} s -> upload {result.upload_id if result else None}, "
+          f"{result.inserted if result else 0:,} inserted; {stored_now:,} values of {PERIOD} stored; "
+          f"peak memory {peak_rss_gib():.1f} GiB")
+    print(f"  total to stored: {total:.2f} s   goal < {GOALS['national']:.0f} s   -> {total / GOALS['national']:.1f} x "
+          f"the goal;  {total / floor:.0f} x the read_csv floor ({floor:.2f} s)")
+    print(f"  without the rollup refresh: {total - t_rollup:.2f} s ({(total - t_rollup) / floor:.0f} x the floor)")
+    del prepared
+    if result:  # back to the database the stages below were meant for (bench reset, not timed)
+        con.execute("delete from value where upload_id = $id", {"id": result.upload_id})
+
+    reset_peak()
+    fast = bulk_by_stage(con, data, period)
+    print(f"  the bulk path (reform/bulk.py) stage by stage; peak memory {peak_rss_gib():.1f} GiB:")
+    fast_total = print_stages(fast)
+    fast_report = fast.outputs["report"]
+    report_issues(fast_report)
+    del fast
     if not args.no_cells:
         reset_peak()
         cells = prepare_by_stage(con, data, csv_path.name, period)
         print(f"  baseline, the per-cell path stage by stage (ingest, validate, as for a staff file); peak memory "
               f"{peak_rss_gib():.1f} GiB:")
         cells_total = print_stages(cells)
-        cells_report = cells.outputs["validate.check"]
-        report_issues(cells_report)
-        del cells  # its grid and cells: gigabytes that must not count in the bulk path's peak
-
-    reset_peak()
-    fast = bulk_by_stage(con, data, period)
-    print(f"  the bulk path (reform/bulk.py) stage by stage; peak memory {peak_rss_gib():.1f} GiB:")
-    fast_total = print_stages(fast)
-    report_issues(fast.outputs["report"])
-    if cells_report is not None:
-        same = same_report(cells_report, fast.outputs["report"])
+        report_issues(cells.outputs["validate.check"])
+        same = same_report(cells.outputs["validate.check"], fast_report)
         print(f"  same report and rows as the per-cell path: {'yes' if same else 'NO (a bug)'}; per-cell stages "
               f"{cells_total:.2f} s, bulk stages {fast_total:.2f} s ({cells_total / fast_total:.0f} x faster)")
-    cells_report = None
-    fast.outputs.clear()
-    gc.collect()
-
-    reset_peak()
-    t0 = time.perf_counter()
-    prepared = importer.prepare(con, data, csv_path.name, period=period, max_bytes=MAX_BYTES, today=TODAY)
-    t_prep = time.perf_counter() - t0
-    result, t_commit, t_rollup = timed_commit(con, prepared)
-    total = t_prep + t_commit
-    stored_now = con.execute("select count(*) from value where period = $p",
-                             {"p": periods.parse(PERIOD).start}).fetchone()[0]
-    print(f"  importer.prepare (one real call, {prepared.path} path): {t_prep:.2f} s")
-    print(f"  importer.commit: {t_commit:.2f} s, of which rollup.refresh {t_rollup:.2f} s and the write itself "
-          f"{t_commit - t_rollup:.2f} s -> upload {result.upload_id if result else None}, "
-          f"{result.inserted if result else 0:,} inserted; {stored_now:,} values of {PERIOD} stored")
-    print(f"  total to stored: {total:.2f} s   goal < {GOALS['national']:.0f} s   -> {total / GOALS['national']:.1f} x "
-          f"the goal;  {total / floor:.0f} x the read_csv floor ({floor:.2f} s)")
-    print(f"  without the rollup refresh: {total - t_rollup:.2f} s ({(total - t_rollup) / floor:.0f} x the floor); "
-          f"peak memory of prepare + commit {peak_rss_gib():.1f} GiB")
-    del prepared
+        del cells
+    del fast_report
     gc.collect()
     if args.profile:
         print(profile(lambda: bulk.check(con, data, period=period, today=TODAY), "national bulk.check"))
