@@ -2,8 +2,9 @@
 
 ingest.extract and validate.check build and check one Python object per cell: right for the files
 staff make (thousands of cells, precise messages), far too slow for a national file of millions of
-values. Here Arrow splits the text, every rule runs once per distinct text of a column (a national
-file of 2.5 million values holds some tens of thousands) and then as array operations per row.
+values. Here numpy finds the delimiters and line breaks among the bytes and Arrow holds the fields,
+every rule runs once per distinct text of a column (a national file of 2.5 million values holds some
+tens of thousands) and then as array operations per row.
 Only the rows that raise an issue go through validate's own per-cell checks, and every message comes
 from validate's message builders, so the report (codes, rows, columns, cells, messages, their order)
 and the rows to store are those of the per-cell path. A file this path cannot reproduce exactly (a
@@ -91,7 +92,7 @@ class _Tokens:
 
 
 def _tokens(text: str, delimiter: str) -> _Tokens:
-    """Split the text on its line breaks (\r\n, \r or \n, as io.StringIO(newline="") does) and delimiters."""
+    r"""Split the text on its line breaks (\r\n, \r or \n, as io.StringIO(newline="") does) and delimiters."""
     if text.endswith("\r\n"):  # no empty record after a final line break
         text = text[:-2]
     elif text.endswith(("\r", "\n")):

@@ -16,8 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from reform import fmt, periods, sql, store
-from reform.db import registered
+from reform import db, fmt, periods, sql, store
 from reform.ingest import Cell, Grid, Table, column_letter, excel_date, parse_flag, parse_number
 from reform.textnorm import fold
 
@@ -396,7 +395,7 @@ def _stored_for(con: duckdb.DuckDBPyConnection, cumulative: list) -> dict[tuple,
 
 def stored_values(con: duckdb.DuckDBPyConnection, units: list[str], years: list[int]) -> pd.DataFrame:
     """The stored values of these units in the years of the cumulative reports (unit_code, period, ...)."""
-    with registered(con, incoming=pd.DataFrame({"unit_code": pd.Series(units, dtype=object)})):
+    with db.registered(con, incoming=pd.DataFrame({"unit_code": pd.Series(units, dtype=object)})):
         return sql.run(con, "stored_values", start=date(min(years), 1, 1), end=date(max(years), 10, 1))
 
 
@@ -444,7 +443,7 @@ def outliers(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame
     indicator_code, value, median; in no particular order."""
     if rows.empty:
         return pd.DataFrame(columns=[*KEY, "value", "median"])
-    with registered(con, incoming=store.relation(rows[["unit_code", "period", "indicator_code", "value"]])):
+    with db.registered(con, incoming=store.relation(rows[["unit_code", "period", "indicator_code", "value"]])):
         found = sql.run(con, "outlier_rows", before=min(pd.unique(rows["period"])))  # few distinct quarters
     found["period"] = [d.date() for d in pd.to_datetime(found["period"])]  # as the rows hold it
     return found
