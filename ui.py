@@ -188,7 +188,7 @@ class Filters:
     indicator: str
 
 
-def _url_select(label: str, options: list[str], key: str, format_func) -> str:
+def url_select(label: str, options: list[str], key: str, format_func) -> str:
     """A sidebar select box whose value is a code kept in the URL (?key=code) and across pages.
 
     Streamlit's own bind="query-params" writes the displayed label into the URL when a
@@ -216,10 +216,10 @@ def period_scope() -> tuple[periods.Period, str, str] | None:
         return None
     choices = {p.code: p for p in periods.choices([pd.Timestamp(d).date() for d in available["period"]])}
     st.sidebar.markdown(f"**{t('filters')}**")
-    period = choices[_url_select(t("period"), list(choices), "ky", lambda c: choices[c].label)]
+    period = choices[url_select(t("period"), list(choices), "ky", lambda c: choices[c].label)]
     units = run("units_with_depth", scope=root[0], at=period.end)
     label = {r.code: "\u2003" * int(r.depth) + r.name for r in units.itertuples()}
-    scope = _url_select(t("scope"), list(label), "pham_vi", lambda c: label[c])
+    scope = url_select(t("scope"), list(label), "pham_vi", lambda c: label[c])
     return period, scope, label[scope].strip()
 
 
@@ -240,10 +240,10 @@ def filters() -> Filters | None:
     period, scope, scope_name = picked
     cat = run("catalog")
     groups = dict(zip(cat["group_code"], cat["group_name"], strict=False))
-    group = _url_select(t("group"), list(groups), "nhom", groups.get)
+    group = url_select(t("group"), list(groups), "nhom", groups.get)
     in_group = cat[cat["group_code"] == group]
     names = dict(zip(in_group["code"], in_group["name_vi"], strict=True))
-    indicator = _url_select(t("indicator"), list(names), "chi_tieu", names.get)
+    indicator = url_select(t("indicator"), list(names), "chi_tieu", names.get)
     return Filters(period, scope, scope_name, group, groups[group], indicator)
 
 
@@ -275,15 +275,22 @@ def changes_table(changes: pd.DataFrame, new_column: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _built_deck(db_path: str, version: int, name: str, scope: str, period: str, slides_json: str) -> Deck:
-    spec = briefing.DeckSpec(name, scope, period, briefing.DeckSpec.slides_from_json(slides_json))
-    return briefing.build(cursor(), spec)
+def _deck_figures(db_path: str, version: int, scope: str, period: str, slides: tuple[tuple[str, str], ...]) -> Deck:
+    spec = briefing.DeckSpec("", scope, period, [briefing.SlideSpec(key, param) for key, param in slides])
+    return briefing.build_figures(cursor(), spec)
+
+
+def deck_figures(spec: briefing.DeckSpec) -> Deck:
+    """The deck's figures and generated sentences, cached by database, data version and the slides chosen
+    (not by notes or edited text, so typing a note never recomputes a figure)."""
+    version = int(data_version()["last_upload_id"])
+    slides = tuple((s.key, s.param) for s in spec.slides)
+    return _deck_figures(str(settings().db_path), version, spec.scope, spec.period, slides)
 
 
 def deck(spec: briefing.DeckSpec) -> Deck:
-    """A deck with live figures, cached by database, data version and the slides chosen."""
-    version = int(data_version()["last_upload_id"])
-    return _built_deck(str(settings().db_path), version, spec.name, spec.scope, spec.period, spec.slides_json())
+    """A deck with live figures and the presenter's notes and edits."""
+    return briefing.with_edits(deck_figures(spec), spec)
 
 
 def saved_deck(name: str) -> tuple[briefing.Saved, Deck] | None:
@@ -291,7 +298,7 @@ def saved_deck(name: str) -> tuple[briefing.Saved, Deck] | None:
     saved = briefing.load(cursor(), name)
     if saved is None:
         return None
-    return saved, (briefing.current(cursor(), saved) if saved.frozen else deck(saved.spec))
+    return saved, (briefing.with_edits(saved.snapshot, saved.spec) if saved.frozen else deck(saved.spec))
 
 
 def deck_names() -> list[str]:

@@ -208,17 +208,19 @@ class Stages:
     times: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, object] = field(default_factory=dict)
 
+    def timed(self, label, fn, *args, **kw):
+        """Run one stage, keep its time and its output under label."""
+        t0 = time.perf_counter()
+        out = fn(*args, **kw)
+        self.times[label] = time.perf_counter() - t0
+        self.outputs[label] = out
+        return out
+
 
 def prepare_by_stage(con, data: bytes, name: str, period: periods.Period) -> Stages:
     """importer.prepare, one stage at a time, in its order and with its arguments."""
     st = Stages()
-
-    def timed(label, fn, *args, **kw):
-        t0 = time.perf_counter()
-        out = fn(*args, **kw)
-        st.times[label] = time.perf_counter() - t0
-        st.outputs[label] = out
-        return out
+    timed = st.timed
 
     grid = timed("ingest.read", ingest.read, data, name, max_bytes=MAX_BYTES)
 
@@ -303,13 +305,7 @@ def reset_peak() -> bool:
 def bulk_by_stage(con, data: bytes, period: periods.Period | None) -> Stages:
     """importer.prepare the bulk way, one stage at a time, in the order of bulk.check, then preview."""
     st = Stages()
-
-    def timed(label, fn, *args, **kw):
-        t0 = time.perf_counter()
-        out = fn(*args, **kw)
-        st.times[label] = time.perf_counter() - t0
-        st.outputs[label] = out
-        return out
+    timed = st.timed
 
     kind = ingest.kind_of(data, "national.csv", max_bytes=MAX_BYTES)
     text, encoding = timed("decode", ingest.decode_text, data)

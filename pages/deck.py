@@ -67,9 +67,7 @@ for s in slides:
 spec = briefing.DeckSpec(name.strip(), base.scope, base.period, slides)
 
 # the commentary: generated from the figures, editable per slide
-plain = briefing.DeckSpec(spec.name, spec.scope, spec.period,
-                          [briefing.SlideSpec(s.key, s.param) for s in spec.slides])
-auto = briefing.current(con, briefing.Saved(plain, snapshot=saved.snapshot)) if frozen else ui.deck(plain)
+auto = saved.snapshot if frozen else ui.deck_figures(spec)  # generated sentences, before any edit
 st.markdown(f"**{t('dk_texts')}**")
 for i, (s, generated) in enumerate(zip(spec.slides, auto.slides, strict=True)):
     with st.expander(f"{i + 1}. {generated.title} · {generated.headline}"):
@@ -79,9 +77,7 @@ for i, (s, generated) in enumerate(zip(spec.slides, auto.slides, strict=True)):
         if s.text:
             st.caption(f"{t('dk_text_auto')}: {generated.commentary}")
 
-shown = briefing.current(con, briefing.Saved(spec, snapshot=saved.snapshot)) if frozen else ui.deck(spec)
-if frozen:
-    shown.footer.frozen_at = saved.frozen_at
+shown = briefing.with_edits(auto, spec)
 
 
 def _save() -> None:
@@ -125,7 +121,7 @@ if choice:
 if "dk_message_error" in st.session_state:
     ui.show_error_message(st.session_state.pop("dk_message_error"))
 if frozen:
-    changed = briefing.differences(shown, ui.deck(spec))
+    changed = briefing.differences(saved.snapshot, ui.deck_figures(spec))
     with st.expander(f"{t('dk_diff')} ({len(changed)})"):
         st.dataframe(changed, hide_index=True, width="stretch") if len(changed) else st.caption(t("dk_no_diff"))
 

@@ -11,7 +11,6 @@ from reform import summary as core
 from reform.texts import t
 
 TONE_COLOR = {"good": "green", "bad": "red", "neutral": "gray", "none": "gray"}
-TREND_RATES = ["tl_vb_di_dientu", "tl_vb_kyso", "tl_hop_truc_tuyen", "tl_hop_tl_dientu", "tl_dv_csdl"]
 SPARK_QUARTERS = 8
 CARDS_PER_ROW = 3
 
@@ -99,10 +98,10 @@ for _group_code, group in figures.groupby("group_code", sort=False):
 previous_label = period.shift_years(-1).label
 st.caption(t("compare_note", prev=previous_label) + " " + t("lineage_note"))
 
-names = figures.set_index("code").loc[TREND_RATES, "name_vi"].to_dict()
+names = figures.set_index("code").loc[core.KEY_RATES, "name_vi"].to_dict()
 st.plotly_chart(
     charts.trend_figure(
-        trend[trend["indicator_code"].isin(TREND_RATES)],
+        trend[trend["indicator_code"].isin(core.KEY_RATES)],
         title=t("trend_title", scope=scope_name),
         y_title=t("trend_y"),
         names=names,

@@ -29,16 +29,7 @@ FULL_SCREEN_CSS = """
 
 ui.router_check()
 period, scope, _ = ui.period_scope_or_stop()
-names = ui.deck_names()
-options = ["", *names]
-wanted = st.query_params.get("bai", "")
-if st.session_state.get("pr_deck") not in options:
-    st.session_state["pr_deck"] = wanted if wanted in options else ""
-name = st.sidebar.selectbox(t("pr_deck"), options, key="pr_deck", format_func=lambda n: n or t("pr_default"))
-if name:
-    st.query_params["bai"] = name
-elif "bai" in st.query_params:
-    del st.query_params["bai"]
+name = ui.url_select(t("pr_deck"), ["", *ui.deck_names()], "bai", lambda n: n or t("pr_default"))
 st.sidebar.caption(t("pr_keys"))
 
 shown = ui.saved_deck(name) if name else None

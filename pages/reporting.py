@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from reform import charts, periods
+from reform import summary as core
 from reform.texts import t
 
 GRID_QUARTERS = 8
@@ -17,12 +18,7 @@ first = periods.quarter(last.year - GRID_QUARTERS // 4, last.last_q)
 status = ui.run("completeness", scope=chosen.scope, start=first.start, end=last.start)
 st.caption(f"{chosen.scope_name} · {first.label} – {last.label}")
 
-rate = (
-    status.groupby("period")
-    .agg(expected=("unit_code", "size"), reported=("status", lambda s: int((s != "missing").sum())))
-    .reset_index()
-)
-rate["rate"] = 100 * rate["reported"] / rate["expected"]
+rate = core.reporting_rate(status)
 span = {"first": first.label, "last": last.label}
 st.plotly_chart(charts.reporting_rate_figure(rate, title=t("rep_rate", **span)), width="stretch", key="rep_rate_chart")
 

@@ -14,13 +14,7 @@ figures as (
     where indicator_code = $indicator
 ),
 children as (
-    select u.code, u.name
-    from unit_closure as c
-    join units as u on u.code = c.descendant
-    where c.ancestor = $scope
-      and c.depth = 1
-      and u.valid_from <= $end
-      and (u.valid_to is null or u.valid_to >= $end)
+    select * from children_in_force($scope, $end)
 ),
 direction as (
     select good from indicator where code = $indicator

@@ -7,6 +7,7 @@ it summarises or with `python -m reform summary`.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -15,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from reform import periods, slides, sql
-from reform.deck import Deck, Footer, Slide
+from reform.deck import Deck, Footer
 
 # slide kind -> (Vietnamese name for the deck editor, what its parameter is)
 KINDS: dict[str, tuple[str, str | None]] = {
@@ -75,9 +76,14 @@ def default_spec(con: duckdb.DuckDBPyConnection, scope: str, period: str, name: 
 
 
 def build(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> Deck:
-    """Every slide of the spec with its figures, sentences and chart, and the footer."""
+    """Every slide of the spec with its figures, chart and sentences, the presenter's notes and edits."""
+    return with_edits(build_figures(con, spec), spec)
+
+
+def build_figures(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> Deck:
+    """The slides of the spec as the figures make them: generated sentences, no notes, and the footer."""
     facts = slides.Facts.load(con, spec.scope, periods.parse(spec.period))
-    built = [_slide(facts, s) for s in spec.slides if s.key in KINDS]
+    built = [slides.BUILDERS[s.key](facts, s.param or _default_param(facts, s.key)) for s in _known(spec)]
     version = sql.run(con, "data_version").iloc[0]
     changed = None if pd.isna(version["last_changed"]) else pd.Timestamp(version["last_changed"]).to_pydatetime()
     footer = Footer(
@@ -98,12 +104,19 @@ def build(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> Deck:
     )
 
 
-def _slide(facts: slides.Facts, spec: SlideSpec) -> Slide:
-    slide = slides.BUILDERS[spec.key](facts, spec.param or _default_param(facts, spec.key))
-    slide.notes = spec.notes
-    if spec.text is not None and spec.text.strip():
-        slide.sentences, slide.edited = [spec.text.strip()], True
-    return slide
+def _known(spec: DeckSpec) -> list[SlideSpec]:
+    return [s for s in spec.slides if s.key in KINDS]
+
+
+def with_edits(deck: Deck, spec: DeckSpec) -> Deck:
+    """A copy of the deck with the spec's name, speaker notes and edited commentary, slide by slide."""
+    out = copy.deepcopy(deck)
+    out.name = spec.name
+    for slide, s in zip(out.slides, _known(spec), strict=False):
+        slide.notes = s.notes
+        if s.text is not None and s.text.strip():
+            slide.sentences, slide.edited = [s.text.strip()], True
+    return out
 
 
 def _default_param(facts: slides.Facts, key: str) -> str:
@@ -122,8 +135,11 @@ def figures_of(deck: Deck) -> dict[tuple[int, str, str, str], float | None]:
     return out
 
 
+DIFF_COLUMNS = ["slide", "title", "series", "category", "frozen", "now"]
+
+
 def differences(frozen: Deck, live: Deck) -> pd.DataFrame:
-    """What changed between a frozen deck and the live figures: slide, series, category, frozen, now."""
+    """What changed between the figures of a frozen deck and the live ones: numbers and generated sentences."""
     a, b = figures_of(frozen), figures_of(live)
     rows = []
     for key in sorted(set(a) | set(b), key=lambda k: (k[0], k[2], k[3])):
@@ -133,9 +149,9 @@ def differences(frozen: Deck, live: Deck) -> pd.DataFrame:
     sentences = [
         (i + 1, s.title, "Nhận định", "", f.commentary, s.commentary)
         for i, (f, s) in enumerate(zip(frozen.slides, live.slides, strict=False))
-        if not f.edited and f.commentary != s.commentary
+        if f.commentary != s.commentary
     ]
-    return pd.DataFrame(rows + sentences, columns=["slide", "title", "series", "category", "frozen", "now"])
+    return pd.DataFrame(rows + sentences, columns=DIFF_COLUMNS)
 
 
 def _same(a: object, b: object) -> bool:
@@ -236,9 +252,10 @@ def delete(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def freeze(con: duckdb.DuckDBPyConnection, name: str, *, now: datetime | None = None) -> Deck:
-    """Pin a saved deck to the figures as they stand now; later uploads no longer change what it shows."""
+    """Pin a saved deck to the figures as they stand now; later uploads no longer change what it shows.
+    The snapshot holds the figures and generated sentences; notes and edits stay in the spec."""
     saved = _must(con, name)
-    deck = build(con, saved.spec)
+    deck = build_figures(con, saved.spec)
     deck.footer.frozen_at = (now or datetime.now()).replace(microsecond=0)
     sql.execute(
         con,
@@ -248,19 +265,19 @@ def freeze(con: duckdb.DuckDBPyConnection, name: str, *, now: datetime | None = 
         frozen_upload_id=deck.last_upload_id,
         snapshot=json.dumps(deck.to_dict(), ensure_ascii=False),
     )
-    return deck
+    return with_edits(deck, saved.spec)
 
 
 def unfreeze(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     """Let a deck show live figures again; returns what differs between its frozen and the live figures."""
     saved = _must(con, name)
-    changed = differences(saved.snapshot, build(con, saved.spec)) if saved.frozen else differences_empty()
+    changed = (
+        differences(saved.snapshot, build_figures(con, saved.spec))
+        if saved.frozen
+        else pd.DataFrame(columns=DIFF_COLUMNS)
+    )
     sql.execute(con, "deck_freeze", deck=name, frozen_at=None, frozen_upload_id=None, snapshot=None)
     return changed
-
-
-def differences_empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=["slide", "title", "series", "category", "frozen", "now"])
 
 
 def _must(con: duckdb.DuckDBPyConnection, name: str) -> Saved:
@@ -271,12 +288,5 @@ def _must(con: duckdb.DuckDBPyConnection, name: str) -> Saved:
 
 
 def current(con: duckdb.DuckDBPyConnection, saved: Saved) -> Deck:
-    """What a saved deck shows: its frozen figures if frozen (with today's notes and edited text), else live."""
-    if not saved.frozen:
-        return build(con, saved.spec)
-    deck = Deck.from_dict(saved.snapshot.to_dict())
-    for slide, spec in zip(deck.slides, saved.spec.slides, strict=False):
-        slide.notes = spec.notes
-        if spec.text is not None and spec.text.strip():
-            slide.sentences, slide.edited = [spec.text.strip()], True
-    return deck
+    """What a saved deck shows: its frozen figures if frozen, else live ones, with today's notes and edits."""
+    return with_edits(saved.snapshot if saved.frozen else build_figures(con, saved.spec), saved.spec)

@@ -231,9 +231,9 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
         fig.update_layout(legend={"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0},
                           title={"y": 0.97, "yref": "container", "yanchor": "top", "text": _wrap(chart.title, 70),
                                  "font": {"size": 22}}, margin={"t": 150})
-        if not horizontal:  # "Quý III/2025" on two lines, so eight quarters fit across at this size
-            fig.update_xaxes(tickangle=0, tickvals=chart.categories,
-                             ticktext=[c.replace("/", "<br>") for c in chart.categories])
+        if not horizontal:  # "Quý III/2025" on two lines, smaller beyond 6, so 8-12 quarters fit beside the sidebar
+            fig.update_xaxes(tickangle=0, tickvals=chart.categories, tickfont={**big, "size": 22 if len(
+                chart.categories) <= 6 else 16}, ticktext=[c.replace("/", "<br>") for c in chart.categories])
     return fig
 
 

@@ -11,6 +11,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from reform import fmt
+
 CHART_KINDS = {"column", "bar", "line"}  # vertical bars, horizontal bars, lines over categories
 
 
@@ -38,7 +40,7 @@ class Chart:
 
     @property
     def is_empty(self) -> bool:
-        return not self.categories or all(_missing(v) for s in self.series for v in s.values)
+        return not self.categories or all(fmt.missing(v) for s in self.series for v in s.values)
 
     def table(self) -> tuple[list[str], list[list[object]]]:
         """The figures behind the chart: (header, rows), one row per category."""
@@ -149,10 +151,6 @@ def _slide(d: dict) -> Slide:
 
 def _when(x: object) -> datetime | None:
     return None if x in (None, "") else (x if isinstance(x, datetime) else datetime.fromisoformat(str(x)))
-
-
-def _missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def _clean(x: object) -> object:

@@ -11,14 +11,13 @@ import io
 import math
 import os
 import shutil
-import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from numbers import Real
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reform import fmt
+from reform import fmt, textnorm
 from reform.deck import Chart, Deck, Slide, Table
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ NO_BROWSER = (
 
 
 def _nfc(text: object) -> str:
-    return unicodedata.normalize("NFC", str(text))
+    return textnorm.nfc(str(text))
 
 
 def cover_lines(deck: Deck) -> list[str]:
@@ -255,7 +254,7 @@ def _pptx_chart(slide, chart: Chart, box: tuple[float, float, float, float]) -> 
     data = CategoryChartData(number_format=excel_number_format(chart.decimals))
     data.categories = [_nfc(c) for c in chart.categories]
     for s in chart.series:
-        data.add_series(_nfc(s.name), [None if _missing(v) else float(v) for v in s.values])
+        data.add_series(_nfc(s.name), [None if fmt.missing(v) else float(v) for v in s.values])
     kind = getattr(XL_CHART_TYPE, PPTX_KINDS[chart.kind])
     frame = slide.shapes.add_chart(kind, *(Inches(v) for v in box), data)
     _pptx_chart_style(frame.chart, chart)
@@ -544,7 +543,7 @@ def _rl(hex_color: str):
 
 
 def _values(chart: Chart) -> list[list[float | None]]:
-    return [[None if _missing(v) else float(v) for v in s.values] for s in chart.series]
+    return [[None if fmt.missing(v) else float(v) for v in s.values] for s in chart.series]
 
 
 def _vi_formatter(decimals: int):
@@ -716,13 +715,9 @@ def _is_number(x: object) -> bool:
     return isinstance(x, Real) and not isinstance(x, bool) and not math.isnan(float(x))
 
 
-def _missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
 def safe_cell(x: object) -> object:
     """A cell for a spreadsheet: numbers stay numbers, text that a spreadsheet would run as a formula gets a "'"."""
-    if _missing(x):
+    if fmt.missing(x):
         return None
     if _is_number(x):
         return int(x) if isinstance(x, int) or float(x).is_integer() and abs(float(x)) < 2**53 else float(x)
@@ -775,4 +770,4 @@ def chart_table(chart: Chart) -> tuple[list[str], list[list[object]]]:
     header, rows = chart.table()
     if chart.unit:
         header = [header[0], *[f"{h} ({chart.unit})" for h in header[1:]]]
-    return header, [[r[0], *[None if _missing(v) else v for v in r[1:]]] for r in rows]
+    return header, [[r[0], *[None if fmt.missing(v) else v for v in r[1:]]] for r in rows]

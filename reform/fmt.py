@@ -5,9 +5,14 @@ from __future__ import annotations
 import math
 
 
+def missing(x: object) -> bool:
+    """No value: None or NaN (how a blank cell or an unreported figure arrives)."""
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
 def number(x: float | None, decimals: int = 0) -> str:
     """1234567.8 -> "1.234.567,8"; None -> "–"."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if missing(x):
         return "–"
     text = f"{x:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
@@ -15,20 +20,19 @@ def number(x: float | None, decimals: int = 0) -> str:
 
 def percent(x: float | None, decimals: int = 1) -> str:
     """85.5 -> "85,5%" (x is already in percent)."""
-    return "–" if x is None or math.isnan(x) else f"{number(x, decimals)}%"
+    return "–" if missing(x) else f"{number(x, decimals)}%"
 
 
 def with_unit(x: float | None, unit: str, decimals: int = 0) -> str:
     """A value with its unit of measure: "85,5%", "2,3 giờ/cuộc", "1.234 văn bản"."""
     if unit == "%" or unit.startswith("% "):  # "% đơn vị": share of units
         return percent(x, decimals)
-    missing = x is None or (isinstance(x, float) and math.isnan(x))
-    return number(x, decimals) if missing or not unit else f"{number(x, decimals)} {unit}"
+    return number(x, decimals) if missing(x) or not unit else f"{number(x, decimals)} {unit}"
 
 
 def compact(x: float | None) -> str:
     """A stored value as short as it can be: 1234 -> "1.234", 2.5 -> "2,5", 2.25 -> "2,25"."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if missing(x):
         return "–"
     if float(x).is_integer():
         return number(x, 0)

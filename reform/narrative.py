@@ -11,7 +11,6 @@ change, change_pct, tone) and returns text: nothing here reads the database.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 
 from reform import fmt
@@ -19,10 +18,6 @@ from reform.summary import PERCENT_TYPES, is_percent
 
 ROOT_SUBJECT = "toàn Đảng bộ"
 JUDGED = {"good": "chuyển biến tích cực", "bad": "cần quan tâm"}
-
-
-def _missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def lower_first(text: str) -> str:
@@ -54,26 +49,27 @@ def value_phrase(row: Mapping) -> str:
 
 
 def change_phrase(row: Mapping) -> str:
-    """How it moved against the same period last year, in percent for counts and points for rates."""
-    if _missing(row["previous"]):
+    """How it moved against the same period last year (row["change"], row["change_pct"] of reform.summary):
+    percent for counts, points for percentages, the amount where a percent would mislead."""
+    if fmt.missing(row["change"]):
         return "chưa có số liệu cùng kỳ để so sánh"
-    change = float(row["value"]) - float(row["previous"])
-    decimals = int(row["decimals"])
+    change, decimals = float(row["change"]), int(row["decimals"])
     if abs(change) < 0.5 * 10 ** -max(decimals, 1):
         return "bằng cùng kỳ"
     verb = "tăng" if change > 0 else "giảm"
-    if is_percent(row["unit"]) or row["type"] in PERCENT_TYPES:
-        if is_percent(row["unit"]):
-            return f"{verb} {fmt.number(abs(change), 1)} điểm % so với cùng kỳ"
-        return f"{verb} {fmt.with_unit(abs(change), row['unit'], decimals)} so với cùng kỳ"
-    if float(row["previous"]) == 0:
-        return f"{verb} {fmt.with_unit(abs(change), row['unit'], decimals)} so với cùng kỳ (cùng kỳ không có)"
-    return f"{verb} {fmt.number(abs(100.0 * change / float(row['previous'])), 1)}% so với cùng kỳ"
+    if is_percent(row["unit"]):
+        return f"{verb} {fmt.number(abs(change), 1)} điểm % so với cùng kỳ"
+    if fmt.missing(row["change_pct"]):  # a rate that is not a percentage, or nothing a year ago
+        zero = row["type"] not in PERCENT_TYPES and float(row["previous"]) == 0
+        return f"{verb} {fmt.with_unit(abs(change), row['unit'], decimals)} so với cùng kỳ" + (
+            " (cùng kỳ không có)" if zero else ""
+        )
+    return f"{verb} {fmt.number(abs(float(row['change_pct'])), 1)}% so với cùng kỳ"
 
 
 def clause(row: Mapping) -> str:
     """One figure as a clause: "kiểm tra 45 tổ chức đảng, tăng 12,5% so với cùng kỳ"."""
-    if _missing(row["value"]):
+    if fmt.missing(row["value"]):
         return f"chưa có số liệu {lower_first(row['short_vi'])}"
     return f"{value_phrase(row)}, {change_phrase(row)}"
 
@@ -97,7 +93,7 @@ def opening(
     """The first sentence of a slide: the period, who, each figure, and how many units have reported."""
     rows = list(rows)
     parts = [clause(r) for r in rows]
-    if parts and not _missing(rows[0]["value"]) and not str(rows[0].get("phrase_vi") or ""):
+    if parts and not fmt.missing(rows[0]["value"]) and not str(rows[0].get("phrase_vi") or ""):
         parts[0] = f"có {parts[0]}"  # "toàn Đảng bộ có tỷ lệ văn bản đi gửi qua mạng đạt 92,4%"
     if reported is not None and expected is not None:
         parts.append(reporting_clause(reported, expected))
@@ -120,7 +116,7 @@ def headline(rows: Iterable[Mapping], subject: str = "") -> str:
     rows = list(rows)
     good = sum(1 for r in rows if r["tone"] == "good" and r["good"] != "neutral")
     bad = sum(1 for r in rows if r["tone"] == "bad" and r["good"] != "neutral")
-    if not any(not _missing(r["value"]) for r in rows):
+    if not any(not fmt.missing(r["value"]) for r in rows):
         text = "chưa có số liệu kỳ này"
     elif good + bad == 0:
         text = "các chỉ tiêu chính chưa có thay đổi để đánh giá so với cùng kỳ"

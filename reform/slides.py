@@ -14,12 +14,10 @@ import pandas as pd
 
 from reform import fmt, narrative, periods, sql
 from reform import summary as core
+from reform.charts import GREY, PALETTE, STATUS_COLORS
 from reform.deck import Chart, Series, Slide, Table
 
-TONE_COLORS = {"good": "#2a8a5c", "bad": "#c0392b", "neutral": "#9aa0a6", "none": "#9aa0a6"}
-PALETTE = ["#1f5fa8", "#b8562b", "#2a8a5c", "#7b4fa0", "#c28f00", "#4a4a4a"]
-GREY = "#9aa0a6"
-TREND_RATES = ["tl_vb_di_dientu", "tl_vb_kyso", "tl_hop_truc_tuyen", "tl_hop_tl_dientu", "tl_dv_csdl"]
+TONE_COLORS = {"good": STATUS_COLORS["reported"], "bad": STATUS_COLORS["missing"], "neutral": GREY, "none": GREY}
 MAX_BARS = 15  # categories on one projected chart
 GROUP_QUARTERS, TREND_QUARTERS = 8, 12
 
@@ -164,7 +162,7 @@ def _num(x: object, decimals: int = 2) -> float | None:
 
 def trend(f: Facts, _: str = "") -> Slide:
     """The key rates of reform over three years: where they started and where they stand."""
-    rows = f.figures.set_index("code").loc[TREND_RATES].reset_index()
+    rows = f.figures.set_index("code").loc[core.KEY_RATES].reset_index()
     first = f.quarters_back(TREND_QUARTERS)
     last = periods.from_date(f.period.end)
     chart = _trend_chart(f, rows, first, title="Các tỷ lệ chính qua các quý")
@@ -200,8 +198,9 @@ def yoy(f: Facts, code: str) -> Slide:
     ranked = core.rank(f.con, f.scope, str(ind.name), f.period).dropna(subset=["value"])
     ranked = ranked.assign(change=ranked["value"] - ranked["previous"])
     title = f"{ind['short_vi']}: so sánh cùng kỳ giữa các đơn vị"
-    shown = ranked.dropna(subset=["change"]).reindex(ranked["change"].abs().sort_values(ascending=False).index)
-    shown = shown.dropna(subset=["change"]).head(MAX_BARS) if len(ranked) > MAX_BARS else ranked
+    shown = ranked
+    if len(ranked) > MAX_BARS:  # the units that moved most, either way
+        shown = ranked.assign(size=ranked["change"].abs()).nlargest(MAX_BARS, "size")
     shown = shown.sort_values("value", ascending=False)
     suffix = f" ({len(shown)} đơn vị thay đổi nhiều nhất trong {len(ranked)})" if len(ranked) > MAX_BARS else ""
     d = int(ind["decimals"])
@@ -235,12 +234,11 @@ def _extremes(ranked: pd.DataFrame, ind: pd.Series) -> list[str]:
     if ranked.empty:
         return []
     top, low = ranked.loc[ranked["change"].idxmax()], ranked.loc[ranked["change"].idxmin()]
-    unit = "điểm %" if core.is_percent(ind["unit"]) else str(ind["unit"])
-    d = int(ind["decimals"])
+    points = core.is_percent(ind["unit"])
+    unit, d = ("điểm %", max(int(ind["decimals"]), 1)) if points else (str(ind["unit"]), int(ind["decimals"]))
     return [
-        f"Tăng nhiều nhất: {top['name']} ({'+' if top['change'] > 0 else ''}"
-        f"{fmt.number(top['change'], max(d, 1) if unit == 'điểm %' else d)} {unit}); giảm nhiều nhất: "
-        f"{low['name']} ({fmt.number(low['change'], max(d, 1) if unit == 'điểm %' else d)} {unit})."
+        f"Tăng nhiều nhất: {top['name']} ({'+' if top['change'] > 0 else ''}{fmt.number(top['change'], d)} {unit}); "
+        f"giảm nhiều nhất: {low['name']} ({fmt.number(low['change'], d)} {unit})."
     ]
 
 
@@ -307,20 +305,12 @@ def completeness(f: Facts, _: str = "") -> Slide:
     last = periods.from_date(f.period.end)
     first = f.quarters_back(GROUP_QUARTERS)
     status = sql.run(f.con, "completeness", scope=f.scope, start=first.start, end=last.start)
-    rate = status.groupby("period").agg(
-        expected=("unit_code", "size"), reported=("status", lambda s: int((s != "missing").sum()))
-    )
+    rate = core.reporting_rate(status)
     chart = Chart(
         "column",
         f"Tỷ lệ đơn vị đã báo cáo, {first.label} – {last.label}",
-        [_label(p) for p in rate.index],
-        [
-            Series(
-                "Đơn vị đã báo cáo (%)",
-                [_num(100 * r / e, 1) for r, e in zip(rate["reported"], rate["expected"], strict=True)],
-                "#2a8a5c",
-            )
-        ],
+        [_label(p) for p in rate["period"]],
+        [Series("Đơn vị đã báo cáo (%)", [_num(r, 1) for r in rate["rate"]], STATUS_COLORS["reported"])],
         unit="%",
         decimals=1,
         empty_message="Chưa có kỳ báo cáo nào",

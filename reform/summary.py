@@ -5,7 +5,6 @@ The same function serves the pages and the command line, so the two never disagr
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import duckdb
@@ -15,6 +14,8 @@ from reform import fmt, sql
 from reform.periods import Period
 
 PERCENT_TYPES = {"rate", "flag"}
+# the rates that show how far reform has moved online: the overview's trend and the deck's trend slide
+KEY_RATES = ["tl_vb_di_dientu", "tl_vb_kyso", "tl_hop_truc_tuyen", "tl_hop_tl_dientu", "tl_dv_csdl"]
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,9 @@ def is_percent(unit: str) -> bool:
     return unit == "%" or unit.startswith("% ")
 
 
-def _missing(x: float | None) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
 def compare(value: float | None, previous: float | None, type_: str, good: str) -> Change:
     """The change of one figure, with its relative change and its tone for the reader."""
-    if _missing(value) or _missing(previous):
+    if fmt.missing(value) or fmt.missing(previous):
         return Change(None, None, "none")
     change = float(value) - float(previous)
     relative = None
@@ -67,9 +64,9 @@ def tone(change: float, good: str) -> str:
 
 def change_text(row: pd.Series) -> str:
     """Vietnamese reading of a change: "tăng 12 (12,5%)", "giảm 3,1 điểm %", "chưa có số liệu cùng kỳ"."""
-    if _missing(row["value"]):
+    if fmt.missing(row["value"]):
         return "chưa có số liệu"
-    if _missing(row["previous"]):
+    if fmt.missing(row["previous"]):
         return "chưa có số liệu cùng kỳ"
     change = float(row["change"])
     decimals = int(row["decimals"])
@@ -79,7 +76,7 @@ def change_text(row: pd.Series) -> str:
     if is_percent(row["unit"]):
         return f"{verb} {fmt.number(abs(change), 1)} điểm %"
     amount = fmt.with_unit(abs(change), row["unit"], decimals)
-    if _missing(row["change_pct"]):
+    if fmt.missing(row["change_pct"]):
         return f"{verb} {amount} (cùng kỳ bằng 0)" if float(row["previous"]) == 0 else f"{verb} {amount}"
     return f"{verb} {amount} ({fmt.number(abs(float(row['change_pct'])), 1)}%)"
 
@@ -106,3 +103,14 @@ def movers(df: pd.DataFrame, n: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
     judged["size"] = judged["change_pct"].abs().fillna(judged["change"].abs())
     judged = judged.sort_values("size", ascending=False)
     return judged[judged["tone"] == "good"].head(n), judged[judged["tone"] == "bad"].head(n)
+
+
+def reporting_rate(status: pd.DataFrame) -> pd.DataFrame:
+    """Per quarter, units expected, units that reported anything and the rate in % (status: queries/completeness)."""
+    rate = (
+        status.groupby("period")
+        .agg(expected=("unit_code", "size"), reported=("status", lambda s: int((s != "missing").sum())))
+        .reset_index()
+    )
+    rate["rate"] = 100 * rate["reported"] / rate["expected"]
+    return rate

@@ -12,6 +12,16 @@ create or replace macro scope_units(scope_code, at_date) as table
       and u.valid_from <= at_date
       and (u.valid_to is null or u.valid_to >= at_date);
 
+-- The units directly below a scope, in force on at_date: what rankings and per-unit slides list.
+create or replace macro children_in_force(scope_code, at_date) as table
+    select u.code, u.name
+    from unit_closure as c
+    join units as u on u.code = c.descendant
+    where c.ancestor = scope_code
+      and c.depth = 1
+      and u.valid_from <= at_date
+      and (u.valid_to is null or u.valid_to >= at_date);
+
 -- Each unit counted for each group, with weight 1, and each unit it replaced with its lineage
 -- share ("số liệu cùng kỳ quy đổi theo địa giới mới").
 create or replace macro group_weights(scope_code, at_date, group_depth) as table

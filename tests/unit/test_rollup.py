@@ -20,7 +20,7 @@ from reform import catalog, periods, rollup, sql, store
 from reform.config import DEFAULT_DATA_DIR
 
 ROLLUP_QUERIES = ["summary", "rank", "trend", "group_trend", "peer_figures", "completeness", "units_reported",
-                  "periods_with_data"]
+                  "periods_with_data", "child_figures"]
 RANKED = ["kt_tcd", "hop_tong", "ktdh_tcd", "dv_tong", "co_ttdt", "tl_vb_kyso", "tl_cb_email", "gio_moi_cuoc"]
 
 
@@ -83,6 +83,7 @@ def check_figures(con: duckdb.DuckDBPyConnection, *, every_period: bool = True, 
             assert_same(new, old, f"period_figures({scope}, 1, {p.code})")
             check(con, "rank", scope=scope, indicator=RANKED[i % len(RANKED)], start=p.start, end=p.end)
             check(con, "units_reported", scope=scope, start=p.start, end=p.end)
+            check(con, "child_figures", scope=scope, start=p.start, end=p.end)
 
 
 def _kind(p: periods.Period) -> str:
