@@ -196,9 +196,11 @@ def url_select(label: str, options: list[str], key: str, format_func) -> str:
     Vietnamese labels on screen, so the URL is kept in step by hand.
     """
     remembered = f"_kept_{key}"
-    if st.session_state.get(key) not in options:
+    wanted = st.session_state.get(key)
+    if wanted not in options:
         wanted = st.query_params.get(key, st.session_state.get(remembered))
-        st.session_state[key] = wanted if wanted in options else options[0]
+    # set even when unchanged: a widget of another page with the same key would otherwise start at options[0]
+    st.session_state[key] = wanted if wanted in options else options[0]
     chosen = st.sidebar.selectbox(label, options, key=key, format_func=format_func)
     st.session_state[remembered] = chosen
     if st.query_params.get(key) != chosen:
@@ -217,10 +219,28 @@ def period_scope() -> tuple[periods.Period, str, str] | None:
     choices = {p.code: p for p in periods.choices([pd.Timestamp(d).date() for d in available["period"]])}
     st.sidebar.markdown(f"**{t('filters')}**")
     period = choices[url_select(t("period"), list(choices), "ky", lambda c: choices[c].label)]
-    units = run("units_with_depth", scope=root[0], at=period.end)
+    units, whole = scope_units(root[0], period)
     label = {r.code: "\u2003" * int(r.depth) + r.name for r in units.itertuples()}
     scope = url_select(t("scope"), list(label), "pham_vi", lambda c: label[c])
+    if not whole:
+        st.sidebar.caption(t("scope_drill"))
     return period, scope, label[scope].strip()
+
+
+SCOPE_LIST_MAX = 400  # a hierarchy up to this size is listed whole in the scope picker
+
+
+def scope_units(root: str, period: periods.Period) -> tuple[pd.DataFrame, bool]:
+    """What the scope picker lists (code, name, depth) and whether it is the whole tree: the whole tree
+    when it is small; else the path to the scope chosen now (from the page or the URL) and the units
+    directly below it."""
+    if int(run("units_in_force_count", at=period.end)["units"].iloc[0]) <= SCOPE_LIST_MAX:
+        return run("units_with_depth", scope=root, at=period.end), True
+    wanted = st.session_state.get("pham_vi") or st.query_params.get("pham_vi") or st.session_state.get("_kept_pham_vi")
+    units = run("scope_options", scope=wanted or root, at=period.end)
+    if wanted not in set(units["code"]):
+        units = run("scope_options", scope=root, at=period.end)
+    return units, False
 
 
 def period_scope_or_stop() -> tuple[periods.Period, str, str]:

@@ -6,24 +6,27 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from reform import charts, periods
-from reform import summary as core
+from reform import charts, fmt, periods
 from reform.texts import t
 
 GRID_QUARTERS = 8
+GRID_UNITS = 80  # rows of the status grid: the units with the most gaps
 
 chosen = ui.analysis_page(t("page_reporting"))
 last = periods.from_date(chosen.period.end)
 first = periods.quarter(last.year - GRID_QUARTERS // 4, last.last_q)
-status = ui.run("completeness", scope=chosen.scope, start=first.start, end=last.start)
+span = {"first": first.label, "last": last.label}
 st.caption(f"{chosen.scope_name} · {first.label} – {last.label}")
 
-rate = core.reporting_rate(status)
-span = {"first": first.label, "last": last.label}
+rate = ui.run("reporting_rate", scope=chosen.scope, start=first.start, end=last.start)
+now = rate[rate["period"] == pd.Timestamp(last.start)]
+if not now.empty:
+    r = now.iloc[0]
+    st.markdown(t("rep_now", period=last.label, reported=fmt.number(r["reported"]), expected=fmt.number(r["expected"]),
+                  complete=fmt.number(r["complete"]), rate=fmt.percent(r["rate"])))
 st.plotly_chart(charts.reporting_rate_figure(rate, title=t("rep_rate", **span)), width="stretch", key="rep_rate_chart")
 
-now = status[status["period"] == pd.Timestamp(last.start)]
-behind = now[now["status"] != "reported"].sort_values(["status", "name"])
+behind = ui.run("units_behind", scope=chosen.scope, quarter=last.start)
 st.markdown(f"**{t('rep_missing', period=last.label)}**")
 if behind.empty:
     st.success(t("rep_all_done", period=last.label), icon=":material/task_alt:")
@@ -32,6 +35,7 @@ else:
         pd.DataFrame(
             {
                 t("col_unit"): behind["name"],
+                t("rep_col_parent"): behind["parent_name"],
                 t("rep_col_status"): behind["status"].map(charts.STATUS_LABELS),
                 t("rep_col_count"): [
                     f"{r}/{e}"
@@ -44,4 +48,5 @@ else:
         key="rep_missing_table",
     )
 
+status = ui.run("completeness", scope=chosen.scope, start=first.start, end=last.start, limit=GRID_UNITS)
 st.plotly_chart(charts.completeness_figure(status, title=t("rep_grid", **span)), width="stretch", key="rep_grid_chart")

@@ -20,9 +20,9 @@ cat = ui.run("catalog").set_index("code")
 ind = cat.loc[chosen.indicator]
 last = periods.from_date(chosen.period.end)
 first = periods.quarter(last.year - PROFILE_QUARTERS // 4, last.last_q)
-peers = ui.run("peer_figures", unit=chosen.scope, indicator=chosen.indicator, start=first.start, end=last.start)
-mine = peers[peers["unit_code"] == chosen.scope]
-span = {"first": first.label, "last": last.label}
+mine = ui.run("peer_figures", unit=chosen.scope, indicator=chosen.indicator, start=first.start, end=last.start)
+frame = str(mine["peer_scope"].iloc[0]) if not mine.empty else ""
+span = {"first": first.label, "last": last.label, "frame": frame}
 st.subheader(chosen.scope_name)
 st.plotly_chart(
     charts.profile_figure(
@@ -32,6 +32,7 @@ st.plotly_chart(
         y_title=ind["unit"],
         color=ind["group_color"],
         decimals=int(ind["decimals"]),
+        median_name=t("prof_median", frame=frame),
     ),
     width="stretch",
     key="prof_chart",

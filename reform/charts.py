@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from reform import periods
+from reform import fmt, periods
 
 VI_SEPARATORS = ",."  # decimal comma, thousands dot: 1.234,5
 FONT = "Be Vietnam Pro, Noto Sans, Segoe UI, Arial, sans-serif"
@@ -130,16 +130,20 @@ STATUS_LABELS = {"reported": "Đã báo cáo", "partial": "Báo cáo một phầ
 
 
 def completeness_figure(df: pd.DataFrame, *, title: str, max_rows: int = 80) -> go.Figure:
-    """Units × quarters coloured by reporting status (df: name, period, status); grey where not in force."""
+    """Units × quarters coloured by reporting status (df: name, period, status; optionally units, how many
+    units the scope had before queries/completeness kept those with the most gaps); grey where not in force."""
     if df.empty:
         return empty_figure(title, "Chưa có kỳ báo cáo nào trong khoảng đã chọn")
     code = {"missing": 0, "partial": 1, "reported": 2}
     wide = df.assign(z=df["status"].map(code)).pivot_table(index="name", columns="period", values="z", aggfunc="min")
     # Plotly draws the last row on top: units with gaps go last
-    wide = wide.loc[wide.min(axis=1).sort_values(ascending=False).index]
+    gaps = (2 - wide).sum(axis=1)
+    wide = wide.loc[gaps.sort_values(kind="stable").index]
+    total = int(df["units"].max()) if "units" in df else len(wide)
     if len(wide) > max_rows:
         wide = wide.tail(max_rows)
-        title = f"{title} ({max_rows} đơn vị báo cáo thiếu nhiều nhất)"
+    if total > len(wide):
+        title = f"{title} ({fmt.number(len(wide))}/{fmt.number(total)} đơn vị, báo cáo thiếu nhiều nhất)"
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in wide.columns]
     text = wide.apply(lambda col: col.map({0: STATUS_LABELS["missing"], 1: STATUS_LABELS["partial"],
                                            2: STATUS_LABELS["reported"]}))
@@ -169,14 +173,14 @@ def reporting_rate_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
 
 
 def profile_figure(df: pd.DataFrame, *, title: str, unit_name: str, y_title: str, color: str,
-                   decimals: int = 1) -> go.Figure:
+                   decimals: int = 1, median_name: str = "Trung vị các đơn vị cùng loại") -> go.Figure:
     """A unit against the median of its peers over quarters (df: period, value, peer_median)."""
     if df.empty:
         return empty_figure(title, "Chưa có số liệu của đơn vị này trong các quý đã chọn")
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in df["period"]]
     fmt_ = f"%{{y:,.{decimals}f}}"
     fig = go.Figure([
-        go.Scatter(x=labels, y=df["peer_median"], name="Trung vị các đơn vị cùng loại", mode="lines",
+        go.Scatter(x=labels, y=df["peer_median"], name=median_name, mode="lines",
                    line={"color": GREY, "dash": "dash", "width": 2}, hovertemplate=f"{fmt_}<extra>Trung vị</extra>"),
         go.Scatter(x=labels, y=df["value"], name=unit_name, mode="lines+markers", line={"color": color, "width": 3},
                    hovertemplate=f"{fmt_}<extra>{unit_name}</extra>"),

@@ -20,6 +20,7 @@ from reform.deck import Chart, Series, Slide, Table
 TONE_COLORS = {"good": STATUS_COLORS["reported"], "bad": STATUS_COLORS["missing"], "neutral": GREY, "none": GREY}
 MAX_BARS = 15  # categories on one projected chart
 GROUP_QUARTERS, TREND_QUARTERS = 8, 12
+SLIDE_TABLE_ROWS = 40  # units listed on a slide's table; the rest are counted in its last row
 
 
 @dataclass
@@ -304,8 +305,7 @@ def completeness(f: Facts, _: str = "") -> Slide:
     """Who has reported the period's last quarter, and the reporting rate over two years."""
     last = periods.from_date(f.period.end)
     first = f.quarters_back(GROUP_QUARTERS)
-    status = sql.run(f.con, "completeness", scope=f.scope, start=first.start, end=last.start)
-    rate = core.reporting_rate(status)
+    rate = sql.run(f.con, "reporting_rate", scope=f.scope, start=first.start, end=last.start)
     chart = Chart(
         "column",
         f"Tỷ lệ đơn vị đã báo cáo, {first.label} – {last.label}",
@@ -315,29 +315,29 @@ def completeness(f: Facts, _: str = "") -> Slide:
         decimals=1,
         empty_message="Chưa có kỳ báo cáo nào",
     )
-    now = status[status["period"] == pd.Timestamp(last.start)]
-    missing, partial = now[now["status"] == "missing"], now[now["status"] == "partial"]
-    done = len(now) - len(missing) - len(partial)
+    behind = sql.run(f.con, "units_behind", scope=f.scope, quarter=last.start)
+    missing, partial = behind[behind["status"] == "missing"], behind[behind["status"] == "partial"]
+    now = rate[rate["period"] == pd.Timestamp(last.start)]
+    expected = int(now["expected"].iloc[0]) if not now.empty else len(behind)
     sentences = [
-        f"{last.label}: {done}/{len(now)} đơn vị đã báo cáo đủ, {len(partial)} đơn vị báo cáo một phần, "
-        f"{len(missing)} đơn vị chưa báo cáo."
+        f"{last.label}: {fmt.number(expected - len(behind))}/{fmt.number(expected)} đơn vị đã báo cáo đủ, "
+        f"{fmt.number(len(partial))} đơn vị báo cáo một phần, {fmt.number(len(missing))} đơn vị chưa báo cáo."
     ]
     if len(missing):
         sentences.append(f"Chưa báo cáo: {narrative.names_list(missing['name'].tolist())}.")
-    behind = pd.concat([missing, partial])
-    table = Table(
-        ["Đơn vị", "Tình trạng", "Số chỉ tiêu đã báo cáo"],
+    rows = [
         [
-            [
-                r.name,
-                "Chưa báo cáo" if r.status == "missing" else "Báo cáo một phần",
-                f"{r.indicators_reported}/{r.indicators_expected}",
-            ]
-            for r in behind.itertuples()
-        ],
-    )
+            r.name,
+            "Chưa báo cáo" if r.status == "missing" else "Báo cáo một phần",
+            f"{r.indicators_reported}/{r.indicators_expected}",
+        ]
+        for r in behind.head(SLIDE_TABLE_ROWS).itertuples()
+    ]
+    if len(behind) > SLIDE_TABLE_ROWS:
+        rows.append([f"… và {fmt.number(len(behind) - SLIDE_TABLE_ROWS)} đơn vị khác", "", ""])
+    table = Table(["Đơn vị", "Tình trạng", "Số chỉ tiêu đã báo cáo"], rows)
     head = (
-        f"Còn {len(missing) + len(partial)} đơn vị chưa báo cáo đủ {last.label}"
+        f"Còn {fmt.number(len(behind))} đơn vị chưa báo cáo đủ {last.label}"
         if len(behind)
         else f"Tất cả đơn vị đã báo cáo đủ {last.label}"
     )

@@ -103,14 +103,3 @@ def movers(df: pd.DataFrame, n: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
     judged["size"] = judged["change_pct"].abs().fillna(judged["change"].abs())
     judged = judged.sort_values("size", ascending=False)
     return judged[judged["tone"] == "good"].head(n), judged[judged["tone"] == "bad"].head(n)
-
-
-def reporting_rate(status: pd.DataFrame) -> pd.DataFrame:
-    """Per quarter, units expected, units that reported anything and the rate in % (status: queries/completeness)."""
-    rate = (
-        status.groupby("period")
-        .agg(expected=("unit_code", "size"), reported=("status", lambda s: int((s != "missing").sum())))
-        .reset_index()
-    )
-    rate["rate"] = 100 * rate["reported"] / rate["expected"]
-    return rate

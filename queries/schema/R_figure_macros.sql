@@ -114,6 +114,13 @@ create or replace macro quarter_figures(scope_code, at_date, from_date, to_date)
     select period, indicator_code, num, den, units_reported
     from group_quarter_figures(scope_code, at_date, 0, from_date, to_date);
 
+-- One indicator (base or derived rate) of group_quarter_figures: what a page about one indicator
+-- across many units needs, without computing every other indicator.
+create or replace macro indicator_quarter_figures(scope_code, at_date, group_depth, from_date, to_date, ind) as table
+    select *
+    from group_quarter_figures(scope_code, at_date, group_depth, from_date, to_date)
+    where indicator_code = ind;
+
 -- How each indicator adds up across quarters: 'sum' for flows and rates of flows,
 -- 'last' (the value at the last quarter with data) for stocks, flags and rates of stocks.
 create or replace view indicator_semantics as
@@ -265,6 +272,84 @@ create or replace macro rollup_group_quarter_figures(scope_code, at_date, group_
     union all
     select group_code, period, indicator_code, num, den, cast(1 as bigint)
     from own_rates;
+
+-- indicator_quarter_figures, from the rollup: the rows of rollup_group_quarter_figures for one indicator,
+-- reading from figure_rollup and value only that indicator (or the rate's numerator and denominator).
+create or replace macro rollup_indicator_quarter_figures(scope_code, at_date, group_depth, from_date, to_date, ind) as table
+    with
+    wanted as (
+        select code, type, numerator, denominator
+        from indicator
+        where code = ind
+    ),
+    codes as (
+        select code from wanted
+        union all
+        select numerator from wanted where numerator is not null
+        union all
+        select denominator from wanted where denominator is not null
+    ),
+    groups as (
+        select c.descendant as group_code
+        from unit_closure as c
+        join units as u on u.code = c.descendant
+        where c.ancestor = scope_code
+          and c.depth = group_depth
+          and u.valid_from <= at_date
+          and (u.valid_to is null or u.valid_to >= at_date)
+    ),
+    epoch as (
+        select max(as_of) as as_of
+        from figure_epoch
+        where as_of <= at_date
+    ),
+    rolled_groups as (  -- as in rollup_group_quarter_figures
+        select group_code
+        from groups
+        where group_code in (select ancestor from unit_closure where depth = 1)
+           or group_code in (select new_code from unit_lineage)
+    ),
+    rolled as (
+        select r.scope_code as group_code, r.period, r.num, r.den, r.units_reported
+        from figure_rollup as r
+        where r.as_of = (select as_of from epoch)
+          and r.period between from_date and to_date
+          and r.scope_code in (select group_code from rolled_groups)
+          and r.indicator_code = coalesce((select numerator from wanted), ind)
+          and r.pair_code is not distinct from (select denominator from wanted)
+    ),
+    own as (  -- only the indicator's codes are read: a scan of every value is most of the time
+        select v.unit_code as group_code, v.period, v.indicator_code, v.value
+        from value as v
+        where v.period between from_date and to_date
+          and v.indicator_code in (select code from codes)
+          and v.unit_code in (select group_code from groups where group_code not in (select group_code from rolled_groups))
+    ),
+    own_figures as (
+        select group_code, period, value as num, 1.0 as den, cast(1 as bigint) as units_reported
+        from own
+        where indicator_code = ind
+        union all
+        select n.group_code, n.period, n.value, d.value, cast(1 as bigint)
+        from own as n
+        join own as d on d.group_code = n.group_code and d.period = n.period
+        where n.indicator_code = (select numerator from wanted)
+          and d.indicator_code = (select denominator from wanted)
+    ),
+    figures as (
+        select * from rolled
+        union all
+        select * from own_figures
+    )
+    select
+        f.group_code,
+        f.period,
+        w.code as indicator_code,
+        f.num,
+        case when w.type in ('flag', 'rate') then f.den end as den,
+        cast(f.units_reported as bigint) as units_reported,
+    from figures as f
+    cross join wanted as w;
 
 -- quarter_figures, from the rollup.
 create or replace macro rollup_quarter_figures(scope_code, at_date, from_date, to_date) as table

@@ -1,5 +1,6 @@
 """Every page runs under AppTest with no exception, on an empty database and on the demo."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,70 @@ def test_the_browser_smoke_test_visits_every_page() -> None:
     smoke = (PROJECT / "tests" / "browser" / "test_smoke.py").read_text(encoding="utf-8")
     for page in PAGES:
         assert f'"{Path(page).stem}"' in smoke, f"{page} is not visited by the browser smoke test"
+
+
+@pytest.fixture
+def big_db(tmp_path: Path) -> Path:
+    """Beyond what the scope picker lists whole: a root, 5 provinces and 100 communes in each (506 units)."""
+    from datetime import date
+
+    import pandas as pd
+
+    from reform import db, store
+
+    start = date(2020, 1, 1)
+    units = [("TW", "Trung ương (thử)", "tinh_uy", None, start, None)]
+    for p in range(1, 6):
+        units.append((f"P{p}", f"Tỉnh ủy {p}", "tinh_uy", "TW", start, None))
+        units += [(f"P{p}X{x:03d}", f"Đảng bộ xã {p}-{x:03d}", "dang_bo_xa", f"P{p}", start, None) for x in range(100)]
+    path = tmp_path / "big.duckdb"
+    con = db.connect(path)
+    store.replace_units(con, pd.DataFrame(units, columns=store.UNIT_COLUMNS),
+                        pd.DataFrame(columns=store.LINEAGE_COLUMNS))
+    communes = [u[0] for u in units if u[2] == "dang_bo_xa"][::7]
+    rows = pd.DataFrame([(u, date(2025, q, 1), "kt_tcd", float(i % 9), None)
+                         for q in (1, 4, 7) for i, u in enumerate(communes)],
+                        columns=["unit_code", "period", "indicator_code", "value", "note"])
+    store.write_values(con, rows, file_name="x.csv", digest="x", layout="long", user="test")
+    con.close()
+    return path
+
+
+def test_a_large_hierarchy_is_picked_by_going_down_one_level_at_a_time(app, monkeypatch, big_db) -> None:
+    at = app(monkeypatch, big_db, "pages/overview.py")
+    assert not at.exception
+    picker = at.selectbox(key="pham_vi")
+    assert picker.options[0].strip() == "Trung ương (thử)" and len(picker.options) == 6  # the root and 5 provinces
+    assert any("cấp dưới" in c.value for c in at.sidebar.caption)
+    at.selectbox(key="pham_vi").set_value("P2").run()
+    picker = at.selectbox(key="pham_vi")
+    assert len(picker.options) == 102 and picker.value == "P2"  # the path (root, P2) and P2's 100 communes
+    at.selectbox(key="pham_vi").set_value("P2X005").run()
+    picker = at.selectbox(key="pham_vi")
+    assert [o.strip() for o in picker.options] == ["Trung ương (thử)", "Tỉnh ủy 2", "Đảng bộ xã 2-005"]
+    assert at.query_params["pham_vi"] == "P2X005" and not at.exception
+    at.switch_page("pages/unit_profile.py").run()  # the scope follows the reader to another page
+    assert not at.exception and at.selectbox(key="pham_vi").value == "P2X005"
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert "thuộc Tỉnh ủy 2" in titles[0] and "trong 14 đơn vị cùng loại thuộc Tỉnh ủy 2" in titles[1]
+
+
+def test_a_link_to_a_unit_deep_in_a_large_hierarchy_opens_on_it(monkeypatch, big_db) -> None:
+    monkeypatch.setenv("REFORM_DB", str(big_db))
+    monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at.query_params["pham_vi"] = "P4X050"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="pham_vi").value == "P4X050"
+    at.switch_page("pages/reporting.py").run()
+    assert not at.exception and at.selectbox(key="pham_vi").value == "P4X050"
+
+
+def test_the_filters_follow_the_reader_from_page_to_page(app, monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/overview.py")
+    at.selectbox(key="pham_vi").set_value("XP05").run()
+    at.selectbox(key="ky").set_value("2026-Q1").run()
+    at.switch_page("pages/indicators.py").run()
+    assert not at.exception
+    assert at.selectbox(key="pham_vi").value == "XP05" and at.selectbox(key="ky").value == "2026-Q1"

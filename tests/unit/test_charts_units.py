@@ -52,6 +52,19 @@ def test_completeness_grid_colours_status_and_puts_gaps_on_top() -> None:
     assert fig.data[0].text.tolist()[1] == ["Chưa báo cáo", "Báo cáo một phần"]
 
 
+def test_completeness_grid_says_when_it_shows_only_the_units_with_most_gaps() -> None:
+    rows = [("Xã A", "reported"), ("Xã B", "partial"), ("Xã C", "missing")]
+    df = pd.DataFrame({"name": [n for n, _ in rows], "period": [date(2025, 7, 1)] * 3,
+                       "status": [s for _, s in rows], "units": [1200] * 3})
+    fig = charts.completeness_figure(df, title="Báo cáo")
+    assert fig.layout.title.text.endswith("(3/1.200 đơn vị, báo cáo thiếu nhiều nhất)")
+    assert list(fig.data[0].y) == ["Xã A", "Xã B", "Xã C"]  # the most gaps last, drawn on top
+    capped = charts.completeness_figure(df.drop(columns="units"), title="Báo cáo", max_rows=2)
+    assert list(capped.data[0].y) == ["Xã B", "Xã C"] and "(2/3 đơn vị" in capped.layout.title.text
+    whole = charts.completeness_figure(df.assign(units=3), title="Báo cáo")
+    assert whole.layout.title.text == "Báo cáo"
+
+
 def test_reporting_rate_profile_and_rank_history() -> None:
     rate = pd.DataFrame({"period": [date(2025, 7, 1)], "rate": [80.0], "reported": [4], "expected": [5]})
     fig = charts.reporting_rate_figure(rate, title="Tỷ lệ")

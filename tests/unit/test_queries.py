@@ -171,6 +171,8 @@ PARAMS = {
     "frozen_at": pd.Timestamp("2026-01-01"),
     "frozen_upload_id": 1,
     "snapshot": "{}",
+    "limit": 80,
+    "quarter": date(2025, 7, 1),
 }
 
 
@@ -224,13 +226,41 @@ def test_rank_of_a_down_indicator_puts_the_lowest_first_and_neutral_is_not_ranke
 
 
 def test_completeness_marks_each_unit_in_force_as_reported_partial_or_missing(con) -> None:
-    df = sql.run(con, "completeness", scope="TU", start=Q["2025-Q2"], end=Q["2025-Q3"])
+    df = sql.run(con, "completeness", scope="TU", start=Q["2025-Q2"], end=Q["2025-Q3"], limit=100)
     q3 = df[df["period"] == pd.Timestamp(Q["2025-Q3"])].set_index("unit_code")
     assert set(q3.index) == {"TU", "C", "K"}  # units in force in 2025-Q3 only
     assert q3.loc["TU", "status"] == "missing" and q3.loc["C", "status"] == "partial"
     assert q3.loc["C", "indicators_reported"] == 8 and set(q3["indicators_expected"]) == {45}
     q2 = df[df["period"] == pd.Timestamp(Q["2025-Q2"])].set_index("unit_code")
     assert set(q2.index) == {"TU", "D", "A", "B", "K"}
+
+
+def test_completeness_keeps_the_units_with_the_most_gaps_and_says_how_many_there_were(con) -> None:
+    df = sql.run(con, "completeness", scope="TU", start=Q["2025-Q2"], end=Q["2025-Q3"], limit=2)
+    # gaps: TU missing twice (4); D (Q2 only), A, B missing once (2 each); K partial twice (2); C partial (1)
+    assert sorted(set(df["unit_code"])) == ["D", "TU"]  # TU, then D before K (code) and A, B (depth)
+    assert set(df["units"]) == {6}  # every unit in force in either quarter, before the limit
+    assert len(df[df["unit_code"] == "D"]) == 1  # D is in force in 2025-Q2 only
+
+
+def test_reporting_rate_counts_units_in_force_that_reported_anything_and_everything(con) -> None:
+    df = sql.run(con, "reporting_rate", scope="TU", start=Q["2025-Q1"], end=Q["2025-Q3"]).set_index("period")
+    q3 = df.loc[pd.Timestamp(Q["2025-Q3"])]
+    assert (q3["expected"], q3["reported"], q3["complete"]) == (3, 2, 0)  # TU, C, K; C and K partly
+    assert q3["rate"] == pytest.approx(200 / 3)
+    q2 = df.loc[pd.Timestamp(Q["2025-Q2"])]
+    assert (q2["expected"], q2["reported"]) == (5, 3)  # TU, D, A, B, K; A, B and K reported dv_tong
+    district = sql.run(con, "reporting_rate", scope="D", start=Q["2025-Q1"], end=Q["2025-Q3"])
+    assert district["expected"].tolist() == [3, 3] and district["reported"].tolist() == [2, 2]  # no Q3 row: D ended
+
+
+def test_units_behind_lists_missing_then_partial_with_the_unit_above(con) -> None:
+    df = sql.run(con, "units_behind", scope="TU", quarter=Q["2025-Q3"])
+    assert df["unit_code"].tolist() == ["TU", "K", "C"]  # missing first; then partial by the unit above, name
+    assert df["status"].tolist() == ["missing", "partial", "partial"]
+    assert pd.isna(df.loc[0, "parent_name"]) and set(df.loc[1:, "parent_name"]) == {"Tỉnh ủy"}
+    assert df.loc[df["unit_code"] == "C", "indicators_reported"].item() == 8
+    assert sql.run(con, "units_behind", scope="K", quarter=Q["2025-Q1"])["unit_code"].tolist() == ["K"]
 
 
 def test_group_trend_gives_each_child_its_own_series(con) -> None:
@@ -242,6 +272,34 @@ def test_group_trend_gives_each_child_its_own_series(con) -> None:
 
 def test_peer_figures_compare_a_unit_with_units_of_its_type_and_level(con) -> None:
     df = sql.run(con, "peer_figures", unit="A", indicator="kt_tcd", start=Q["2024-Q3"], end=Q["2024-Q3"])
-    assert sorted(df["unit_code"]) == ["A", "B"]  # the communes under D; not K, not D
-    a = df.set_index("unit_code").loc["A"]
-    assert (a["value"], a["peer_median"], a["peers"], a["rank"]) == (3, 3.5, 2, 2)
+    assert df["unit_code"].tolist() == ["A"]  # the unit's own rows; its peers are the communes A, B under D
+    a = df.iloc[0]
+    assert (a["value"], a["peer_median"], a["peers"], a["rank"], a["peer_scope"]) == (3, 3.5, 2, 2, "Tỉnh ủy")
+
+
+def test_peer_figures_stay_within_the_province_and_provinces_compare_with_provinces(empty_con) -> None:
+    units = pd.DataFrame(
+        [
+            ("TW", "Trung ương", "tinh_uy", None, START, None),
+            ("P1", "Tỉnh ủy P1", "tinh_uy", "TW", START, None),
+            ("P2", "Tỉnh ủy P2", "tinh_uy", "TW", START, None),
+            ("X1", "Đảng bộ xã X1", "dang_bo_xa", "P1", START, None),
+            ("X2", "Đảng bộ xã X2", "dang_bo_xa", "P1", START, None),
+            ("X3", "Đảng bộ xã X3", "dang_bo_xa", "P2", START, None),
+            ("K1", "Đảng bộ Công an P1", "dang_bo_truc_thuoc", "P1", START, None),
+        ],
+        columns=store.UNIT_COLUMNS,
+    )
+    store.replace_units(empty_con, units, pd.DataFrame(columns=store.LINEAGE_COLUMNS))
+    given = [("X1", 4), ("X2", 6), ("X3", 100), ("K1", 50)]
+    rows = pd.DataFrame({"unit_code": [u for u, _ in given], "period": Q["2025-Q3"], "indicator_code": "kt_tcd",
+                         "value": [float(v) for _, v in given], "note": None})
+    store.write_values(empty_con, rows, file_name="x.csv", digest="x", layout="long", user="test")
+    x1 = sql.run(empty_con, "peer_figures", unit="X1", indicator="kt_tcd", start=Q["2025-Q3"], end=Q["2025-Q3"])
+    assert (x1["peer_median"].item(), x1["peers"].item(), x1["rank"].item()) == (5, 2, 2)  # X1, X2; not X3, not K1
+    assert x1["peer_scope"].item() == "Tỉnh ủy P1"
+    p2 = sql.run(empty_con, "peer_figures", unit="P2", indicator="kt_tcd", start=Q["2025-Q3"], end=Q["2025-Q3"])
+    assert (p2["value"].item(), p2["peer_median"].item(), p2["rank"].item()) == (100, 80, 1)  # P1 = 4 + 6 + 50
+    assert p2["peer_scope"].item() == "Trung ương"
+
+

@@ -20,7 +20,7 @@ from reform import catalog, periods, rollup, sql, store
 from reform.config import DEFAULT_DATA_DIR
 
 ROLLUP_QUERIES = ["summary", "rank", "trend", "group_trend", "peer_figures", "completeness", "units_reported",
-                  "periods_with_data", "child_figures"]
+                  "periods_with_data", "child_figures", "reporting_rate", "units_behind"]
 RANKED = ["kt_tcd", "hop_tong", "ktdh_tcd", "dv_tong", "co_ttdt", "tl_vb_kyso", "tl_cb_email", "gio_moi_cuoc"]
 
 
@@ -98,7 +98,9 @@ def check_series(con: duckdb.DuckDBPyConnection) -> None:
         check(con, "periods_with_data", scope=scope)
         for q in quarters:
             check(con, "trend", scope=scope, start=first, end=q.end)
-            check(con, "completeness", scope=scope, start=first, end=q.end)
+            check(con, "completeness", scope=scope, start=first, end=q.end, limit=40)
+            check(con, "reporting_rate", scope=scope, start=first, end=q.end)
+            check(con, "units_behind", scope=scope, quarter=q.end)
             for indicator in RANKED[::3]:
                 check(con, "group_trend", scope=scope, indicator=indicator, start=first, end=q.end)
 
