@@ -27,7 +27,7 @@ if not now.empty:
 st.plotly_chart(charts.reporting_rate_figure(rate, title=t("rep_rate", **span)), width="stretch", key="rep_rate_chart")
 
 behind = ui.run("units_behind", scope=chosen.scope, quarter=last.start)
-st.markdown(f"**{t('rep_missing', period=last.label)}**")
+st.markdown(f"**{t('rep_missing', period=last.label, n=fmt.number(len(behind)))}**")
 if behind.empty:
     st.success(t("rep_all_done", period=last.label), icon=":material/task_alt:")
 else:

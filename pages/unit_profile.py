@@ -27,7 +27,7 @@ st.subheader(chosen.scope_name)
 st.plotly_chart(
     charts.profile_figure(
         mine,
-        title=t("prof_vs_peers", name=ind["short_vi"], unit=chosen.scope_name, **span),
+        title=t("prof_vs_peers", name=ind["short_vi"], **span),
         unit_name=chosen.scope_name,
         y_title=ind["unit"],
         color=ind["group_color"],
