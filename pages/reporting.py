@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from reform import charts, fmt, periods
+from reform import charts, export, fmt, periods
 from reform.texts import t
 
 GRID_QUARTERS = 8
 GRID_UNITS = 80  # rows of the status grid: the units with the most gaps
+TABLE_ROWS = 1000  # units listed on the page; the whole list is a download
 
 chosen = ui.analysis_page(t("page_reporting"))
 last = periods.from_date(chosen.period.end)
@@ -31,21 +32,27 @@ st.markdown(f"**{t('rep_missing', period=last.label, n=fmt.number(len(behind)))}
 if behind.empty:
     st.success(t("rep_all_done", period=last.label), icon=":material/task_alt:")
 else:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("col_unit"): behind["name"],
-                t("rep_col_parent"): behind["parent_name"],
-                t("rep_col_status"): behind["status"].map(charts.STATUS_LABELS),
-                t("rep_col_count"): [
-                    f"{r}/{e}"
-                    for r, e in zip(behind["indicators_reported"], behind["indicators_expected"], strict=True)
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        key="rep_missing_table",
+    table = pd.DataFrame(
+        {
+            t("col_unit"): behind["name"],
+            t("rep_col_parent"): behind["parent_name"],
+            t("rep_col_status"): behind["status"].map(charts.STATUS_LABELS),
+            t("rep_col_count"): [
+                f"{r}/{e}" for r, e in zip(behind["indicators_reported"], behind["indicators_expected"], strict=True)
+            ],
+        }
+    )
+    if len(table) > TABLE_ROWS:
+        st.caption(t("rep_first_rows", shown=fmt.number(TABLE_ROWS), n=fmt.number(len(table))))
+    st.dataframe(table.head(TABLE_ROWS), hide_index=True, width="stretch", key="rep_missing_table")
+    st.download_button(
+        t("rep_download"),
+        data=lambda: export.table_csv(list(table.columns), table.itertuples(index=False)),
+        file_name=f"chua_bao_cao_{last.code}_{chosen.scope}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="rep_download",
     )
 
 status = ui.run("completeness", scope=chosen.scope, start=first.start, end=last.start, limit=GRID_UNITS)

@@ -125,6 +125,9 @@ def test_reporting_page_lists_the_units_still_missing(app, monkeypatch, demo_db)
     assert not at.exception
     missing = next(df.value for df in at.dataframe if "Tình trạng" in df.value.columns)
     assert len(missing) >= 1 and set(missing["Tình trạng"]) <= {"Chưa báo cáo", "Báo cáo một phần"}
+    assert "Trực thuộc" in missing.columns and at.get("download_button")
+    rate = at.markdown[[i for i, m in enumerate(at.markdown) if "đơn vị đã báo cáo" in m.value][0]].value
+    assert rate.startswith("**Quý III/2026:**") and "đơn vị báo cáo đủ" in rate
 
 
 def test_unit_profile_asks_for_a_unit_then_shows_it_against_its_peers(app, monkeypatch, demo_db) -> None:
