@@ -8,13 +8,16 @@ from datetime import date
 
 import duckdb
 
-from reform import bulk, ingest, periods, sql, store, validate
+from reform import bulk, ingest, periods, sql, store, validate, wide
 from reform.config import settings
 
 Progress = Callable[[float, str], None]
 # A text file this large goes the vectorised way (reform/bulk.py): the same report and rows, in seconds
 # for millions of values. Smaller files, and any file bulk cannot reproduce exactly, go cell by cell.
 BULK_MIN_BYTES = 1024 * 1024
+# A wide table of this many cells is checked column by column (reform/wide.py): the same report and rows
+# without a Python object per cell. Smaller tables, and any that way cannot reproduce exactly, go cell by cell.
+WIDE_MIN_CELLS = 20_000
 
 
 class ImportRefused(ValueError):
@@ -30,7 +33,7 @@ class Prepared:
     grid: ingest.Grid  # no rows when the file was read the bulk way
     report: validate.Report
     preview: store.Preview
-    path: str = "cells"  # how it was read and checked: "cells" (per cell) or "bulk" (vectorised)
+    path: str = "cells"  # how it was checked: "cells" (per cell), "bulk" (long text, vectorised) or "columns" (wide)
 
     @property
     def can_commit(self) -> bool:
@@ -59,11 +62,12 @@ def _quiet(_: float, __: str) -> None:
 
 def prepare(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *, period: periods.Period | None = None,
             max_bytes: int | None = None, today: date | None = None, progress: Progress = _quiet,
-            use_bulk: bool | None = None) -> Prepared:
+            use_bulk: bool | None = None, use_columns: bool | None = None) -> Prepared:
     """Read and check a file, and compute what storing it would change; raise IngestError if unreadable.
 
     use_bulk: None chooses by size (BULK_MIN_BYTES); True reads any long-layout text file the bulk way,
-    False never does. Both ways give the same report and rows.
+    False never does. use_columns: None chooses by the cells of a wide table (WIDE_MIN_CELLS); True
+    checks any wide table column by column, False never does. Every way gives the same report and rows.
     """
     limit = max_bytes if max_bytes is not None else settings().max_upload_bytes
     progress(0.05, "Đang đọc tệp…")
@@ -71,22 +75,32 @@ def prepare(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *, peri
     fast = None
     if kind == "text" and (use_bulk or (use_bulk is None and len(data) >= BULK_MIN_BYTES)):
         fast = bulk.check(con, data, period=period, today=today, progress=progress)
-    grid, report = fast if fast is not None else _per_cell(con, data, kind, period, today, progress)
+    if fast is not None:
+        (grid, report), path = fast, "bulk"
+    else:
+        grid, report, path = _per_cell(con, data, kind, period, today, progress, use_columns)
     progress(0.85, "Đang so sánh với số liệu đã lưu…")
     preview = store.preview_values(con, report.rows)
     progress(1.0, "Đã kiểm tra xong.")
-    return Prepared(file_name, store.sha256(data), grid, report, preview, "cells" if fast is None else "bulk")
+    return Prepared(file_name, store.sha256(data), grid, report, preview, path)
 
 
 def _per_cell(con: duckdb.DuckDBPyConnection, data: bytes, kind: str, period: periods.Period | None,
-              today: date | None, progress: Progress) -> tuple[ingest.Grid, validate.Report]:
-    """Read every cell into a Python object and check it: precise, for the files staff make."""
+              today: date | None, progress: Progress,
+              use_columns: bool | None) -> tuple[ingest.Grid, validate.Report, str]:
+    """Read every cell into a Python object and check it (a large wide table column by column); the way taken."""
     grid = ingest.read_xlsx(data) if kind == "xlsx" else ingest.read_text(data)
     progress(0.4, "Đang nhận dạng bảng số liệu…")
     names = sql.run(con, "indicators_for_validation")
-    table = ingest.extract(grid, ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True))))
+    lookup = ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True)))
+    if use_columns or (use_columns is None and sum(map(len, grid.rows)) >= WIDE_MIN_CELLS):
+        progress(0.6, "Đang kiểm tra số liệu…")
+        report = wide.check(con, grid, lookup, period=period, today=today)
+        if report is not None:
+            return grid, report, "columns"
+    table = ingest.extract(grid, lookup)
     progress(0.6, "Đang kiểm tra số liệu…")
-    return grid, validate.check(con, grid, table, period=period, today=today)
+    return grid, validate.check(con, grid, table, period=period, today=today), "cells"
 
 
 def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str) -> store.WriteResult | None:

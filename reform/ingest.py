@@ -500,6 +500,14 @@ def layout_of(by_role: dict[str, Column]) -> str:
 
 def extract(grid: Grid, indicators: dict[str, str]) -> Table:
     """The cells of the table in the grid; raise IngestError when no header can be found."""
+    table, by_role = frame(grid, indicators)
+    for row_no in data_rows(grid, table, by_role):
+        _read_row(table, grid.rows[row_no - 1], row_no, by_role)
+    return table
+
+
+def frame(grid: Grid, indicators: dict[str, str]) -> tuple[Table, dict[str, Column]]:
+    """The table in the grid without its cells, and its key columns by role; raise IngestError without a header."""
     found = find_columns(grid, indicators)
     if found is None:
         raise no_header()
@@ -507,10 +515,21 @@ def extract(grid: Grid, indicators: dict[str, str]) -> Table:
     by_role = key_columns(columns)
     title = title_period(grid.rows[:header_index])
     table = Table(layout_of(by_role), header_index + 1, columns, [], {}, title, indicators)
-    for r in range(header_index + 1, len(grid.rows)):
-        _read_row(table, grid.rows[r], r + 1, by_role)
     table.ignored_columns = _ignored_columns(grid, header_index, columns)
-    return table
+    return table, by_role
+
+
+def data_rows(grid: Grid, table: Table, by_role: dict[str, Column]) -> list[int]:
+    """The 1-based rows below the header that hold figures; the others go to table.skipped_rows with why."""
+    found = []
+    for r in range(table.header_row, len(grid.rows)):
+        row = grid.rows[r]
+        reason = skip_reason(row, _get(row, by_role.get("unit_code")))
+        if reason:
+            table.skipped_rows[r + 1] = reason
+        else:
+            found.append(r + 1)
+    return found
 
 
 def _ignored_columns(grid: Grid, header_index: int, columns: list[Column]) -> list[tuple[int, str]]:
@@ -542,9 +561,13 @@ def _get(row: list[object], col: Column | None) -> object:
     return row[col.index] if col is not None and col.index < len(row) else None
 
 
+_NEVER_BLANK = {int, float}  # their str() is never blank: skip it for the numbers that fill most rows
+
+
 def skip_reason(row: list[object], unit_code: object) -> str | None:
     """Why a row holds no figures (empty, total, section), or None for a data row."""
-    filled = [c for c in row if c is not None and (c.strip() if isinstance(c, str) else str(c).strip())]
+    filled = [c for c in row
+              if c is not None and (type(c) in _NEVER_BLANK or (c if isinstance(c, str) else str(c)).strip())]
     if not filled:
         return "empty"
     words = {fold(c) for c in filled if isinstance(c, str)}
@@ -557,18 +580,17 @@ def skip_reason(row: list[object], unit_code: object) -> str | None:
 
 
 def _read_row(table: Table, row: list[object], row_no: int, by_role: dict[str, Column]) -> None:
-    reason = skip_reason(row, _get(row, by_role.get("unit_code")))
-    if reason:
-        table.skipped_rows[row_no] = reason
-        return
     if table.layout == "long":
         table.cells.append(long_cell(row, row_no, by_role, table.lookup))
-        return
-    common = _common(row, row_no, by_role)
-    for col in table.columns:
-        if col.role == "indicator":
-            table.cells.append(Cell(col=col.index + 1, header=col.header, indicator=col.indicator,
-                                    indicator_raw=col.header, raw=_get(row, col), **common))
+    else:
+        table.cells.extend(wide_cells(row, row_no, table.columns, by_role))
+
+
+def wide_cells(row: list[object], row_no: int, columns: list[Column], by_role: dict[str, Column]) -> list[Cell]:
+    """The value cells of a data row of the wide layout, one per indicator column among columns."""
+    common = row_fields(row, row_no, by_role)
+    return [Cell(col=col.index + 1, header=col.header, indicator=col.indicator, indicator_raw=col.header,
+                 raw=_get(row, col), **common) for col in columns if col.role == "indicator"]
 
 
 def long_cell(row: list[object], row_no: int, by_role: dict[str, Column], lookup: dict[str, str]) -> Cell:
@@ -578,10 +600,11 @@ def long_cell(row: list[object], row_no: int, by_role: dict[str, Column], lookup
     code = None if ind_raw is None else lookup.get(fold(ind_raw), str(ind_raw).strip())
     return Cell(col=val_col.index + 1, header=val_col.header, indicator=code, indicator_raw=ind_raw,
                 raw=_get(row, val_col), indicator_col=ind_col.index + 1, indicator_header=ind_col.header,
-                **_common(row, row_no, by_role))
+                **row_fields(row, row_no, by_role))
 
 
-def _common(row: list[object], row_no: int, by_role: dict[str, Column]) -> dict:
+def row_fields(row: list[object], row_no: int, by_role: dict[str, Column]) -> dict:
+    """What every value cell of a data row shares: its row, unit, period and note, with their columns."""
     unit_raw = _get(row, by_role.get("unit_code"))
     unit_code = str(unit_raw).strip().upper() if unit_raw is not None else None
     unit_name = _get(row, by_role.get("unit_name"))

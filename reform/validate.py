@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
@@ -166,12 +167,17 @@ def _cell_period(ck: _Checker, cell: Cell) -> periods.Period | None:
             ck.add(None, "E_NO_PERIOD", "Không xác định được kỳ báo cáo: tệp không có cột “Kỳ báo cáo”, tiêu đề "
                    "không ghi quý, và chưa chọn kỳ khi tải lên.")
         return ck.default_period
-    as_date = None if isinstance(raw, str) else excel_date(raw)
     try:
-        return periods.from_date(as_date) if as_date is not None else periods.parse(str(raw))
+        return period_of(raw)
     except periods.PeriodError as exc:  # also a date cell of 1900 or 2200
         ck.add(_at(cell, cell.period_col, cell.period_header), "E_BAD_PERIOD", str(exc), once="period")
         return None
+
+
+def period_of(raw: object) -> periods.Period:
+    """The period a filled period cell names (a date, an Excel serial number or a text); raise PeriodError."""
+    as_date = None if isinstance(raw, str) else excel_date(raw)
+    return periods.from_date(as_date) if as_date is not None else periods.parse(str(raw))
 
 
 def _at(cell: Cell, col: int | None, header: str) -> Cell:
@@ -204,7 +210,7 @@ def _unit_verdict(ck: _Checker, cell: Cell, period: periods.Period | None) -> bo
     if cell.unit_name and not names_match(cell.unit_name, unit["name"]):
         ck.add(cell, "W_UNIT_NAME", f"tên “{cell.unit_name}” không khớp với tên của mã {cell.unit_code} "
                f"trong danh sách (“{unit['name']}”). Hệ thống ghi theo mã.", "warning", once="name")
-    if period is not None and not _in_force(unit, period):
+    if period is not None and not in_force(unit, period):
         succ = f" Số liệu từ 01/07/2025 báo cáo theo đơn vị mới: {unit['successors']}." if unit["successors"] else ""
         ck.add(cell, "E_UNIT_NOT_VALID", f"đơn vị {cell.unit_code} không hoạt động trong {period.label}.{succ}",
                once="valid")
@@ -212,7 +218,8 @@ def _unit_verdict(ck: _Checker, cell: Cell, period: periods.Period | None) -> bo
     return True
 
 
-def _in_force(unit: dict, period: periods.Period) -> bool:
+def in_force(unit: dict, period: periods.Period) -> bool:
+    """Whether a unit of the register exists at the end of the period."""
     return unit["valid_from"] <= period.end and (unit["valid_to"] is None or unit["valid_to"] >= period.end)
 
 
@@ -426,11 +433,18 @@ def add_negative_increment(ck: _Checker, cell: Cell, period: periods.Period, val
 
 def _check_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
     """Warn on values far from the unit's own history (robust z-score on median and MAD)."""
+    report_outliers(ck, con, rows, lambda _: {(c.unit_code, c.indicator): c for c, _, _ in ck.accepted})
+
+
+def report_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataFrame,
+                    cells_of: Callable[[pd.DataFrame], dict[tuple[str, str], Cell]]) -> None:
+    """A warning per row far from its unit's history, in the order of the rows; cells_of(flagged rows) gives
+    the cell of each flagged (unit, indicator): the last one accepted."""
     flagged = outliers(con, rows)
     if flagged.empty:
         return
     where = pd.MultiIndex.from_frame(rows[KEY]).get_indexer(pd.MultiIndex.from_frame(flagged[KEY]))
-    cells = {(c.unit_code, c.indicator): c for c, _, _ in ck.accepted}
+    cells = cells_of(flagged)
     for r in flagged.iloc[np.argsort(where, kind="stable")].itertuples():  # in the order of the rows
         add_outlier(ck, cells.get((r.unit_code, r.indicator_code)), r.value, r.median)
 
