@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import math
 import re
 import zipfile
@@ -19,7 +18,9 @@ from typing import NamedTuple
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from reform import xlsx
 from reform.textnorm import fold, nfc
 
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed: it protects Excel parsing against XML bombs"
@@ -95,45 +96,41 @@ def read_xlsx(data: bytes) -> Grid:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if "xl/workbook.xml" not in z.namelist():
                 raise IngestError("E_NOT_XLSX", "Tệp nén (.zip) này không phải tệp Excel .xlsx.")
-        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        # a second pass to find formulas without a cached value, only when a sheet has formulas at all
-        formulas = (openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-                    if _has_formulas(data) else None)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = _has_formulas(data)  # only then does the pass over the cells look for formulas
     except IngestError:
         raise
     except Exception as exc:  # openpyxl and defusedxml raise many kinds; none may escape as a traceback
         msg = "Không mở được tệp Excel (tệp hỏng hoặc không đúng định dạng .xlsx). Hãy mở bằng Excel và lưu lại."
         raise IngestError("E_BAD_XLSX", msg) from exc
     try:
-        ws = values.worksheets[0]
-        if (ws.max_column or 0) > MAX_COLUMNS:
-            raise IngestError(
-                "E_TOO_MANY_COLUMNS",
-                f"Trang tính “{ws.title}” có {ws.max_column} cột, quá giới hạn {MAX_COLUMNS} cột. "
-                "Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống.",
-            )
-        grid = Grid(rows=[], kind="xlsx", sheet=ws.title)
-        formula_rows = formulas.worksheets[0].iter_rows() if formulas else itertools.repeat(())
-        for r, (row_v, row_f) in enumerate(zip(ws.iter_rows(), formula_rows, strict=False), 1):
-            if r > MAX_ROWS:
-                raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
-            if len(row_v) > MAX_COLUMNS:  # a sheet that does not declare its size (max_column None)
-                raise IngestError(
-                    "E_TOO_MANY_COLUMNS",
-                    f"Trang tính “{ws.title}” có {len(row_v)} cột, quá giới hạn {MAX_COLUMNS} cột. "
-                    "Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống.",
-                )
-            grid.rows.append([_cell_value(cell) for cell in row_v])
-            _note_cells(grid, r, row_v, row_f)
-        return grid
+        return _read_sheet(book.worksheets[0], formulas)
     except IngestError:
         raise
     except Exception as exc:
         raise IngestError("E_BAD_XLSX", "Không đọc được nội dung tệp Excel. Hãy mở bằng Excel và lưu lại.") from exc
     finally:
-        values.close()
-        if formulas:
-            formulas.close()
+        book.close()
+
+
+def _read_sheet(ws: ReadOnlyWorksheet, formulas: bool) -> Grid:
+    """The cells of a read-only worksheet in one pass, values and formulas (reform/xlsx.py)."""
+    if (ws.max_column or 0) > MAX_COLUMNS:
+        raise _too_wide(ws.title, ws.max_column)
+    grid = Grid(rows=[], kind="xlsx", sheet=ws.title)
+    for r, row in enumerate(xlsx.rows(ws, formulas=formulas), 1):
+        if r > MAX_ROWS:
+            raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
+        if len(row) > MAX_COLUMNS:  # a sheet that does not declare its size (max_column None)
+            raise _too_wide(ws.title, len(row))
+        grid.rows.append([None if cell is None else _cell_value(cell["value"]) for cell in row])
+        _note_cells(grid, r, ws, row)
+    return grid
+
+
+def _too_wide(title: str, columns: int) -> IngestError:
+    return IngestError("E_TOO_MANY_COLUMNS", f"Trang tính “{title}” có {columns} cột, quá giới hạn {MAX_COLUMNS} "
+                       "cột. Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống.")
 
 
 MAX_SHEET_XML = 300 * 1024 * 1024  # a worksheet that unpacks to more is a zip bomb, not a report
@@ -154,19 +151,19 @@ def _has_formulas(data: bytes) -> bool:
     return False
 
 
-def _note_cells(grid: Grid, r: int, row_v: tuple, row_f: tuple) -> None:
+def _note_cells(grid: Grid, r: int, ws: ReadOnlyWorksheet, row: list[xlsx.Slot]) -> None:
     """Remember formulas without a cached value, and numbers formatted as a percentage."""
-    for c, cf in enumerate(row_f, 1):
-        if getattr(cf, "data_type", None) == "f" and c <= len(row_v) and row_v[c - 1].value is None:
+    for c, cell in enumerate(row, 1):
+        if cell is None:
+            continue
+        if cell.get("formula") and cell["value"] is None:
             grid.formula_cells.add((r, c))
-    for c, cv in enumerate(row_v, 1):
         # a percentage is stored as a fraction (0.855): whole numbers are counts, skip their style lookup
-        if isinstance(cv.value, float) and "%" in str(getattr(cv, "number_format", "")):
+        if isinstance(cell["value"], float) and "%" in str(xlsx.number_format(ws, cell)):
             grid.percent_cells.add((r, c))
 
 
-def _cell_value(cell: object) -> object:
-    value = getattr(cell, "value", None)
+def _cell_value(value: object) -> object:
     if isinstance(value, str):
         value = nfc(value).strip()
         check_legacy(value)
