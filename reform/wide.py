@@ -1,14 +1,15 @@
 """The fast path for a large wide table (units down, indicators across): the per-cell path's report and rows.
 
 A province file holds 3,000 units x 45 indicators: ingest.extract and validate.check would build and
-check 135,000 Cell objects one by one. Here the unit and period of each row are checked once, the
-value of each cell is read once per distinct text or whole number of its column, and the cells of a
-row that raises nothing are never built. A row with an issue of its own (unit, period), or sharing
-its unit and quarter with another row (duplicates), goes through validate's own per-cell checks, as
-does any cell whose value might raise one; every message comes from validate's message builders. So
-the report (codes, rows, columns, cells, messages, their order) and the rows to store are those of
-the per-cell path. A table this path cannot reproduce exactly (the long layout, two columns of one
-indicator, a cumulative period) gives None, and the caller checks it cell by cell.
+check 135,000 Cell objects one by one. Here the unit and period of each row are read once, the value of
+each cell once per distinct text or whole number of its column, and the cells of a row that raises
+nothing are never built. What is wrong with a row itself (unit, period) validate says once, at the
+row's first filled cell; a row sharing its unit and quarter with another (duplicates) goes through
+validate's own per-cell checks, as does any cell whose value might raise an issue; every message comes
+from validate's message builders. So the report (codes, rows, columns, cells, messages, their order)
+and the rows to store are those of the per-cell path. A table this path cannot reproduce exactly (the
+long layout, two columns of one indicator, a cumulative period) gives None, and the caller checks it
+cell by cell.
 """
 
 from __future__ import annotations
@@ -49,12 +50,14 @@ class Sheet:
 
 @dataclass
 class Plan:
-    """Per data row: its period, its unit and quarter as one key, and whether validate checks each of its cells."""
+    """Per data row: its period and unit, and what validate would say about them (once per row)."""
 
     period: list[periods.Period | None]
-    key: np.ndarray  # an id of (unit code, stored quarter); -1 without a unit or a period
     unit: list[str | None]
-    slow: np.ndarray
+    key: np.ndarray  # an id of (unit code, stored quarter); -1 without a unit or a period
+    ok: np.ndarray  # the row's cells can be stored: a period, not to come, a known unit in force then
+    loud: np.ndarray  # validate says something about the row itself, at its first filled cell
+    slow: np.ndarray  # another row has the same unit and quarter: every cell goes through validate, in order
     keys: dict[tuple, int] = field(default_factory=dict)
 
 
@@ -77,7 +80,7 @@ def check(con: duckdb.DuckDBPyConnection, grid: Grid, lookup: dict[str, str], *,
     pair_stage(sheet, ck, plan, accepted, values)
     stored = to_rows(sheet, plan, accepted, values)
     if not ck.report.errors:
-        validate.report_outliers(ck, con, stored, _last_cells(sheet, plan, accepted))
+        validate.report_outliers(ck, con, stored, last_cells(sheet, plan, accepted))
     ck.report.rows = stored
     if not (rows and columns) and not ck.report.errors:
         validate.add_no_rows(ck)
@@ -169,24 +172,23 @@ def _mark_formats(grid: Grid, rows: list[int], columns: list[Column], ctx: valid
 
 
 def plan_rows(sheet: Sheet, ck: validate._Checker) -> Plan | None:
-    """Each row's period and key, and which rows validate checks cell by cell; None for a cumulative period."""
+    """Each row's period, unit and key, and what validate says about them; None for a cumulative period."""
     n = len(sheet.rows)
-    plan = Plan([None] * n, np.full(n, -1, dtype=np.int64), [f["unit_code"] for f in sheet.fields],
-                np.zeros(n, dtype=bool))
-    filled = ~sheet.blank.all(axis=1) if sheet.columns else np.zeros(n, dtype=bool)
+    plan = Plan([None] * n, [f["unit_code"] for f in sheet.fields], np.full(n, -1, dtype=np.int64),
+                *(np.zeros(n, dtype=bool) for _ in range(3)))
     known: dict[object, periods.Period | None] = {}
-    for r in np.flatnonzero(filled):
+    for r in np.flatnonzero(~sheet.blank.all(axis=1)) if sheet.columns else []:  # rows with a filled cell
         f = sheet.fields[r]
         period = _period(f["period_raw"], ck.default_period, known)
         if period is not None and not period.is_quarter:
             return None  # a cumulative report: flows become increments over stored quarters, cell by cell
         plan.period[r] = period
-        quiet = period is not None and period.start <= ck.ctx.today and _quiet_unit(ck.ctx, f, period)
-        plan.slow[r] = not quiet
+        plan.ok[r], named = _row_verdict(ck, f, period)
+        plan.loud[r] = not plan.ok[r] or not named
         if f["unit_code"] is not None and period is not None:
             plan.key[r] = plan.keys.setdefault((f["unit_code"], period.end), len(plan.keys))
     _, inverse, counts = np.unique(plan.key, return_inverse=True, return_counts=True)
-    plan.slow |= (plan.key >= 0) & (counts[inverse] > 1)  # the same unit and quarter twice: duplicates, in order
+    plan.slow = (plan.key >= 0) & (counts[inverse] > 1)
     return plan
 
 
@@ -208,30 +210,37 @@ def _read_period(raw: object) -> periods.Period | None:
         return None
 
 
-def _quiet_unit(ctx: validate.Context, f: dict, period: periods.Period) -> bool:
-    """Whether validate accepts the row's unit without a word (known, the name matching, in force)."""
-    unit = ctx.units.get(f["unit_code"]) if f["unit_code"] is not None else None
-    if unit is None or (f["unit_name"] and not validate.names_match(f["unit_name"], unit["name"])):
-        return False
-    return validate.in_force(unit, period)
+def _row_verdict(ck: validate._Checker, f: dict, period: periods.Period | None) -> tuple[bool, bool]:
+    """Whether validate.check_cell stores a good value of the row (a period, not to come, a known unit in
+    force then), and whether the unit's name matches the register's (or is not given)."""
+    unit = ck.ctx.units.get(f["unit_code"]) if f["unit_code"] is not None else None
+    named = unit is None or not f["unit_name"] or validate.names_match(f["unit_name"], unit["name"])
+    ok = period is not None and period.start <= ck.ctx.today and unit is not None and validate.in_force(unit, period)
+    return ok, named
 
 
 # --- checking: validate's own checks where something may be wrong -------------------------------------
 
 
 def cell_stage(sheet: Sheet, ck: validate._Checker, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
-    """Which cells are stored and their values; validate checks slow rows and cells that may raise an issue."""
-    accepted = ~sheet.blank & ~np.isnan(sheet.quiet) & ~plan.slow[:, None]
+    """Which cells are stored and their values. validate checks, in file order, every filled cell of a slow
+    row, the first filled cell of a loud row (what is wrong with the row is said there, once) and every cell
+    whose value may raise an issue; a quiet value after those raises nothing, and is stored if the row is ok."""
+    accepted = ~sheet.blank & ~np.isnan(sheet.quiet) & (plan.ok & ~plan.slow)[:, None]
     values = sheet.quiet.copy()
     todo = ~sheet.blank & (np.isnan(sheet.quiet) | plan.slow[:, None])
+    loud = np.flatnonzero(plan.loud)  # rows with a filled cell only
+    if len(loud):
+        todo[loud, np.argmax(~sheet.blank[loud], axis=1)] = True
     for r in np.flatnonzero(todo.any(axis=1)):
         cols = np.flatnonzero(todo[r]).tolist()
         for c, cell in zip(cols, sheet.cells(r, cols), strict=True):
             found = validate.check_cell(ck, cell)
             if found is not None and plan.slow[r]:
                 found = _first(ck, found)
+            accepted[r, c] = found is not None
             if found is not None:
-                accepted[r, c], values[r, c] = True, found[2]
+                values[r, c] = found[2]
     return accepted, values
 
 
@@ -288,7 +297,7 @@ def to_rows(sheet: Sheet, plan: Plan, accepted: np.ndarray, values: np.ndarray) 
                          "indicator_code": pd.array(codes[c], dtype="str"), "value": values[r, c].astype(float)})
 
 
-def _last_cells(sheet: Sheet, plan: Plan, accepted: np.ndarray):
+def last_cells(sheet: Sheet, plan: Plan, accepted: np.ndarray):
     """cells_of(flagged) for the outlier warnings: the last stored cell of each flagged unit and indicator."""
 
     def cells_of(flagged: pd.DataFrame) -> dict[tuple[str, str], Cell]:

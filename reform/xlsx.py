@@ -20,30 +20,28 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 Slot = dict | None  # a cell as openpyxl's parser gives it (row, column, value, data_type, style_id), None if empty
 
 
-class _Parser(WorkSheetParser):
+class _FormulaParser(WorkSheetParser):
     """openpyxl's worksheet parser for cached values that also notes which cells hold a formula."""
-
-    def __init__(self, *args: object, formulas: bool, **kw: object) -> None:
-        super().__init__(*args, **kw)
-        self.formulas = formulas
 
     def parse_cell(self, element: object) -> dict:
         cell = super().parse_cell(element)
-        if self.formulas and element.find(FORMULA_TAG) is not None:
+        if element.find(FORMULA_TAG) is not None:
             self.parse_formula(element)  # as a pass reading formulas parses it: a damaged one fails alike
             cell["formula"] = True
         return cell
 
 
 def rows(ws: ReadOnlyWorksheet, *, formulas: bool) -> Iterator[list[Slot]]:
-    """The rows of ws.iter_rows(), each cell as a dict with "formula" set where it holds one (if formulas)."""
+    """The rows of ws.iter_rows(), each cell as openpyxl's parser gives it; with formulas, "formula" set in the
+    cells that hold one."""
     book = ws.parent
     max_col, max_row = ws.max_column, ws.max_row
     empty: list[Slot] = [None] * max_col if max_col is not None else []
     counter = idx = 1
     with ws._get_source() as src:
-        parser = _Parser(src, ws._shared_strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
-                         timedelta_formats=book._timedelta_formats, formulas=formulas)
+        parser = (_FormulaParser if formulas else WorkSheetParser)(
+            src, ws._shared_strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats)
         for idx, cells in parser.parse():
             if max_row is not None and idx > max_row:
                 break

@@ -108,6 +108,8 @@ CASES: dict[str, list[list[object]]] = {
               ["XP02", "Tân Thủy", Q3, 5, "x"], ["XP04", None, Q3, 5, 6], ["XP05", 12345, Q3, 1, 1]],
     "future": [HEAD, ["XP01", None, "2027-Q1", 5, 6], ["XP99", None, "2027-Q1", 5], ["XP01", None, "2026-Q4", 5, "abc"],
                ["XP01", None, "2026-Q3", 5]],
+    "future from the title": [["BÁO CÁO QUÝ I NĂM 2027"], ["Mã đơn vị", "kt_tcd", "kt_dv", "co_ttdt"],
+                              ["XP01", None, 5, "Có"], ["XP02", "abc", 6, None], ["XP03", None, None, None]],
     "derived": [["Mã đơn vị", "Kỳ", "kt_tcd", "Tỷ lệ văn bản đi có chữ ký số", "vb_kyso"], ["XP01", Q3, 5, 50, 1],
                 ["XP02", Q3, 5, None, 2], ["XP03", "3/2025", 5, 50, 3]],
     "values": [HEAD,
