@@ -17,8 +17,11 @@ on its own. Then, on the database as it was (the upload's values deleted again, 
 path stage by stage (decode, split, frame, ..., preview) and, as the baseline of the same run, the
 per-cell path stage by stage as for a staff file (ingest.read, ingest.extract, validate.check,
 store.preview_values, sha256; skip with --no-cells); the bench checks that both give the same report
-and rows. Province: prepare stage by stage, then one real call. Peak memory is the process's
-high-water mark (VmHWM), reset before each measured part where Linux allows it.
+and rows. Province: prepare stage by stage the way it takes a wide table this large (reform/wide.py:
+read, frame, context, cells, rows, checks, pairs, to rows, outliers, preview), the per-cell stages as
+the baseline of the same run (skip with --no-cells) with the same check, then one real call; --sums
+adds a total row of =SUM formulas below the units, as staff files often have. Peak
+memory is the process's high-water mark (VmHWM), reset before each measured part where Linux allows it.
 
 Values are clean (whole non-negative numbers, flags 0/1 or Có/Không, every numerator at or below
 its denominator), so the report must hold no error; errors are printed if there are any (that would
@@ -31,7 +34,7 @@ Default: 8 for the province, 0 for the national case (as the first figures were 
 --national --history 8 --no-cells for a national database with two years of history).
 --probe-history times the outlier check's history query against its former list_contains form.
 
-    .venv/bin/python bench/upload_bench.py [--province] [--national] [--units N] [--history N]
+    .venv/bin/python bench/upload_bench.py [--province] [--national] [--units N] [--history N] [--sums]
                                            [--no-cells] [--profile] [--probe-history] [--keep]
 """
 
@@ -55,9 +58,10 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from reform import bulk, catalog, config, db, importer, ingest, periods, sql, store, template, validate  # noqa: E402
+from reform import bulk, catalog, config, db, importer, ingest, periods, sql, store, template, validate, wide  # noqa: E402
 
 PERIOD = "2025-Q3"
 TODAY = date(2026, 11, 22)
@@ -172,8 +176,9 @@ def store_history(con, codes: list[str], base: pd.DataFrame, values: np.ndarray,
     return n
 
 
-def province_xlsx(con, codes: list[str], base: pd.DataFrame, values: np.ndarray) -> bytes:
-    """The upload template of PERIOD for the units, filled in with openpyxl as staff would."""
+def province_xlsx(con, codes: list[str], base: pd.DataFrame, values: np.ndarray, *, sums: bool = False) -> bytes:
+    """The upload template of PERIOD for the units, filled in with openpyxl as staff would; with sums, a total
+    row of =SUM formulas below (no cached values, as openpyxl writes them; the reader skips a total row)."""
     blank = template.build(con, periods.parse(PERIOD), codes)
     wb = openpyxl.load_workbook(io.BytesIO(blank))
     ws = wb.worksheets[0]
@@ -186,6 +191,12 @@ def province_xlsx(con, codes: list[str], base: pd.DataFrame, values: np.ndarray)
         for j, ind in enumerate(base["code"]):
             v = values[i, j]
             ws.cell(row, col_of[ind], ("Có" if v else "Không") if flags[j] else (int(v) if v.is_integer() else v))
+    if sums:
+        total, first, last = template.FIRST_UNIT_ROW + len(codes), template.FIRST_UNIT_ROW, ws.max_row
+        ws.cell(total, 2, "Tổng cộng")
+        for col in col_of.values():
+            letter = get_column_letter(col)
+            ws.cell(total, col, f"=SUM({letter}{first}:{letter}{last})")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -231,6 +242,38 @@ def prepare_by_stage(con, data: bytes, name: str, period: periods.Period) -> Sta
     table = timed("ingest.extract", extract)
     report = timed("validate.check", validate.check, con, grid, table, period=period, today=TODAY)
     timed("store.preview", store.preview_values, con, report.rows)
+    timed("sha256", store.sha256, data)
+    return st
+
+
+def columns_by_stage(con, data: bytes, name: str, period: periods.Period) -> Stages:
+    """importer.prepare the column-wise way (reform/wide.py), one stage at a time, in the order of wide.check."""
+    st = Stages()
+    timed = st.timed
+    grid = timed("ingest.read", ingest.read, data, name, max_bytes=MAX_BYTES)
+
+    def frame():
+        names = sql.run(con, "indicators_for_validation")
+        table, by_role = ingest.frame(grid, ingest.indicator_lookup(list(zip(names["code"], names["name_vi"],
+                                                                             strict=True))))
+        return table, by_role, ingest.data_rows(grid, table, by_role)
+
+    table, by_role, rows = timed("frame", frame)
+    columns = [c for c in table.columns if c.role == "indicator"]
+    ck = timed("context", lambda: validate.start(validate.Context.load(con, TODAY), grid, table, period,
+                                                 data_rows=len(rows) if columns else 0))
+    sheet = timed("cells", wide.read, grid, by_role, rows, columns, ck.ctx)
+    plan = timed("rows", wide.plan_rows, sheet, ck)
+    assert table.layout == "wide" and plan is not None, "the province file must take the column-wise path"
+    accepted, values = timed("checks", wide.cell_stage, sheet, ck, plan)
+    validate.check_ignored_columns(ck, table)
+    timed("pairs", wide.pair_stage, sheet, ck, plan, accepted, values)
+    stored = timed("to rows", wide.to_rows, sheet, plan, accepted, values)
+    if not ck.report.errors:
+        timed("outliers", validate.report_outliers, ck, con, stored, wide.last_cells(sheet, plan, accepted))
+    ck.report.rows = stored
+    st.outputs["report"] = ck.report
+    timed("store.preview", store.preview_values, con, stored)
     timed("sha256", store.sha256, data)
     return st
 
@@ -386,32 +429,44 @@ def run_province(args, work: Path) -> None:
     con, codes, base = setup_db(work / "province.duckdb", n)
     values = make_values(codes, base, value_levels(con, base))
     stored = store_history(con, codes, base, values, history)
-    data = province_xlsx(con, codes, base, values)
+    data = province_xlsx(con, codes, base, values, sums=args.sums)
     name = "bao_cao_2025_Q3.xlsx"
     print(f"  set-up: register of {n + 1 + -(-n // UNITS_PER_PARENT):,} units, {stored:,} stored history values "
           f"({history} quarters before {PERIOD}, inserted in SQL), file built with template.build + openpyxl "
           f"({time.perf_counter() - t0:.1f} s, not timed)")
     period = periods.parse(PERIOD)
     print(f"  file: {len(data) / 1024 / 1024:.2f} MB, {n:,} unit rows, {n * len(base):,} value cells "
-          f"({len(base)} indicator columns)")
+          f"({len(base)} indicator columns){', and a total row of =SUM formulas' if args.sums else ''}")
 
-    st = prepare_by_stage(con, data, name, period)
-    print("  stages of importer.prepare (run one by one, as importer.prepare chains them):")
-    print_stages(st)
-    report_issues(st.outputs["validate.check"])
-    slowest = args.profile_stage or max((k for k in st.times if k != "sha256"), key=st.times.get)
+    fast = columns_by_stage(con, data, name, period)
+    print(f"  stages of importer.prepare the column-wise way (reform/wide.py, taken from "
+          f"{importer.WIDE_MIN_CELLS:,} cells on):")
+    fast_total = print_stages(fast)
+    report_issues(fast.outputs["report"])
+    cells = None
+    if not args.no_cells:
+        cells = prepare_by_stage(con, data, name, period)
+        print("  baseline, the per-cell path stage by stage (ingest.extract, validate.check):")
+        cells_total = print_stages(cells)
+        same = same_report(cells.outputs["validate.check"], fast.outputs["report"])
+        print(f"  same report and rows as the per-cell path: {'yes' if same else 'NO (a bug)'}; per-cell stages "
+              f"{cells_total:.2f} s, column-wise stages {fast_total:.2f} s")
 
     gc.collect()
     t0 = time.perf_counter()
     prepared = importer.prepare(con, data, name, period=period, max_bytes=MAX_BYTES, today=TODAY)
     total = time.perf_counter() - t0
     s = prepared.summary()
-    print(f"  importer.prepare (one real call): {total:.2f} s   goal < {GOALS['province']:.0f} s   "
-          f"-> {total / GOALS['province']:.1f} x the goal")
+    print(f"  importer.prepare (one real call, {prepared.path} path): {total:.2f} s   goal < "
+          f"{GOALS['province']:.0f} s   -> {total / GOALS['province']:.1f} x the goal")
     print(f"  summary: {s['values']:,} values, {s['inserted']:,} new, {s['updated']:,} changed, "
           f"{len(s['errors'])} errors, {len(s['warnings'])} warnings; peak RSS {peak_rss_gib():.1f} GiB")
-    if args.profile:
-        print(profile(rerun_stage(con, slowest, data, name, period, st), f"province {slowest}"))
+    if args.profile and args.profile_stage and cells is not None:
+        stage = args.profile_stage
+        print(profile(rerun_stage(con, stage, data, name, period, cells), f"province per-cell {stage}"))
+    elif args.profile:
+        print(profile(lambda: importer.prepare(con, data, name, period=period, max_bytes=MAX_BYTES, today=TODAY),
+                      "province importer.prepare"))
     if args.probe_history and stored:
         probe_history(con, codes, [len(codes)])
     con.close()
@@ -550,12 +605,13 @@ def main() -> None:
     ap.add_argument("--national", action="store_true", help="the long CSV case")
     ap.add_argument("--units", type=int, help="units in the file (default 3,000 / 55,000)")
     ap.add_argument("--history", type=int, help="quarters of stored history (default 8 province, 0 national)")
+    ap.add_argument("--sums", action="store_true", help="province: a total row of =SUM formulas below the units")
     ap.add_argument("--no-cells", action="store_true",
-                    help="national: skip the per-cell baseline stages (about 90 s unloaded)")
+                    help="skip the per-cell baseline stages (national: about 90 s unloaded)")
     ap.add_argument("--profile", action="store_true",
-                    help="cProfile the slowest stage of the province case, bulk.check of the national one")
+                    help="cProfile importer.prepare of the province case, bulk.check of the national one")
     ap.add_argument("--profile-stage", choices=["ingest.read", "ingest.extract", "validate.check", "store.preview"],
-                    help="with --profile: this stage instead of the slowest")
+                    help="with --profile: this stage of the province's per-cell baseline instead")
     ap.add_argument("--probe-history", action="store_true",
                     help="time the outlier check's history query (national: after storing 8 quarters)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder under /tmp")
