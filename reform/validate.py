@@ -438,8 +438,8 @@ def _check_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataF
 
 def report_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataFrame,
                     cells_of: Callable[[pd.DataFrame], dict[tuple[str, str], Cell]]) -> None:
-    """A warning per row far from its unit's history, in the order of the rows; cells_of(flagged rows) gives
-    the cell of each flagged (unit, indicator): the last one accepted."""
+    """A warning per row far from its unit's history, in row order, at cells_of(flagged)[unit, indicator]."""
+    # cells_of gives the last accepted cell of each flagged unit and indicator
     flagged = outliers(con, rows)
     if flagged.empty:
         return

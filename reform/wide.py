@@ -131,8 +131,8 @@ def _quiet_column(raws: Sequence[object], ind: dict | None) -> np.ndarray:
 
 
 def quiet_value(ind: dict, raw: object) -> float:
-    """The value validate._check_value accepts without a word for a cell that is no formula and not in a
-    percentage format; NaN when it might report something (or fail: a number too large for int())."""
+    """The value validate._check_value accepts without a word (no formula, no percentage format); else NaN."""
+    # NaN also where validate might fail rather than report (a number too large for float() or int())
     if raw is None:
         return np.nan
     if ind["type"] == "flag":
@@ -211,8 +211,8 @@ def _read_period(raw: object) -> periods.Period | None:
 
 
 def _row_verdict(ck: validate._Checker, f: dict, period: periods.Period | None) -> tuple[bool, bool]:
-    """Whether validate.check_cell stores a good value of the row (a period, not to come, a known unit in
-    force then), and whether the unit's name matches the register's (or is not given)."""
+    """Whether the row's good values are stored, and whether its unit's name (if given) matches the register."""
+    # stored: a period, not to come, a known unit in force then (validate.check_cell and _unit_verdict)
     unit = ck.ctx.units.get(f["unit_code"]) if f["unit_code"] is not None else None
     named = unit is None or not f["unit_name"] or validate.names_match(f["unit_name"], unit["name"])
     ok = period is not None and period.start <= ck.ctx.today and unit is not None and validate.in_force(unit, period)
@@ -223,9 +223,10 @@ def _row_verdict(ck: validate._Checker, f: dict, period: periods.Period | None) 
 
 
 def cell_stage(sheet: Sheet, ck: validate._Checker, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
-    """Which cells are stored and their values. validate checks, in file order, every filled cell of a slow
-    row, the first filled cell of a loud row (what is wrong with the row is said there, once) and every cell
-    whose value may raise an issue; a quiet value after those raises nothing, and is stored if the row is ok."""
+    """Which cells are stored and their values, with validate's checks (in file order) where one may speak."""
+    # validate checks every filled cell of a slow row, the first filled cell of a loud row (what is wrong
+    # with the row is said there, once) and every cell whose value may raise an issue; a quiet value after
+    # those raises nothing, and is stored if the row is ok.
     accepted = ~sheet.blank & ~np.isnan(sheet.quiet) & (plan.ok & ~plan.slow)[:, None]
     values = sheet.quiet.copy()
     todo = ~sheet.blank & (np.isnan(sheet.quiet) | plan.slow[:, None])

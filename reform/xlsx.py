@@ -32,8 +32,7 @@ class _FormulaParser(WorkSheetParser):
 
 
 def rows(ws: ReadOnlyWorksheet, *, formulas: bool) -> Iterator[list[Slot]]:
-    """The rows of ws.iter_rows(), each cell as openpyxl's parser gives it; with formulas, "formula" set in the
-    cells that hold one."""
+    """The rows of ws.iter_rows(), cells as openpyxl's parser gives them; with formulas, "formula" marks them."""
     book = ws.parent
     max_col, max_row = ws.max_column, ws.max_row
     empty: list[Slot] = [None] * max_col if max_col is not None else []
