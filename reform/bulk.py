@@ -2,9 +2,11 @@
 
 ingest.extract and validate.check build and check one Python object per cell: right for the files
 staff make (thousands of cells, precise messages), far too slow for a national file of millions of
-values. Here numpy finds the delimiters and line breaks among the bytes and Arrow holds the fields,
-every rule runs once per distinct text of a column (a national file of 2.5 million values holds some
-tens of thousands) and then as array operations per row.
+values. Here Arrow's CSV reader splits a text whose records are all as wide as the first, with no
+quote and no empty line (what a script exports); any other text numpy splits by the bytes of its
+delimiters and line breaks, with csv.reader for the quoted records. Arrow holds the fields, every rule
+runs once per distinct text of a column (a national file of 2.5 million values holds some tens of
+thousands) and then as array operations per row.
 Only the rows that raise an issue go through validate's own per-cell checks, and every message comes
 from validate's message builders, so the report (codes, rows, columns, cells, messages, their order)
 and the rows to store are those of the per-cell path. A file this path cannot reproduce exactly (a
@@ -24,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from reform import ingest, periods, sql, validate
 from reform.ingest import Cell, Column, Grid, Table
@@ -62,6 +65,41 @@ def split(text: str, delimiter: str) -> Split | None:
     """The records and fields of the text as csv.reader splits them; None where that is not certain."""
     if not text:
         return Split([], np.zeros(0, dtype=np.int64))
+    fields = _even_fields(text, delimiter)
+    if fields is None:
+        return _split_tokens(text, delimiter)
+    if max(pc.max(pc.binary_length(f)).as_py() or 0 for f in fields) > csv.field_size_limit():
+        return None  # csv.reader refuses such a field (in bytes here, at least as many as characters): E_CSV
+    ingest.check_size(len(fields[0]), len(fields))
+    return Split([_stripped(f) for f in fields], np.full(len(fields[0]), len(fields), dtype=np.int64))
+
+
+def _even_fields(text: str, delimiter: str) -> list[pa.LargeStringArray] | None:
+    """Field j of every record when no record is quoted or empty and every one has as many fields as the
+    first (then Arrow's CSV reader splits exactly as csv.reader does, in C++ and on every core); else None."""
+    first_end = min((i for i in (text.find("\r"), text.find("\n")) if i >= 0), default=len(text))
+    width = text.count(delimiter, 0, first_end) + 1
+    raw = text.encode("utf-8")
+    if width < 2 or text.startswith("\ufeff") or b'"' in raw:  # Arrow would drop the byte-order mark
+        return None
+    names = [f"f{j}" for j in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(raw),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, escape_char=False,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string())))
+    except pa.ArrowInvalid:  # a record of another width
+        return None
+    # an empty line is a record of no fields for csv.reader, of `width` empty ones for Arrow: fewer delimiters
+    if raw.count(delimiter.encode("utf-8")) != (width - 1) * table.num_rows:
+        return None
+    return [c.combine_chunks() for c in table.columns]
+
+
+def _split_tokens(text: str, delimiter: str) -> Split | None:
+    """split() by the bytes of the delimiter and line breaks, with the quoted records parsed by csv.reader."""
     tok = _tokens(text, delimiter)
     if len(tok.offsets) > 1 and np.diff(tok.offsets).max() > csv.field_size_limit():
         return None  # csv.reader refuses such a field (in bytes here, at least as many as characters): E_CSV
@@ -71,7 +109,9 @@ def split(text: str, delimiter: str) -> Split | None:
     widths = tok.widths.copy()
     widths[tok.quoted] = [len(r) for r in parsed]
     ingest.check_size(len(widths), int(widths.max(initial=0)))
-    flat = _stripped(tok)
+    fields = pa.LargeStringArray.from_buffers(len(tok.offsets) - 1, pa.py_buffer(tok.offsets.astype(np.int64)),
+                                              pa.py_buffer(tok.data))
+    flat = _stripped(fields)
     columns = [_column(flat, tok, j, parsed) for j in range(int(widths.max(initial=0)))]
     return Split(columns, widths)
 
@@ -128,20 +168,21 @@ def _tokens(text: str, delimiter: str) -> _Tokens:
                    quoted)
 
 
-def _stripped(tok: _Tokens) -> pa.Array:
-    """Every field as str.strip() leaves it, null when blank."""
-    lengths = np.diff(tok.offsets)
-    filled = lengths > 0
-    offsets = pa.py_buffer(tok.offsets.astype(np.int64))
+def _stripped(fields: pa.LargeStringArray) -> pa.Array:
+    """Every field (none null) as str.strip() leaves it, null when blank."""
+    fields = pa.concat_arrays([fields]) if fields.offset else fields  # the buffers below start at the first
+    offsets = np.frombuffer(fields.buffers()[1], dtype=np.int64)[: len(fields) + 1]
+    data = np.frombuffer(fields.buffers()[2] or b"", dtype=np.uint8)
+    filled = np.diff(offsets) > 0
     if not filled.any():
-        return pa.nulls(len(lengths), pa.large_string())
-    heads = tok.data[np.minimum(tok.offsets[:-1], len(tok.data) - 1)]
-    tails = tok.data[np.maximum(tok.offsets[1:] - 1, 0)]
+        return pa.nulls(len(fields), pa.large_string())
+    heads = data[np.minimum(offsets[:-1], len(data) - 1)]
+    tails = data[np.maximum(offsets[1:] - 1, 0)]
     # a field starting or ending with a space, a control character or a non-ASCII byte may have some to strip
     if not (filled & (_maybe_space(heads) | _maybe_space(tails))).any():
-        return pa.LargeStringArray.from_buffers(len(lengths), offsets, pa.py_buffer(tok.data),
+        return pa.LargeStringArray.from_buffers(len(fields), fields.buffers()[1], fields.buffers()[2],
                                                 pa.array(filled).buffers()[1])
-    flat = pc.utf8_trim(pa.LargeStringArray.from_buffers(len(lengths), offsets, pa.py_buffer(tok.data)), WHITESPACE)
+    flat = pc.utf8_trim(fields, WHITESPACE)
     return pc.if_else(pc.equal(flat, ""), _NULL, flat)
 
 

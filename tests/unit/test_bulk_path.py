@@ -403,3 +403,30 @@ def test_outlier_rows_flag_what_the_rule_in_pandas_flags(con: duckdb.DuckDBPyCon
     assert sorted(flagged[key].itertuples(index=False, name=None)) == sorted(
         expected[key].itertuples(index=False, name=None))
     assert set(flagged["period"]) == {before}
+
+
+CELLS = ["a", "XP01", "Đảng", " ", "\u00a0", "\u3000", "\x0b", "\x1c", "x y", "1.234", "", ",", ";", "\t"]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(width=st.integers(2, 5), delimiter=st.sampled_from([",", ";", "\t"]), data=st.data(),
+       breaks=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=1, max_size=8), final=st.booleans(),
+       odd=st.sampled_from([None, "empty line", "wider line", "narrower line", "byte-order mark", "quote"]))
+def test_a_text_of_even_records_is_split_by_arrow_as_csv_reader_splits_it(width: int, delimiter: str,
+                                                                          data: st.DataObject, breaks: list[str],
+                                                                          final: bool, odd: str | None) -> None:
+    cell = st.sampled_from([c for c in CELLS if c != delimiter])
+    lines = [delimiter.join(data.draw(st.lists(cell, min_size=width, max_size=width))) + b for b in breaks]
+    if odd in ("empty line", "wider line", "narrower line"):  # before another line: not dropped with the end
+        # "\r\n" ends the empty line: after a line ended by "\r", a lone "\n" would make it one "\r\n"
+        lines.insert(data.draw(st.integers(0, len(lines) - 1)),
+                     {"empty line": "\r\n", "wider line": delimiter + lines[0], "narrower line": "a\n"}[odd])
+    text = "".join(lines) if final else "".join(lines).rstrip("\r\n")
+    text = {"byte-order mark": "\ufeff" + text, "quote": '"q"' + text}.get(odd, text)
+    expected = [[c.strip() or None for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    sp = bulk.split(text, delimiter)
+    assert sp.rows(range(sp.n)) == expected
+    assert sp.widths.tolist() == [len(r) for r in expected]
+    tokens = bulk._split_tokens(text, delimiter)
+    assert [c.to_pylist() for c in sp.columns] == [c.to_pylist() for c in tokens.columns]
+    assert (bulk._even_fields(text, delimiter) is not None) == (odd is None)  # even records: Arrow's reader
