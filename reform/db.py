@@ -63,6 +63,18 @@ def registered(con: duckdb.DuckDBPyConnection, **frames: object) -> Iterator[duc
             con.unregister(name)
 
 
+@contextmanager
+def joins_as_written(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """For the length of the block, each hash join builds on the side the query writes on its right,
+    not on the side DuckDB estimates smaller: rows written in an open transaction have no statistics
+    (a quarter of millions of values counts as none), so the estimate can pick the largest side."""
+    con.execute("set disabled_optimizers = 'build_side_probe_side'")
+    try:
+        yield con
+    finally:
+        con.execute("reset disabled_optimizers")
+
+
 def apply_repeatable(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the R_*.sql files whose text differs from what was applied last; return their names."""
     con.execute("create table if not exists schema_repeatable (name varchar primary key, sha256 varchar not null)")

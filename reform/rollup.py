@@ -13,7 +13,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from reform import sql
+from reform import db, sql
 
 STRUCTURE = [  # made again from the unit register, the lineage and the catalogue
     "rollup_clear_epochs",
@@ -46,8 +46,11 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _sum_periods(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
-    for name in PER_PERIOD:
-        sql.execute(con, name, periods=periods)
+    # each statement writes the small side of its joins on the right (the quarters, the weights, the pairs):
+    # DuckDB's estimates would build on the values, which the open write transaction has no statistics of
+    with db.joins_as_written(con):
+        for name in PER_PERIOD:
+            sql.execute(con, name, periods=periods)
 
 
 def _stale_pairs(con: duckdb.DuckDBPyConnection) -> bool:
@@ -56,6 +59,8 @@ def _stale_pairs(con: duckdb.DuckDBPyConnection) -> bool:
 
 def quarter_starts(periods: Iterable[object]) -> list[date]:
     """Distinct dates, sorted, from dates, datetimes, Timestamps or ISO strings."""
+    if isinstance(periods, pd.Series):  # a period per value: millions of rows, a few distinct quarters
+        periods = periods.unique()
     return sorted({_as_date(p) for p in periods if not pd.isna(p)})
 
 
