@@ -1,9 +1,18 @@
--- Overwrite the stored values that `staged` marks as changed.
+-- Overwrite the stored values that the rows of an upload (relation `incoming`) change.
 -- $upload_id INTEGER  the upload the new values come from
+-- $periods DATE[]  the quarters of the upload (first days)
 update value
-set value = s.value, upload_id = $upload_id
-from staged as s
-where s.status = 'changed'
-  and value.unit_code = s.unit_code
-  and value.period = s.period
-  and value.indicator_code = s.indicator_code
+set value = c.value, upload_id = $upload_id
+from (
+    select i.unit_code, i.period, i.indicator_code, i.value
+    from incoming as i
+    join (
+        select unit_code, period, indicator_code, value
+        from value
+        where period in (select unnest(cast($periods as date[])))
+    ) as v using (unit_code, period, indicator_code)
+    where v.value is distinct from i.value
+) as c
+where value.unit_code = c.unit_code
+  and value.period = c.period
+  and value.indicator_code = c.indicator_code

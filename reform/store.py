@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from reform import rollup, sql
-from reform.db import registered, transaction
+from reform.db import joins_as_written, registered, transaction
 
 VALUE_COLUMNS = ["unit_code", "period", "indicator_code", "value"]
 UNIT_COLUMNS = ["code", "name", "type", "parent_code", "valid_from", "valid_to"]
 LINEAGE_COLUMNS = ["old_code", "new_code", "share", "effective"]
+ROW_GROUP = 122_880  # rows in a DuckDB row group
 
 
 class StoreError(ValueError):
@@ -69,33 +71,39 @@ def write_values(
     value_history with the value it replaced and the upload that value came from.
     """
     rows = rows[VALUE_COLUMNS]
-    dup = rows.duplicated(subset=VALUE_COLUMNS[:3], keep=False)
-    if dup.any():
-        raise StoreError(f"{int(dup.sum())} dòng trùng (đơn vị, kỳ, chỉ tiêu) trong cùng một lần tải lên")
+    quarters = rollup.quarter_starts(rows["period"])
     now = datetime.now()
-    con.register("incoming", relation(rows))
-    try:
+    with registered(con, incoming=relation(rows)):
+        duplicated = int(sql.run(con, "store_duplicates")["rows"].iloc[0])
+        if duplicated:
+            raise StoreError(f"{duplicated} dòng trùng (đơn vị, kỳ, chỉ tiêu) trong cùng một lần tải lên")
         with transaction(con):
-            sql.execute(con, "store_stage")
-            counts = dict(sql.run(con, "store_counts").itertuples(index=False, name=None))
-            upload_id = int(sql.run(con, "store_insert_upload", file_name=file_name, sha256=digest, layout=layout,
-                                    user_name=user, created_at=now, rows=len(rows), inserted=counts.get("new", 0),
-                                    updated=counts.get("changed", 0),
-                                    unchanged=counts.get("unchanged", 0))["id"].iloc[0])
-            sql.execute(con, "store_history", upload_id=upload_id, changed_at=now)
-            sql.execute(con, "store_update", upload_id=upload_id)
-            sql.execute(con, "store_insert", upload_id=upload_id)
-            rollup.refresh(con, rows["period"])
-    finally:
-        con.execute("drop table if exists staged")
-        con.unregister("incoming")
-    return WriteResult(
-        upload_id=upload_id,
-        rows=len(rows),
-        inserted=counts.get("new", 0),
-        updated=counts.get("changed", 0),
-        unchanged=counts.get("unchanged", 0),
-    )
+            with _comparing(con, len(rows), quarters):
+                counts = _counts(con, quarters)
+                upload_id = int(sql.run(con, "store_insert_upload", file_name=file_name, sha256=digest,
+                                        layout=layout, user_name=user, created_at=now, rows=len(rows),
+                                        inserted=counts["new"], updated=counts["changed"],
+                                        unchanged=counts["unchanged"])["id"].iloc[0])
+                # history first (it reads the values being replaced), then overwrite, then add the new ones
+                sql.execute(con, "store_history", upload_id=upload_id, changed_at=now, periods=quarters)
+                sql.execute(con, "store_update", upload_id=upload_id, periods=quarters)
+                sql.execute(con, "store_insert", upload_id=upload_id, periods=quarters)
+            rollup.refresh(con, quarters)
+    return WriteResult(upload_id, len(rows), counts["new"], counts["changed"], counts["unchanged"])
+
+
+def _comparing(con: duckdb.DuckDBPyConnection, rows: int, quarters: list[date]) -> AbstractContextManager:
+    """How to compare an upload of this many rows with the values stored in its quarters: each join built
+    on the stored side when that is the smaller (a first upload of a quarter: none, which DuckDB's
+    estimate of the value table does not see), else on the side DuckDB chooses."""
+    stored = int(sql.run(con, "store_stored_count", periods=quarters)["n"].iloc[0])
+    return joins_as_written(con) if stored < rows else nullcontext()
+
+
+def _counts(con: duckdb.DuckDBPyConnection, quarters: list[date]) -> dict[str, int]:
+    """How many rows of `incoming` are new, changed and unchanged."""
+    found = dict(sql.run(con, "store_counts", periods=quarters).itertuples(index=False, name=None))
+    return {status: int(found.get(status, 0)) for status in ("new", "changed", "unchanged")}
 
 
 def relation(rows: pd.DataFrame) -> pa.Table | pd.DataFrame:
@@ -104,16 +112,18 @@ def relation(rows: pd.DataFrame) -> pa.Table | pd.DataFrame:
     if len(rows) < 10_000:
         return rows
     try:
-        return pa.Table.from_pandas(rows, preserve_index=False)
+        table = pa.Table.from_pandas(rows, preserve_index=False)
     except (pa.ArrowException, TypeError, ValueError):  # mixed objects in a column: let DuckDB read the frame
         return rows
+    # in batches of a row group: DuckDB reads and inserts them in parallel, one batch of millions it does not
+    return pa.Table.from_batches(table.to_batches(max_chunksize=ROW_GROUP), table.schema)
 
 
-def _frame(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
-    """sql.run(con, name) through Arrow (millions of rows in a fraction of the time), with the same dtypes."""
-    table = con.execute(sql.text(name)).to_arrow_table()
+def _frame(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """sql.run(con, name, ...) through Arrow (millions of rows in a fraction of the time), with the same dtypes."""
+    table = con.execute(sql.text(name), params or None).to_arrow_table()
     if table.num_rows < 10_000:  # .df() types an empty VARCHAR column object, Arrow str: keep .df() there
-        return sql.run(con, name)
+        return sql.run(con, name, **params)
     for i, f in enumerate(table.schema):
         if pa.types.is_date(f.type):  # as DuckDB's .df() gives them: datetime64[us], not date objects
             table = table.set_column(i, f.name, table.column(i).cast(pa.timestamp("us")))
@@ -122,7 +132,7 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Preview:
-    """What a write would do, computed by staging it and rolling back."""
+    """What a write would do, computed by comparing the rows with the stored values."""
 
     rows: int
     inserted: int
@@ -132,19 +142,14 @@ class Preview:
 
 
 def preview_values(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> Preview:
-    """Stage rows against what is stored, report new / changed / unchanged, and store nothing."""
+    """Compare rows with what is stored, report new / changed / unchanged, and store nothing."""
     rows = rows[VALUE_COLUMNS]
-    con.register("incoming", relation(rows))
-    con.execute("begin transaction")
-    try:
-        sql.execute(con, "store_stage")
-        counts = dict(sql.run(con, "store_counts").itertuples(index=False, name=None))
-        changes = _frame(con, "store_staged_changes")
-    finally:
-        con.execute("rollback")
-        con.execute("drop table if exists staged")
-        con.unregister("incoming")
-    return Preview(len(rows), counts.get("new", 0), counts.get("changed", 0), counts.get("unchanged", 0), changes)
+    quarters = rollup.quarter_starts(rows["period"])
+    # one transaction: the counts and the changes see the same stored values
+    with registered(con, incoming=relation(rows)), transaction(con), _comparing(con, len(rows), quarters):
+        counts = _counts(con, quarters)
+        changes = _frame(con, "store_changes", periods=quarters)
+    return Preview(len(rows), counts["new"], counts["changed"], counts["unchanged"], changes)
 
 
 @dataclass(frozen=True)

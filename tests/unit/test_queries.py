@@ -188,7 +188,6 @@ def test_every_query_file_runs_against_the_demo_database(demo_con) -> None:
     demo_con.register("undo_rows", undo_rows)
     demo_con.execute("begin transaction")
     try:
-        sql.execute(demo_con, "store_stage")  # the other store_* statements read its temp table
         for name in names:
             demo_con.execute(sql.text(name), {p: PARAMS[p] for p in sql.params_of(name)} or None)
     finally:

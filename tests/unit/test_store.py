@@ -69,6 +69,39 @@ def test_a_correction_replaces_the_value_and_keeps_the_old_one_in_history(con) -
     assert con.execute("select value from value where indicator_code = 'kt_dv'").fetchone() == (12.0,)
 
 
+def test_an_upload_larger_than_its_quarter_adds_changes_and_keeps_what_is_alike(con) -> None:
+    first = write(con, rows(("A", "kt_tcd", 5), ("A", "kt_dv", 12)))
+    more = rows(("A", "kt_tcd", 7), ("A", "kt_dv", 12), ("A", "hop_tong", 3))
+    preview = store.preview_values(con, more)
+    assert (preview.rows, preview.inserted, preview.updated, preview.unchanged) == (3, 1, 1, 1)
+    changes = preview.changes
+    assert changes["indicator_code"].tolist() == ["hop_tong", "kt_tcd"]
+    assert changes["status"].tolist() == ["new", "changed"] and changes["value"].tolist() == [3.0, 7.0]
+    assert changes["old_value"].isna().tolist() == [True, False] and changes["old_value"].iloc[1] == 5.0
+    second = write(con, more, name="bo_sung.xlsx")
+    assert (second.inserted, second.updated, second.unchanged) == (1, 1, 1)
+    assert snapshot(con) == [("A", Q3, "hop_tong", 3.0, second.upload_id), ("A", Q3, "kt_dv", 12.0, first.upload_id),
+                             ("A", Q3, "kt_tcd", 7.0, second.upload_id)]
+    assert con.execute("select indicator_code, old_value, new_value, old_upload_id from value_history "
+                       "where upload_id = $u order by all", {"u": second.upload_id}).fetchall() == [
+        ("hop_tong", None, 3.0, None), ("kt_tcd", 5.0, 7.0, first.upload_id)]
+
+
+def test_a_large_upload_is_compared_and_stored_alike(con) -> None:
+    codes = [f"x{i:05d}" for i in range(12_000)]  # over the size registered as an Arrow table
+    big = pd.DataFrame({"unit_code": "A", "period": Q3, "indicator_code": codes, "value": 1.0})
+    assert store.preview_values(con, big).inserted == 12_000
+    write(con, big)
+    again = big.assign(value=[2.0 if i % 3 == 0 else 1.0 for i in range(12_000)])
+    preview = store.preview_values(con, again)
+    assert (preview.inserted, preview.updated, preview.unchanged, len(preview.changes)) == (0, 4_000, 8_000, 4_000)
+    assert preview.changes["indicator_code"].tolist() == codes[::3] and set(preview.changes["status"]) == {"changed"}
+    res = write(con, again)
+    assert (res.inserted, res.updated, res.unchanged) == (0, 4_000, 8_000)
+    assert con.execute("select sum(value), count(*) from value").fetchone() == (16_000.0, 12_000)
+    assert con.execute("select count(*) from value_history").fetchone()[0] == 16_000
+
+
 def test_duplicates_are_refused_and_nothing_is_stored(con) -> None:
     write(con, rows(("A", "kt_tcd", 5)))
     before = snapshot(con)
