@@ -14,14 +14,14 @@ about the times. Opening a bench file built before migration 007 backfills the r
 (the time is printed).
 
     .venv/bin/python bench/overview_bench.py --scale province
-    .venv/bin/python bench/overview_bench.py --scale national [--db /tmp/x.duckdb] [--repeat 5] [--keep]
+    .venv/bin/python bench/overview_bench.py --scale national [--db FILE] [--repeat 5] [--keep]
         [--no-before]   # skip the queries as they ran before the rollup (the full history takes ~30 s each)
 
 province: 3,000 units x 15 quarters (2023-Q1..2026-Q3) x 45 base indicators (~2 M values)
 national: 55,000 units (34 provinces) x 40 quarters (2017-Q1..2026-Q4) x 45 (~99 M values)
 (about 4 % fewer are stored: some reports are missing on purpose, see GAP_PCT and below).
 
-Without --db the database goes to a fresh folder under /tmp and is deleted at the end
+Without --db the database goes to a fresh temporary folder and is deleted at the end
 unless --keep. An existing --db file is reused when it holds bench data of the same
 scale (the build is then skipped) and is never deleted.
 """
@@ -596,7 +596,7 @@ def print_frames(fr: Frames, seconds: float) -> None:
 def choose_path(arg: str | None, scale: Scale) -> tuple[Path, bool, Path | None]:
     """(database path, whether it must be built, temporary folder to remove afterwards)."""
     if arg is None:
-        folder = Path(tempfile.mkdtemp(prefix="reform-bench-", dir="/tmp"))
+        folder = Path(tempfile.mkdtemp(prefix="reform-bench-"))
         return folder / f"bench-{scale.name}.duckdb", True, folder
     path = Path(arg).expanduser().resolve()
     if path.exists() and not is_bench_db(path, scale):
@@ -618,7 +618,7 @@ def cleanup(path: Path, built: bool, folder: Path | None, keep: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", choices=sorted(SCALES), required=True)
-    ap.add_argument("--db", help="database file (default: a new folder under /tmp)")
+    ap.add_argument("--db", help="database file (default: a new temporary folder)")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per query, after one warm-up")
     ap.add_argument("--keep", action="store_true", help="keep the database file afterwards")
     ap.add_argument("--no-before", action="store_true", help="skip the queries as they ran before the rollup")
