@@ -67,7 +67,9 @@ def registered(con: duckdb.DuckDBPyConnection, **frames: object) -> Iterator[duc
 def joins_as_written(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """For the length of the block, each hash join builds on the side the query writes on its right,
     not on the side DuckDB estimates smaller: rows written in an open transaction have no statistics
-    (a quarter of millions of values counts as none), so the estimate can pick the largest side."""
+    (a quarter of millions of values counts as none), so the estimate can pick the largest side.
+    DuckDB keeps this setting for the database, not the connection: another cursor's query meanwhile
+    runs with it too (the same answer, perhaps by a slower plan), so keep the block short."""
     con.execute("set disabled_optimizers = 'build_side_probe_side'")
     try:
         yield con

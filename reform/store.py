@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from reform import rollup, sql
-from reform.db import joins_as_written, registered, transaction
+from reform.db import registered, transaction
 
 VALUE_COLUMNS = ["unit_code", "period", "indicator_code", "value"]
 UNIT_COLUMNS = ["code", "name", "type", "parent_code", "valid_from", "valid_to"]
@@ -78,32 +77,40 @@ def write_values(
         if duplicated:
             raise StoreError(f"{duplicated} dòng trùng (đơn vị, kỳ, chỉ tiêu) trong cùng một lần tải lên")
         with transaction(con):
-            with _comparing(con, len(rows), quarters):
-                counts = _counts(con, quarters)
-                upload_id = int(sql.run(con, "store_insert_upload", file_name=file_name, sha256=digest,
-                                        layout=layout, user_name=user, created_at=now, rows=len(rows),
-                                        inserted=counts["new"], updated=counts["changed"],
-                                        unchanged=counts["unchanged"])["id"].iloc[0])
-                # history first (it reads the values being replaced), then overwrite, then add the new ones
-                sql.execute(con, "store_history", upload_id=upload_id, changed_at=now, periods=quarters)
-                sql.execute(con, "store_update", upload_id=upload_id, periods=quarters)
-                sql.execute(con, "store_insert", upload_id=upload_id, periods=quarters)
+            fresh = _fresh(con, quarters)
+            counts = _counts(con, len(rows), quarters, fresh)
+            upload_id = int(sql.run(con, "store_insert_upload", file_name=file_name, sha256=digest, layout=layout,
+                                    user_name=user, created_at=now, rows=len(rows), inserted=counts["new"],
+                                    updated=counts["changed"], unchanged=counts["unchanged"])["id"].iloc[0])
+            _apply(con, upload_id, now, quarters, fresh)
             rollup.refresh(con, quarters)
     return WriteResult(upload_id, len(rows), counts["new"], counts["changed"], counts["unchanged"])
 
 
-def _comparing(con: duckdb.DuckDBPyConnection, rows: int, quarters: list[date]) -> AbstractContextManager:
-    """How to compare an upload of this many rows with the values stored in its quarters: each join built
-    on the stored side when that is the smaller (a first upload of a quarter: none, which DuckDB's
-    estimate of the value table does not see), else on the side DuckDB chooses."""
-    stored = int(sql.run(con, "store_stored_count", periods=quarters)["n"].iloc[0])
-    return joins_as_written(con) if stored < rows else nullcontext()
+def _fresh(con: duckdb.DuckDBPyConnection, quarters: list[date]) -> bool:
+    """Whether the quarters hold no value yet (their first upload): then every row is new, with nothing to
+    compare it with (joining the upload to the value table, DuckDB would build on the upload's side)."""
+    return int(sql.run(con, "store_stored_count", periods=quarters)["n"].iloc[0]) == 0
 
 
-def _counts(con: duckdb.DuckDBPyConnection, quarters: list[date]) -> dict[str, int]:
-    """How many rows of `incoming` are new, changed and unchanged."""
+def _counts(con: duckdb.DuckDBPyConnection, rows: int, quarters: list[date], fresh: bool) -> dict[str, int]:
+    """How many of the rows of `incoming` are new, changed and unchanged."""
+    if fresh:
+        return {"new": rows, "changed": 0, "unchanged": 0}
     found = dict(sql.run(con, "store_counts", periods=quarters).itertuples(index=False, name=None))
     return {status: int(found.get(status, 0)) for status in ("new", "changed", "unchanged")}
+
+
+def _apply(con: duckdb.DuckDBPyConnection, upload_id: int, now: datetime, quarters: list[date], fresh: bool) -> None:
+    """The rows of `incoming` into value_history and value: the history first (it reads the values being
+    replaced), then the changed values overwritten, then the new ones added."""
+    if fresh:
+        sql.execute(con, "store_new_history", upload_id=upload_id, changed_at=now)
+        sql.execute(con, "store_new_insert", upload_id=upload_id)
+        return
+    sql.execute(con, "store_history", upload_id=upload_id, changed_at=now, periods=quarters)
+    sql.execute(con, "store_update", upload_id=upload_id, periods=quarters)
+    sql.execute(con, "store_insert", upload_id=upload_id, periods=quarters)
 
 
 def relation(rows: pd.DataFrame) -> pa.Table | pd.DataFrame:
@@ -146,9 +153,10 @@ def preview_values(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> Previe
     rows = rows[VALUE_COLUMNS]
     quarters = rollup.quarter_starts(rows["period"])
     # one transaction: the counts and the changes see the same stored values
-    with registered(con, incoming=relation(rows)), transaction(con), _comparing(con, len(rows), quarters):
-        counts = _counts(con, quarters)
-        changes = _frame(con, "store_changes", periods=quarters)
+    with registered(con, incoming=relation(rows)), transaction(con):
+        fresh = _fresh(con, quarters)
+        counts = _counts(con, len(rows), quarters, fresh)
+        changes = _frame(con, "store_new_changes") if fresh else _frame(con, "store_changes", periods=quarters)
     return Preview(len(rows), counts["new"], counts["changed"], counts["unchanged"], changes)
 
 
