@@ -1,8 +1,9 @@
 -- Insert the rows of an upload (relation `incoming`) whose (unit, quarter, indicator) is not stored yet.
 -- $upload_id INTEGER  the upload the values come from
 -- $periods DATE[]  the quarters of the upload (first days)
--- In quarter and unit order, for the zone maps of the row groups; not by indicator too: a row group holds
--- thousands of units and so every indicator, and sorting by it too made a national insert take half as long again.
+-- In quarter and unit order, for the zone maps of the row groups. Not by indicator as well: a row group
+-- holds thousands of units, so every indicator anyway, and sorting by that third key made the insert of
+-- a national file take half as long again (1.6 s against 2.5 s).
 insert into value (unit_code, period, indicator_code, value, upload_id)
 with
 stored as (
