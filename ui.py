@@ -282,6 +282,18 @@ def analysis_page(title: str) -> Filters:
     return chosen
 
 
+CHANGES_SHOWN = 2000  # rows of an old → new table on screen; a national file changes millions
+
+
+def show_changes(changes: pd.DataFrame, new_column: str, key: str) -> None:
+    """An old → new table of value changes: changed values first, then new ones, at most CHANGES_SHOWN rows."""
+    if len(changes) > CHANGES_SHOWN:
+        st.caption(t("changes_first", shown=fmt.number(CHANGES_SHOWN), n=fmt.number(len(changes))))
+        changed_first = changes["old_value"].isna().sort_values(kind="stable").index[:CHANGES_SHOWN]
+        changes = changes.loc[changed_first]
+    st.dataframe(changes_table(changes, new_column), hide_index=True, width="stretch", key=key)
+
+
 def changes_table(changes: pd.DataFrame, new_column: str) -> pd.DataFrame:
     """Value changes (unit_code, period, indicator_code, old_value, new) as a readable old → new table."""
     unit_names, indicator_names = names()

@@ -112,7 +112,7 @@ ui.show_report(prepared.report)
 changes = prepared.preview.changes
 if not changes.empty:
     with st.expander(t("changes_title"), expanded=not prepared.report.errors):
-        st.dataframe(ui.changes_table(changes, "value"), hide_index=True, width="stretch", key="up_changes")
+        ui.show_changes(changes, "value", key="up_changes")
 
 if prepared.report.errors:
     st.stop()

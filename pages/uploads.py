@@ -43,7 +43,7 @@ labels = {int(r.id): f"Số {r.id} · {r.file_name} · {r.created_at:%d/%m/%Y %H
 chosen = st.selectbox(t("uploads_pick"), list(labels), key="ul_pick", format_func=labels.get)
 changes = ui.run("upload_changes", upload_id=chosen)
 st.markdown(f"**{t('uploads_changes')}**")
-st.dataframe(ui.changes_table(changes, "new_value"), hide_index=True, width="stretch", key="ul_changes")
+ui.show_changes(changes, "new_value", key="ul_changes")
 
 row = uploads.set_index("id").loc[chosen]
 if row["status"] == "stored" and row["layout"] != "undo":

@@ -218,3 +218,13 @@ def test_the_filters_follow_the_reader_from_page_to_page(app, monkeypatch, demo_
     at.switch_page("pages/indicators.py").run()
     assert not at.exception
     assert at.selectbox(key="pham_vi").value == "XP05" and at.selectbox(key="ky").value == "2026-Q1"
+
+
+def test_a_long_list_of_changes_shows_its_first_rows_and_says_how_many_there_are(app, monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/uploads.py")
+    assert len(at.dataframe[1].value) < 2000 and not any(c.value.startswith("Hiện 2.000") for c in at.caption)
+    at.selectbox(key="ul_pick").set_value(1).run()  # a quarter before the 2025 merger: about 5,000 values
+    assert not at.exception
+    caption = next(c.value for c in at.caption if c.value.startswith("Hiện 2.000 trong"))
+    total = int(caption.split(" trong ")[1].split(" ")[0].replace(".", ""))
+    assert total > 2000 and len(at.dataframe[1].value) == 2000
