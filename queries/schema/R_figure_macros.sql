@@ -196,46 +196,41 @@ create or replace macro period_figures(scope_code, group_depth, start_date, end_
 -- day of a quarter (every query passes the first day of the period's last quarter).
 -- The rollup_ prefix names the fast path; without it, the same macro sums the value table.
 
+-- The groups of the rollup_ figure macros: each unit group_depth below a scope in force at at_date;
+-- rolled when figure_rollup holds its figure (it has units below it, or it stands in for older units
+-- through the lineage: the groups figure_weight holds, see queries/rollup_weights.sql), else its figure
+-- is its own values; as_of, the epoch of at_date.
+create or replace macro figure_groups(scope_code, at_date, group_depth) as table
+    select
+        c.descendant as group_code,
+        c.descendant in (select ancestor from unit_closure where depth = 1)
+            or c.descendant in (select new_code from unit_lineage) as rolled,
+        (select max(as_of) from figure_epoch where as_of <= at_date) as as_of,
+    from unit_closure as c
+    join units as u on u.code = c.descendant
+    where c.ancestor = scope_code
+      and c.depth = group_depth
+      and u.valid_from <= at_date
+      and (u.valid_to is null or u.valid_to >= at_date);
+
 -- group_quarter_figures, from the rollup.
 create or replace macro rollup_group_quarter_figures(scope_code, at_date, group_depth, from_date, to_date) as table
     with
     groups as (
-        select c.descendant as group_code
-        from unit_closure as c
-        join units as u on u.code = c.descendant
-        where c.ancestor = scope_code
-          and c.depth = group_depth
-          and u.valid_from <= at_date
-          and (u.valid_to is null or u.valid_to >= at_date)
-    ),
-    epoch as (
-        select max(as_of) as as_of
-        from figure_epoch
-        where as_of <= at_date
-    ),
-    rolled_groups as (  -- the groups figure_weight holds (see queries/rollup_weights.sql)
-        select group_code
-        from groups
-        where group_code in (select ancestor from unit_closure where depth = 1)
-           or group_code in (select new_code from unit_lineage)
+        select * from figure_groups(scope_code, at_date, group_depth)
     ),
     rolled as (
         select r.scope_code as group_code, r.period, r.indicator_code, r.pair_code, r.num, r.den, r.units_reported
         from figure_rollup as r
-        where r.as_of = (select as_of from epoch)
+        where r.as_of = (select max(as_of) from groups)
           and r.period between from_date and to_date
-          and r.scope_code in (select group_code from rolled_groups)
-    ),
-    own_groups as (
-        select group_code
-        from groups
-        where group_code not in (select group_code from rolled_groups)
+          and r.scope_code in (select group_code from groups where rolled)
     ),
     own as (
         select v.unit_code as group_code, v.period, v.indicator_code, v.value
         from value as v
         where v.period between from_date and to_date
-          and v.unit_code in (select group_code from own_groups)
+          and v.unit_code in (select group_code from groups where not rolled)
     ),
     base as (
         select group_code, period, indicator_code, num, den, units_reported
@@ -290,31 +285,14 @@ create or replace macro rollup_indicator_quarter_figures(scope_code, at_date, gr
         select denominator from wanted where denominator is not null
     ),
     groups as (
-        select c.descendant as group_code
-        from unit_closure as c
-        join units as u on u.code = c.descendant
-        where c.ancestor = scope_code
-          and c.depth = group_depth
-          and u.valid_from <= at_date
-          and (u.valid_to is null or u.valid_to >= at_date)
-    ),
-    epoch as (
-        select max(as_of) as as_of
-        from figure_epoch
-        where as_of <= at_date
-    ),
-    rolled_groups as (  -- as in rollup_group_quarter_figures
-        select group_code
-        from groups
-        where group_code in (select ancestor from unit_closure where depth = 1)
-           or group_code in (select new_code from unit_lineage)
+        select * from figure_groups(scope_code, at_date, group_depth)
     ),
     rolled as (
         select r.scope_code as group_code, r.period, r.num, r.den, r.units_reported
         from figure_rollup as r
-        where r.as_of = (select as_of from epoch)
+        where r.as_of = (select max(as_of) from groups)
           and r.period between from_date and to_date
-          and r.scope_code in (select group_code from rolled_groups)
+          and r.scope_code in (select group_code from groups where rolled)
           and r.indicator_code = coalesce((select numerator from wanted), ind)
           and r.pair_code is not distinct from (select denominator from wanted)
     ),
@@ -323,7 +301,7 @@ create or replace macro rollup_indicator_quarter_figures(scope_code, at_date, gr
         from value as v
         where v.period between from_date and to_date
           and v.indicator_code in (select code from codes)
-          and v.unit_code in (select group_code from groups where group_code not in (select group_code from rolled_groups))
+          and v.unit_code in (select group_code from groups where not rolled)
     ),
     own_figures as (
         select group_code, period, value as num, 1.0 as den, cast(1 as bigint) as units_reported
