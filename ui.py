@@ -188,6 +188,15 @@ class Filters:
     indicator: str
 
 
+def kept_value(key: str, options: list[str] | None = None) -> str | None:
+    """What a URL-kept select holds: this page's widget state (if among options), else the URL (?key=code),
+    else what the reader chose on another page."""
+    wanted = st.session_state.get(key)
+    if wanted is None or (options is not None and wanted not in options):
+        wanted = st.query_params.get(key, st.session_state.get(f"_kept_{key}"))
+    return wanted
+
+
 def url_select(label: str, options: list[str], key: str, format_func) -> str:
     """A sidebar select box whose value is a code kept in the URL (?key=code) and across pages.
 
@@ -195,14 +204,11 @@ def url_select(label: str, options: list[str], key: str, format_func) -> str:
     format_func is given; we want short codes there (?ky=2025-Q3&pham_vi=XP01) and
     Vietnamese labels on screen, so the URL is kept in step by hand.
     """
-    remembered = f"_kept_{key}"
-    wanted = st.session_state.get(key)
-    if wanted not in options:
-        wanted = st.query_params.get(key, st.session_state.get(remembered))
+    wanted = kept_value(key, options)
     # set even when unchanged: a widget of another page with the same key would otherwise start at options[0]
     st.session_state[key] = wanted if wanted in options else options[0]
     chosen = st.sidebar.selectbox(label, options, key=key, format_func=format_func)
-    st.session_state[remembered] = chosen
+    st.session_state[f"_kept_{key}"] = chosen
     if st.query_params.get(key) != chosen:
         st.query_params[key] = chosen
     return chosen
@@ -236,7 +242,7 @@ def scope_units(root: str, period: periods.Period) -> tuple[pd.DataFrame, bool]:
     directly below it."""
     if int(run("units_in_force_count", at=period.end)["units"].iloc[0]) <= SCOPE_LIST_MAX:
         return run("units_with_depth", scope=root, at=period.end), True
-    wanted = st.session_state.get("pham_vi") or st.query_params.get("pham_vi") or st.session_state.get("_kept_pham_vi")
+    wanted = kept_value("pham_vi")
     units = run("scope_options", scope=wanted or root, at=period.end)
     if wanted not in set(units["code"]):
         units = run("scope_options", scope=root, at=period.end)

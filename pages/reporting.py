@@ -13,6 +13,27 @@ GRID_QUARTERS = 8
 GRID_UNITS = 80  # rows of the status grid: the units with the most gaps
 TABLE_ROWS = 1000  # units listed on the page; the whole list is a download
 
+
+def behind_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The units behind as the reader sees them."""
+    return pd.DataFrame(
+        {
+            t("col_unit"): df["name"],
+            t("rep_col_parent"): df["parent_name"],
+            t("rep_col_status"): df["status"].map(charts.STATUS_LABELS),
+            t("rep_col_count"): [
+                f"{r}/{e}" for r, e in zip(df["indicators_reported"], df["indicators_expected"], strict=True)
+            ],
+        }
+    )
+
+
+def behind_csv(df: pd.DataFrame) -> bytes:
+    """The whole list of units behind, for the download."""
+    table = behind_table(df)
+    return export.table_csv(list(table.columns), table.itertuples(index=False))
+
+
 chosen = ui.analysis_page(t("page_reporting"))
 last = periods.from_date(chosen.period.end)
 first = periods.quarter(last.year - GRID_QUARTERS // 4, last.last_q)
@@ -32,22 +53,12 @@ st.markdown(f"**{t('rep_missing', period=last.label, n=fmt.number(len(behind)))}
 if behind.empty:
     st.success(t("rep_all_done", period=last.label), icon=":material/task_alt:")
 else:
-    table = pd.DataFrame(
-        {
-            t("col_unit"): behind["name"],
-            t("rep_col_parent"): behind["parent_name"],
-            t("rep_col_status"): behind["status"].map(charts.STATUS_LABELS),
-            t("rep_col_count"): [
-                f"{r}/{e}" for r, e in zip(behind["indicators_reported"], behind["indicators_expected"], strict=True)
-            ],
-        }
-    )
-    if len(table) > TABLE_ROWS:
-        st.caption(t("rep_first_rows", shown=fmt.number(TABLE_ROWS), n=fmt.number(len(table))))
-    st.dataframe(table.head(TABLE_ROWS), hide_index=True, width="stretch", key="rep_missing_table")
+    if len(behind) > TABLE_ROWS:
+        st.caption(t("rep_first_rows", shown=fmt.number(TABLE_ROWS), n=fmt.number(len(behind))))
+    st.dataframe(behind_table(behind.head(TABLE_ROWS)), hide_index=True, width="stretch", key="rep_missing_table")
     st.download_button(
         t("rep_download"),
-        data=lambda: export.table_csv(list(table.columns), table.itertuples(index=False)),
+        data=lambda: behind_csv(behind),
         file_name=f"chua_bao_cao_{last.code}_{chosen.scope}.csv",
         mime="text/csv",
         on_click="ignore",

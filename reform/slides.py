@@ -14,7 +14,7 @@ import pandas as pd
 
 from reform import fmt, narrative, periods, sql
 from reform import summary as core
-from reform.charts import GREY, PALETTE, STATUS_COLORS
+from reform.charts import GREY, PALETTE, STATUS_COLORS, STATUS_LABELS
 from reform.deck import Chart, Series, Slide, Table
 
 TONE_COLORS = {"good": STATUS_COLORS["reported"], "bad": STATUS_COLORS["missing"], "neutral": GREY, "none": GREY}
@@ -328,7 +328,7 @@ def completeness(f: Facts, _: str = "") -> Slide:
     rows = [
         [
             r.name,
-            "Chưa báo cáo" if r.status == "missing" else "Báo cáo một phần",
+            STATUS_LABELS[r.status],
             f"{r.indicators_reported}/{r.indicators_expected}",
         ]
         for r in behind.head(SLIDE_TABLE_ROWS).itertuples()
