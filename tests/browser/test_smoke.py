@@ -26,6 +26,12 @@ def no_exception(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
 
 
+def wait_idle(page) -> None:
+    """Wait until the script run has finished, so a key press meets the buttons of the finished page."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached",
+                           timeout=60_000)
+
+
 def test_a_deep_link_opened_first_is_framed_by_the_router(server: str, page) -> None:
     page.goto(f"{server}/upload")  # the first session of a fresh server
     page.wait_for_selector("input[type=file]", state="attached", timeout=120_000)
@@ -56,6 +62,7 @@ def test_upload_a_wrong_file_then_a_right_one(server: str, page, tmp_path) -> No
     good.write_text(GOOD, encoding="utf-8")
     page.goto(f"{server}/upload")
     page.wait_for_selector("input[type=file]", state="attached", timeout=120_000)
+    wait_idle(page)
     page.set_input_files("input[type=file]", str(bad))
     page.wait_for_selector("text=Chưa lưu gì", timeout=60_000)
     assert page.get_by_text("Lưu vào cơ sở dữ liệu").count() == 0
@@ -71,9 +78,10 @@ def test_upload_a_wrong_file_then_a_right_one(server: str, page, tmp_path) -> No
 def test_the_presenter_moves_through_the_slides_with_the_keyboard(server: str, page) -> None:
     page.goto(f"{server}/present?ky=2025-Q3&trang=1&toan_man_hinh=1")
     page.wait_for_selector(".js-plotly-plot", timeout=120_000)
-    page.wait_for_timeout(1000)
     for key, slide, title in [("ArrowRight", 2, "Kiểm tra, giám sát"), ("PageDown", 3, "Hội họp"),
                               ("ArrowLeft", 2, "Kiểm tra, giám sát")]:
+        wait_idle(page)
+        page.wait_for_selector(".st-key-pr_next button:not([disabled])", state="attached", timeout=30_000)
         page.keyboard.press(key)
         page.wait_for_url(f"**trang={slide}**", timeout=30_000)
         page.wait_for_selector(f".pr-title:text-is('{title}')", timeout=30_000)
