@@ -122,13 +122,15 @@ def clear_caches() -> None:
 
 def issues_table(issues: list) -> pd.DataFrame:
     """Issues (row, column, cell, code, message) as a readable table."""
-    return pd.DataFrame({
-        t("col_row"): [i.row for i in issues],
-        t("col_column"): [i.column for i in issues],
-        t("col_cell"): [i.cell for i in issues],
-        t("col_code"): [i.code for i in issues],
-        t("col_message"): [i.message for i in issues],
-    })
+    return pd.DataFrame(
+        {
+            t("col_row"): [i.row for i in issues],
+            t("col_column"): [i.column for i in issues],
+            t("col_cell"): [i.cell for i in issues],
+            t("col_code"): [i.code for i in issues],
+            t("col_message"): [i.message for i in issues],
+        }
+    )
 
 
 _ISSUE_COLUMNS = {
@@ -144,12 +146,22 @@ def show_report(report) -> None:
     """The one place that turns a validation report into what the uploader sees."""
     if report.errors:
         st.error(t("errors_block", n=len(report.errors)), icon=":material/error:")
-        st.dataframe(issues_table(report.errors), hide_index=True, width="stretch", key="issues_errors",
-                     column_config=_ISSUE_COLUMNS)
+        st.dataframe(
+            issues_table(report.errors),
+            hide_index=True,
+            width="stretch",
+            key="issues_errors",
+            column_config=_ISSUE_COLUMNS,
+        )
     if report.warnings:
         st.warning(t("warnings_block", n=len(report.warnings)), icon=":material/warning:")
-        st.dataframe(issues_table(report.warnings), hide_index=True, width="stretch", key="issues_warnings",
-                     column_config=_ISSUE_COLUMNS)
+        st.dataframe(
+            issues_table(report.warnings),
+            hide_index=True,
+            width="stretch",
+            key="issues_warnings",
+            column_config=_ISSUE_COLUMNS,
+        )
 
 
 def names() -> tuple[dict[str, str], dict[str, str]]:
@@ -303,13 +315,15 @@ def show_changes(changes: pd.DataFrame, new_column: str, key: str) -> None:
 def changes_table(changes: pd.DataFrame, new_column: str) -> pd.DataFrame:
     """Value changes (unit_code, period, indicator_code, old_value, new) as a readable old → new table."""
     unit_names, indicator_names = names()
-    return pd.DataFrame({
-        t("col_unit"): [f"{u} · {unit_names.get(u, '')}" for u in changes["unit_code"]],
-        t("col_period"): [periods.from_date(pd.Timestamp(d).date()).label for d in changes["period"]],
-        t("col_indicator"): [indicator_names.get(c, c) for c in changes["indicator_code"]],
-        t("col_old"): [fmt.compact(v) for v in changes["old_value"]],
-        t("col_new"): [fmt.compact(v) for v in changes[new_column]],
-    })
+    return pd.DataFrame(
+        {
+            t("col_unit"): [f"{u} · {unit_names.get(u, '')}" for u in changes["unit_code"]],
+            t("col_period"): [periods.from_date(pd.Timestamp(d).date()).label for d in changes["period"]],
+            t("col_indicator"): [indicator_names.get(c, c) for c in changes["indicator_code"]],
+            t("col_old"): [fmt.compact(v) for v in changes["old_value"]],
+            t("col_new"): [fmt.compact(v) for v in changes[new_column]],
+        }
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -522,8 +522,10 @@ def run_query(q: Query, repeat: int, *, before: bool) -> None:
     if before:
         before_ms, before_df = median_ms(q.before, repeat)
         same, diff = agree(duck_df, before_df, q.keys)
-        print(f"  duckdb, summing values  median {before_ms:10.1f} ms  (the query before the rollup; "
-              f"same results: {'yes' if same else 'no'}, max abs difference {diff:.3g})")
+        print(
+            f"  duckdb, summing values  median {before_ms:10.1f} ms  (the query before the rollup; "
+            f"same results: {'yes' if same else 'no'}, max abs difference {diff:.3g})"
+        )
     print(f"  pandas                  median {pandas_ms:10.1f} ms")
     print(f"  ratio pandas/duckdb (rollup) {pandas_ms / duck_ms:8.2f}")
     print(f"  results agree with pandas: {'yes' if ok else 'no'} (max abs difference {worst:.3g})")
@@ -539,8 +541,10 @@ def time_refresh(con: duckdb.DuckDBPyConnection, scale: Scale) -> None:
         seconds = time.perf_counter() - t0
     finally:
         con.execute("rollback")
-    print(f"\nrollup refresh of one quarter ({qlabel(last)}, what a write to it adds, in its transaction): "
-          f"{seconds:.1f} s")
+    print(
+        f"\nrollup refresh of one quarter ({qlabel(last)}, what a write to it adds, in its transaction): "
+        f"{seconds:.1f} s"
+    )
 
 
 # ---------------------------------------------------------------- main
@@ -631,8 +635,10 @@ def main(argv: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         con = db.connect(path)
         print_header(con, scale, path, built)
-        print(f"opening the database (migrations, and the rollup backfill for a file older than it): "
-              f"{time.perf_counter() - t0:.1f} s; rollup {rollup_size(con)}")
+        print(
+            f"opening the database (migrations, and the rollup backfill for a file older than it): "
+            f"{time.perf_counter() - t0:.1f} s; rollup {rollup_size(con)}"
+        )
         t0 = time.perf_counter()
         fr = load_frames(con)
         print_frames(fr, time.perf_counter() - t0)

@@ -50,8 +50,9 @@ def _timed_run(con, name: str, **params: object):
 sql.run = _timed_run
 
 
-def timed_runs(page: str, runs: int, scope: str | None,
-               profile_unit: str) -> tuple[float, list[float], list[tuple[str, float]]]:
+def timed_runs(
+    page: str, runs: int, scope: str | None, profile_unit: str
+) -> tuple[float, list[float], list[tuple[str, float]]]:
     """Cold time and warm times (seconds) of one page in a fresh AppTest."""
     at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=600)
     chosen = profile_unit if page == "unit_profile" else scope
@@ -93,10 +94,10 @@ def describe(path: Path) -> None:
     con = db.connect(path)
     opened = time.perf_counter() - start
     units, values, quarters = con.execute(
-        "select (select count(*) from units), count(*), count(distinct period) from value").fetchone()
+        "select (select count(*) from units), count(*), count(distinct period) from value"
+    ).fetchone()
     con.close()
-    print(f"database: {path.name}: {values:,} values, {units:,} units, {quarters} quarters "
-          f"(opened in {opened:.1f} s)")
+    print(f"database: {path.name}: {values:,} values, {units:,} units, {quarters} quarters (opened in {opened:.1f} s)")
 
 
 def main() -> None:

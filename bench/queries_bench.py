@@ -29,8 +29,10 @@ GOAL_MS = 200
 
 def scopes(con) -> dict[str, str]:
     """The root, its first child, that child's first child with units below it, and a leaf below that."""
-    pick = ("select c.descendant from unit_closure as c where c.ancestor = $a and c.depth = 1 "
-            "order by (select count(*) from unit_closure as d where d.ancestor = c.descendant) desc, 1 limit 1")
+    pick = (
+        "select c.descendant from unit_closure as c where c.ancestor = $a and c.depth = 1 "
+        "order by (select count(*) from unit_closure as d where d.ancestor = c.descendant) desc, 1 limit 1"
+    )
     root = sql.run(con, "root_unit")["code"].iloc[0]
     out, unit = {"root": root}, root
     for name in ("level 1", "level 2", "leaf"):
@@ -64,8 +66,10 @@ def cases(scope: dict[str, str], last: periods.Period) -> list[tuple[str, str, d
             ("scope_options", label, {"scope": unit, "at": q}),
         ]
         if label != "root":
-            out += [("peer_figures", f"{label} {ind}", {"unit": unit, "indicator": ind, "start": three_years, "end": q})
-                    for ind in ("kt_tcd", "tl_vb_kyso")]
+            out += [
+                ("peer_figures", f"{label} {ind}", {"unit": unit, "indicator": ind, "start": three_years, "end": q})
+                for ind in ("kt_tcd", "tl_vb_kyso")
+            ]
     return out
 
 
@@ -91,8 +95,10 @@ def main() -> None:
     units, values = con.execute("select (select count(*) from units), count(*) from value").fetchone()
     last = periods.from_date(max(sql.run(con, "rollup_all_periods")["period"]).date())
     scope = scopes(con)
-    print(f"database: {values:,} values, {units:,} units; latest quarter {last.label}; scopes: "
-          + ", ".join(f"{k} {v}" for k, v in scope.items()))
+    print(
+        f"database: {values:,} values, {units:,} units; latest quarter {last.label}; scopes: "
+        + ", ".join(f"{k} {v}" for k, v in scope.items())
+    )
     head = f"{'query':<18} {'scope':<24} {'rows':>8} {'first ms':>9} {'median ms':>10}"
     print(head + (f" {'definition ms':>14} {'×':>6}" if args.definition else ""))
     over = []

@@ -83,11 +83,20 @@ def register(n: int) -> tuple[pd.DataFrame, list[str]]:
     Returns the register and the codes of the n reporting units (those in the file)."""
     rows = [{"code": ROOT, "name": "Tỉnh ủy (giả định)", "type": "tinh_uy", "parent_code": None}]
     n_parents = max(1, -(-n // UNITS_PER_PARENT))
-    rows += [{"code": f"H{p + 1:04d}", "name": f"Huyện ủy Số {p + 1}", "type": "huyen_uy", "parent_code": ROOT}
-             for p in range(n_parents)]
+    rows += [
+        {"code": f"H{p + 1:04d}", "name": f"Huyện ủy Số {p + 1}", "type": "huyen_uy", "parent_code": ROOT}
+        for p in range(n_parents)
+    ]
     codes = [f"U{i + 1:05d}" for i in range(n)]
-    rows += [{"code": c, "name": f"Đảng bộ xã Số {i + 1}", "type": "dang_bo_xa",
-              "parent_code": f"H{i // UNITS_PER_PARENT + 1:04d}"} for i, c in enumerate(codes)]
+    rows += [
+        {
+            "code": c,
+            "name": f"Đảng bộ xã Số {i + 1}",
+            "type": "dang_bo_xa",
+            "parent_code": f"H{i // UNITS_PER_PARENT + 1:04d}",
+        }
+        for i, c in enumerate(codes)
+    ]
     df = pd.DataFrame(rows)
     df["valid_from"] = VALID_FROM
     df["valid_to"] = None
@@ -99,8 +108,14 @@ def setup_db(path: Path, n_units: int) -> tuple[object, list[str], pd.DataFrame]
     con = db.connect(path)
     catalog.sync(con, config.DEFAULT_DATA_DIR)
     units, codes = register(n_units)
-    lineage = pd.DataFrame({"old_code": pd.Series(dtype=str), "new_code": pd.Series(dtype=str),
-                            "share": pd.Series(dtype=float), "effective": pd.Series(dtype="datetime64[ns]")})
+    lineage = pd.DataFrame(
+        {
+            "old_code": pd.Series(dtype=str),
+            "new_code": pd.Series(dtype=str),
+            "share": pd.Series(dtype=float),
+            "effective": pd.Series(dtype="datetime64[ns]"),
+        }
+    )
     store.replace_units(con, units, lineage)
     base = con.execute("select code, type, decimals from indicator where type <> 'rate' order by sort_order").df()
     return con, codes, base
@@ -151,14 +166,33 @@ def store_history(con, codes: list[str], base: pd.DataFrame, values: np.ndarray,
     for _ in range(quarters):
         y, q = (y, q - 1) if q > 1 else (y - 1, 4)
         qs.append(date(y, 3 * q - 2, 1))
-    upload_id = int(sql.run(con, "store_insert_upload", file_name="Lịch sử giả định (benchmark tải lên)",
-                            sha256="bench-history", layout="bench", user_name="bench", created_at=datetime.now(),
-                            rows=0, inserted=0, updated=0, unchanged=0)["id"].iloc[0])
-    flat = pd.DataFrame({"unit_code": np.repeat(codes, len(base)), "indicator_code": np.tile(base["code"], len(codes)),
-                         "value": values.ravel(), "flag": np.tile(base["type"].eq("flag").to_numpy(), len(codes))})
+    upload_id = int(
+        sql.run(
+            con,
+            "store_insert_upload",
+            file_name="Lịch sử giả định (benchmark tải lên)",
+            sha256="bench-history",
+            layout="bench",
+            user_name="bench",
+            created_at=datetime.now(),
+            rows=0,
+            inserted=0,
+            updated=0,
+            unchanged=0,
+        )["id"].iloc[0]
+    )
+    flat = pd.DataFrame(
+        {
+            "unit_code": np.repeat(codes, len(base)),
+            "indicator_code": np.tile(base["code"], len(codes)),
+            "value": values.ravel(),
+            "flag": np.tile(base["type"].eq("flag").to_numpy(), len(codes)),
+        }
+    )
     con.register("bench_cur", flat)
     con.register("bench_q", pd.DataFrame({"period": qs}))
-    con.execute("""
+    con.execute(
+        """
         insert into value
         select c.unit_code, q.period, c.indicator_code,
                case when c.flag then c.value
@@ -167,7 +201,9 @@ def store_history(con, codes: list[str], base: pd.DataFrame, values: np.ndarray,
                $id
         from bench_cur as c cross join bench_q as q
         order by q.period, c.unit_code, c.indicator_code
-    """, {"id": upload_id})
+    """,
+        {"id": upload_id},
+    )
     con.unregister("bench_cur")
     con.unregister("bench_q")
     n = con.execute("select count(*) from value").fetchone()[0]
@@ -206,9 +242,14 @@ def national_csv(path: Path, codes: list[str], base: pd.DataFrame, values: np.nd
     """The long CSV: unit_code,period,indicator_code,value, one line per value (flags as 0/1)."""
     vals = values.ravel()
     text = np.where(vals == np.floor(vals), vals.astype(np.int64).astype(str), np.round(vals, 1).astype(str))
-    pd.DataFrame({"unit_code": np.repeat(codes, len(base)), "period": PERIOD,
-                  "indicator_code": np.tile(base["code"].to_numpy(), len(codes)), "value": text}
-                 ).to_csv(path, index=False, lineterminator="\n")
+    pd.DataFrame(
+        {
+            "unit_code": np.repeat(codes, len(base)),
+            "period": PERIOD,
+            "indicator_code": np.tile(base["code"].to_numpy(), len(codes)),
+            "value": text,
+        }
+    ).to_csv(path, index=False, lineterminator="\n")
 
 
 # ---------------------------------------------------------------- timing the path
@@ -254,14 +295,19 @@ def columns_by_stage(con, data: bytes, name: str, period: periods.Period) -> Sta
 
     def frame():
         names = sql.run(con, "indicators_for_validation")
-        table, by_role = ingest.frame(grid, ingest.indicator_lookup(list(zip(names["code"], names["name_vi"],
-                                                                             strict=True))))
+        table, by_role = ingest.frame(
+            grid, ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True)))
+        )
         return table, by_role, ingest.data_rows(grid, table, by_role)
 
     table, by_role, rows = timed("frame", frame)
     columns = [c for c in table.columns if c.role == "indicator"]
-    ck = timed("context", lambda: validate.start(validate.Context.load(con, TODAY), grid, table, period,
-                                                 data_rows=len(rows) if columns else 0))
+    ck = timed(
+        "context",
+        lambda: validate.start(
+            validate.Context.load(con, TODAY), grid, table, period, data_rows=len(rows) if columns else 0
+        ),
+    )
     sheet = timed("cells", wide.read, grid, by_role, rows, columns, ck.ctx)
     plan = timed("rows", wide.plan_rows, sheet, ck)
     assert table.layout == "wide" and plan is not None, "the province file must take the column-wise path"
@@ -314,8 +360,10 @@ def profile(fn, label: str, top: int = 10) -> str:
 
 def report_issues(report: validate.Report) -> None:
     errors, warnings = report.errors, report.warnings
-    print(f"  report: {len(errors)} errors, {len(warnings)} warnings, {len(report.rows):,} rows to store, "
-          f"layout {report.layout}, {report.data_rows:,} data rows")
+    print(
+        f"  report: {len(errors)} errors, {len(warnings)} warnings, {len(report.rows):,} rows to store, "
+        f"layout {report.layout}, {report.data_rows:,} data rows"
+    )
     if errors:
         print("  !! a clean file gave errors (a bug in the bench or the importer); the first ones:")
         for issue in errors[:5]:
@@ -363,8 +411,10 @@ def bulk_by_stage(con, data: bytes, period: periods.Period | None) -> Stages:
 
     fr = timed("frame", frame)
     grid = ingest.Grid(rows=[], kind="csv", encoding=encoding, delimiter=delimiter)
-    ck = timed("context", lambda: validate.start(validate.Context.load(con, TODAY), grid, fr.table, period,
-                                                 data_rows=len(fr.lines)))
+    ck = timed(
+        "context",
+        lambda: validate.start(validate.Context.load(con, TODAY), grid, fr.table, period, data_rows=len(fr.lines)),
+    )
     k = timed("keys", bulk.keys, fr, ck)
     acc = timed("cells, duplicates", bulk.cell_stage, fr, ck, k)
     validate.check_ignored_columns(ck, fr.table)
@@ -381,8 +431,12 @@ def bulk_by_stage(con, data: bytes, period: periods.Period | None) -> Stages:
 
 def same_report(a: validate.Report, b: validate.Report) -> bool:
     """The same issues (all fields, in order), rows to store, data rows and skipped rows."""
-    return ([i.as_dict() for i in a.issues] == [i.as_dict() for i in b.issues] and a.rows.equals(b.rows)
-            and a.data_rows == b.data_rows and a.skipped_rows == b.skipped_rows)
+    return (
+        [i.as_dict() for i in a.issues] == [i.as_dict() for i in b.issues]
+        and a.rows.equals(b.rows)
+        and a.data_rows == b.data_rows
+        and a.skipped_rows == b.skipped_rows
+    )
 
 
 def timed_commit(con, prepared) -> tuple[object, float, float]:
@@ -423,24 +477,32 @@ def print_stages(st: Stages) -> float:
 def run_province(args, work: Path) -> None:
     n = args.units or 3_000
     history = 8 if args.history is None else args.history
-    print(f"== Province wide .xlsx: {n:,} units x 45 base indicators, {PERIOD} (goal: under "
-          f"{GOALS['province']:.0f} s from click to import summary)")
+    print(
+        f"== Province wide .xlsx: {n:,} units x 45 base indicators, {PERIOD} (goal: under "
+        f"{GOALS['province']:.0f} s from click to import summary)"
+    )
     t0 = time.perf_counter()
     con, codes, base = setup_db(work / "province.duckdb", n)
     values = make_values(codes, base, value_levels(con, base))
     stored = store_history(con, codes, base, values, history)
     data = province_xlsx(con, codes, base, values, sums=args.sums)
     name = "bao_cao_2025_Q3.xlsx"
-    print(f"  set-up: register of {n + 1 + -(-n // UNITS_PER_PARENT):,} units, {stored:,} stored history values "
-          f"({history} quarters before {PERIOD}, inserted in SQL), file built with template.build + openpyxl "
-          f"({time.perf_counter() - t0:.1f} s, not timed)")
+    print(
+        f"  set-up: register of {n + 1 + -(-n // UNITS_PER_PARENT):,} units, {stored:,} stored history values "
+        f"({history} quarters before {PERIOD}, inserted in SQL), file built with template.build + openpyxl "
+        f"({time.perf_counter() - t0:.1f} s, not timed)"
+    )
     period = periods.parse(PERIOD)
-    print(f"  file: {len(data) / 1024 / 1024:.2f} MB, {n:,} unit rows, {n * len(base):,} value cells "
-          f"({len(base)} indicator columns){', and a total row of =SUM formulas' if args.sums else ''}")
+    print(
+        f"  file: {len(data) / 1024 / 1024:.2f} MB, {n:,} unit rows, {n * len(base):,} value cells "
+        f"({len(base)} indicator columns){', and a total row of =SUM formulas' if args.sums else ''}"
+    )
 
     fast = columns_by_stage(con, data, name, period)
-    print(f"  stages of importer.prepare the column-wise way (reform/wide.py, taken from "
-          f"{importer.WIDE_MIN_CELLS:,} cells on):")
+    print(
+        f"  stages of importer.prepare the column-wise way (reform/wide.py, taken from "
+        f"{importer.WIDE_MIN_CELLS:,} cells on):"
+    )
     fast_total = print_stages(fast)
     report_issues(fast.outputs["report"])
     cells = None
@@ -449,24 +511,34 @@ def run_province(args, work: Path) -> None:
         print("  baseline, the per-cell path stage by stage (ingest.extract, validate.check):")
         cells_total = print_stages(cells)
         same = same_report(cells.outputs["validate.check"], fast.outputs["report"])
-        print(f"  same report and rows as the per-cell path: {'yes' if same else 'NO (a bug)'}; per-cell stages "
-              f"{cells_total:.2f} s, column-wise stages {fast_total:.2f} s")
+        print(
+            f"  same report and rows as the per-cell path: {'yes' if same else 'NO (a bug)'}; per-cell stages "
+            f"{cells_total:.2f} s, column-wise stages {fast_total:.2f} s"
+        )
 
     gc.collect()
     t0 = time.perf_counter()
     prepared = importer.prepare(con, data, name, period=period, max_bytes=MAX_BYTES, today=TODAY)
     total = time.perf_counter() - t0
     s = prepared.summary()
-    print(f"  importer.prepare (one real call, {prepared.path} path): {total:.2f} s   goal < "
-          f"{GOALS['province']:.0f} s   -> {total / GOALS['province']:.1f} x the goal")
-    print(f"  summary: {s['values']:,} values, {s['inserted']:,} new, {s['updated']:,} changed, "
-          f"{len(s['errors'])} errors, {len(s['warnings'])} warnings; peak RSS {peak_rss_gib():.1f} GiB")
+    print(
+        f"  importer.prepare (one real call, {prepared.path} path): {total:.2f} s   goal < "
+        f"{GOALS['province']:.0f} s   -> {total / GOALS['province']:.1f} x the goal"
+    )
+    print(
+        f"  summary: {s['values']:,} values, {s['inserted']:,} new, {s['updated']:,} changed, "
+        f"{len(s['errors'])} errors, {len(s['warnings'])} warnings; peak RSS {peak_rss_gib():.1f} GiB"
+    )
     if args.profile and args.profile_stage and cells is not None:
         stage = args.profile_stage
         print(profile(rerun_stage(con, stage, data, name, period, cells), f"province per-cell {stage}"))
     elif args.profile:
-        print(profile(lambda: importer.prepare(con, data, name, period=period, max_bytes=MAX_BYTES, today=TODAY),
-                      "province importer.prepare"))
+        print(
+            profile(
+                lambda: importer.prepare(con, data, name, period=period, max_bytes=MAX_BYTES, today=TODAY),
+                "province importer.prepare",
+            )
+        )
     if args.probe_history and stored:
         probe_history(con, codes, [len(codes)])
     con.close()
@@ -475,8 +547,10 @@ def run_province(args, work: Path) -> None:
 def run_national(args, work: Path) -> None:
     n = args.units or 55_000
     history = 0 if args.history is None else args.history
-    print(f"== National long CSV: {n:,} units x 45 base indicators, {PERIOD} (goal: under "
-          f"{GOALS['national']:.0f} s to stored)")
+    print(
+        f"== National long CSV: {n:,} units x 45 base indicators, {PERIOD} (goal: under "
+        f"{GOALS['national']:.0f} s to stored)"
+    )
     t0 = time.perf_counter()
     con, codes, base = setup_db(work / "national.duckdb", n)
     values = make_values(codes, base, value_levels(con, base))
@@ -484,11 +558,15 @@ def run_national(args, work: Path) -> None:
     csv_path = work / "national_2025_Q3.csv"
     national_csv(csv_path, codes, base, values)
     data = csv_path.read_bytes()
-    print(f"  set-up: register of {n + 1 + -(-n // UNITS_PER_PARENT):,} units, {stored:,} stored history values "
-          f"({history} quarters before {PERIOD}), CSV written with pandas ({time.perf_counter() - t0:.1f} s, "
-          "not timed)")
-    print(f"  file: {len(data) / 1024 / 1024:.1f} MB, {n * len(base):,} values (lines), "
-          "columns unit_code,period,indicator_code,value")
+    print(
+        f"  set-up: register of {n + 1 + -(-n // UNITS_PER_PARENT):,} units, {stored:,} stored history values "
+        f"({history} quarters before {PERIOD}), CSV written with pandas ({time.perf_counter() - t0:.1f} s, "
+        "not timed)"
+    )
+    print(
+        f"  file: {len(data) / 1024 / 1024:.1f} MB, {n * len(base):,} values (lines), "
+        "columns unit_code,period,indicator_code,value"
+    )
     floor = national_floor(con, csv_path)
     period = None  # the file names its period on every line
 
@@ -499,16 +577,22 @@ def run_national(args, work: Path) -> None:
     peak_prepare = peak_rss_gib()
     result, t_commit, t_rollup = timed_commit(con, prepared)
     total = t_prep + t_commit
-    stored_now = con.execute("select count(*) from value where period = $p",
-                             {"p": periods.parse(PERIOD).start}).fetchone()[0]
-    print(f"  importer.prepare (one real call, {prepared.path} path): {t_prep:.2f} s; "
-          f"peak memory {peak_prepare:.1f} GiB")
-    print(f"  importer.commit: {t_commit:.2f} s, of which rollup.refresh {t_rollup:.2f} s and the write itself "
-          f"{t_commit - t_rollup:.2f} s -> upload {result.upload_id if result else None}, "
-          f"{result.inserted if result else 0:,} inserted; {stored_now:,} values of {PERIOD} stored; "
-          f"peak memory {peak_rss_gib():.1f} GiB")
-    print(f"  total to stored: {total:.2f} s   goal < {GOALS['national']:.0f} s   -> {total / GOALS['national']:.1f} x "
-          f"the goal;  {total / floor:.0f} x the read_csv floor ({floor:.2f} s)")
+    stored_now = con.execute(
+        "select count(*) from value where period = $p", {"p": periods.parse(PERIOD).start}
+    ).fetchone()[0]
+    print(
+        f"  importer.prepare (one real call, {prepared.path} path): {t_prep:.2f} s; peak memory {peak_prepare:.1f} GiB"
+    )
+    print(
+        f"  importer.commit: {t_commit:.2f} s, of which rollup.refresh {t_rollup:.2f} s and the write itself "
+        f"{t_commit - t_rollup:.2f} s -> upload {result.upload_id if result else None}, "
+        f"{result.inserted if result else 0:,} inserted; {stored_now:,} values of {PERIOD} stored; "
+        f"peak memory {peak_rss_gib():.1f} GiB"
+    )
+    print(
+        f"  total to stored: {total:.2f} s   goal < {GOALS['national']:.0f} s   -> {total / GOALS['national']:.1f} x "
+        f"the goal;  {total / floor:.0f} x the read_csv floor ({floor:.2f} s)"
+    )
     print(f"  without the rollup refresh: {total - t_rollup:.2f} s ({(total - t_rollup) / floor:.0f} x the floor)")
     del prepared
     if result:  # back to the database the stages below were meant for (bench reset, not timed)
@@ -524,13 +608,17 @@ def run_national(args, work: Path) -> None:
     if not args.no_cells:
         reset_peak()
         cells = prepare_by_stage(con, data, csv_path.name, period)
-        print(f"  baseline, the per-cell path stage by stage (ingest, validate, as for a staff file); peak memory "
-              f"{peak_rss_gib():.1f} GiB:")
+        print(
+            f"  baseline, the per-cell path stage by stage (ingest, validate, as for a staff file); peak memory "
+            f"{peak_rss_gib():.1f} GiB:"
+        )
         cells_total = print_stages(cells)
         report_issues(cells.outputs["validate.check"])
         same = same_report(cells.outputs["validate.check"], fast_report)
-        print(f"  same report and rows as the per-cell path: {'yes' if same else 'NO (a bug)'}; per-cell stages "
-              f"{cells_total:.2f} s, bulk stages {fast_total:.2f} s ({cells_total / fast_total:.0f} x faster)")
+        print(
+            f"  same report and rows as the per-cell path: {'yes' if same else 'NO (a bug)'}; per-cell stages "
+            f"{cells_total:.2f} s, bulk stages {fast_total:.2f} s ({cells_total / fast_total:.0f} x faster)"
+        )
         del cells
     del fast_report
     gc.collect()
@@ -553,8 +641,10 @@ def national_floor(con, csv_path: Path) -> float:
         floor_rows = con.execute("select count(*) from bench_floor").fetchone()[0]
         con.execute("drop table bench_floor")
     floor = min(floors)
-    print(f"  floor: duckdb create table as select * from read_csv(file): best of 3 {floor:.2f} s "
-          f"({', '.join(f'{t:.2f}' for t in floors)}; {floor_rows:,} rows)")
+    print(
+        f"  floor: duckdb create table as select * from read_csv(file): best of 3 {floor:.2f} s "
+        f"({', '.join(f'{t:.2f}' for t in floors)}; {floor_rows:,} rows)"
+    )
     return floor
 
 
@@ -594,8 +684,10 @@ def probe_history(con, codes: list[str], sizes: list[int]) -> None:
             former = con.execute(FORMER_HISTORY_STATS, {"units": codes[:k], "before": before}).df()
             t_former = time.perf_counter() - t0
             same = now.sort_values(key).reset_index(drop=True).equals(former.sort_values(key).reset_index(drop=True))
-            line += (f"; former list_contains form {t_former:.2f} s (linear guess for all {len(codes):,}: "
-                     f"{t_former * len(codes) / k:,.0f} s), same result: {'yes' if same else 'NO'}")
+            line += (
+                f"; former list_contains form {t_former:.2f} s (linear guess for all {len(codes):,}: "
+                f"{t_former * len(codes) / k:,.0f} s), same result: {'yes' if same else 'NO'}"
+            )
         print(line)
 
 
@@ -606,22 +698,34 @@ def main() -> None:
     ap.add_argument("--units", type=int, help="units in the file (default 3,000 / 55,000)")
     ap.add_argument("--history", type=int, help="quarters of stored history (default 8 province, 0 national)")
     ap.add_argument("--sums", action="store_true", help="province: a total row of =SUM formulas below the units")
-    ap.add_argument("--no-cells", action="store_true",
-                    help="skip the per-cell baseline stages (national: about 90 s unloaded)")
-    ap.add_argument("--profile", action="store_true",
-                    help="cProfile importer.prepare of the province case, bulk.check of the national one")
-    ap.add_argument("--profile-stage", choices=["ingest.read", "ingest.extract", "validate.check", "store.preview"],
-                    help="with --profile: this stage of the province's per-cell baseline instead")
-    ap.add_argument("--probe-history", action="store_true",
-                    help="time the outlier check's history query (national: after storing 8 quarters)")
+    ap.add_argument(
+        "--no-cells", action="store_true", help="skip the per-cell baseline stages (national: about 90 s unloaded)"
+    )
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile importer.prepare of the province case, bulk.check of the national one",
+    )
+    ap.add_argument(
+        "--profile-stage",
+        choices=["ingest.read", "ingest.extract", "validate.check", "store.preview"],
+        help="with --profile: this stage of the province's per-cell baseline instead",
+    )
+    ap.add_argument(
+        "--probe-history",
+        action="store_true",
+        help="time the outlier check's history query (national: after storing 8 quarters)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the work folder under /tmp")
     args = ap.parse_args()
     if not args.province and not args.national:
         args.province = args.national = True
     work = Path(tempfile.mkdtemp(prefix="upload_bench_"))
     load = os.getloadavg()
-    print(f"upload bench, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cpus, load average "
-          f"{load[0]:.1f} (other processes slow the figures), work folder {work}")
+    print(
+        f"upload bench, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cpus, load average "
+        f"{load[0]:.1f} (other processes slow the figures), work folder {work}"
+    )
     try:
         if args.province:
             run_province(args, work)

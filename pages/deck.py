@@ -29,26 +29,36 @@ saved = briefing.load(con, choice) if choice else None
 base = saved.spec if saved else briefing.default_spec(con, scope, period.code)
 frozen = bool(saved and saved.frozen)
 if frozen:
-    st.info(t("dk_is_frozen", when=f"{saved.frozen_at:%H:%M %d/%m/%Y}", upload=saved.frozen_upload_id),
-            icon=":material/lock:")
+    st.info(
+        t("dk_is_frozen", when=f"{saved.frozen_at:%H:%M %d/%m/%Y}", upload=saved.frozen_upload_id),
+        icon=":material/lock:",
+    )
 state = f"{choice}|{base.scope}|{base.period}"
 name = st.text_input(t("dk_name"), value=base.name, key=f"dk_name|{state}", disabled=frozen)
 
 # the slide list: kind and parameter as readable labels, mapped back to codes
 cat = ui.run("catalog")
 groups = dict(zip(cat["group_code"], cat["group_name"], strict=False))
-params = {**{c: f"Nhóm: {n}" for c, n in groups.items()}, **{c: f"Chỉ tiêu: {n}" for c, n in zip(
-    cat["code"], cat["name_vi"], strict=True)}}
+params = {
+    **{c: f"Nhóm: {n}" for c, n in groups.items()},
+    **{c: f"Chỉ tiêu: {n}" for c, n in zip(cat["code"], cat["name_vi"], strict=True)},
+}
 kinds = {k: label for k, (label, _) in briefing.KINDS.items()}
-rows = pd.DataFrame({
-    t("dk_col_order"): range(1, len(base.slides) + 1),
-    t("dk_col_kind"): [kinds[s.key] for s in base.slides],
-    t("dk_col_param"): [params.get(s.param) for s in base.slides],
-    t("dk_col_notes"): [s.notes for s in base.slides],
-})
+rows = pd.DataFrame(
+    {
+        t("dk_col_order"): range(1, len(base.slides) + 1),
+        t("dk_col_kind"): [kinds[s.key] for s in base.slides],
+        t("dk_col_param"): [params.get(s.param) for s in base.slides],
+        t("dk_col_notes"): [s.notes for s in base.slides],
+    }
+)
 st.markdown(f"**{t('dk_slides')}**")
 edited = st.data_editor(
-    rows, num_rows="fixed" if frozen else "dynamic", hide_index=True, width="stretch", key=f"dk_editor|{state}",
+    rows,
+    num_rows="fixed" if frozen else "dynamic",
+    hide_index=True,
+    width="stretch",
+    key=f"dk_editor|{state}",
     disabled=[t("dk_col_order"), t("dk_col_kind"), t("dk_col_param")] if frozen else False,
     column_config={
         t("dk_col_order"): st.column_config.NumberColumn(min_value=1, step=1, width="small"),
@@ -60,8 +70,12 @@ edited = st.data_editor(
 by_kind, by_param = {v: k for k, v in kinds.items()}, {v: k for k, v in params.items()}
 ordered = edited.dropna(subset=[t("dk_col_kind")]).sort_values(t("dk_col_order"), kind="stable")
 old_texts = {(s.key, s.param): s.text for s in base.slides}
-slides = [briefing.SlideSpec(by_kind[r[t("dk_col_kind")]], by_param.get(r[t("dk_col_param")], "") or "",
-                             str(r[t("dk_col_notes")] or "")) for _, r in ordered.iterrows()]
+slides = [
+    briefing.SlideSpec(
+        by_kind[r[t("dk_col_kind")]], by_param.get(r[t("dk_col_param")], "") or "", str(r[t("dk_col_notes")] or "")
+    )
+    for _, r in ordered.iterrows()
+]
 for s in slides:
     s.text = old_texts.get((s.key, s.param))
 spec = briefing.DeckSpec(name.strip(), base.scope, base.period, slides)
@@ -71,8 +85,12 @@ auto = saved.snapshot if frozen else ui.deck_figures(spec)  # generated sentence
 st.markdown(f"**{t('dk_texts')}**")
 for i, (s, generated) in enumerate(zip(spec.slides, auto.slides, strict=True)):
     with st.expander(f"{i + 1}. {generated.title} · {generated.headline}"):
-        text = st.text_area(t("dk_text_label"), value=s.text or generated.commentary, height=140,
-                            key=f"dk_text|{state}|{i}|{s.key}|{s.param}")
+        text = st.text_area(
+            t("dk_text_label"),
+            value=s.text or generated.commentary,
+            height=140,
+            key=f"dk_text|{state}|{i}|{s.key}|{s.param}",
+        )
         s.text = text if text.strip() and text.strip() != generated.commentary else None
         if s.text:
             st.caption(f"{t('dk_text_auto')}: {generated.commentary}")
@@ -116,8 +134,12 @@ else:
     buttons[1].button(t("dk_freeze"), icon=":material/lock:", key="dk_freeze", on_click=_freeze)
 if choice:
     buttons[2].button(t("dk_delete"), icon=":material/delete:", key="dk_delete", on_click=_delete)
-    buttons[3].page_link("pages/present.py", label=t("dk_present"), icon=":material/slideshow:",
-                         query_params={"bai": choice, "trang": "1"})
+    buttons[3].page_link(
+        "pages/present.py",
+        label=t("dk_present"),
+        icon=":material/slideshow:",
+        query_params={"bai": choice, "trang": "1"},
+    )
 if "dk_message_error" in st.session_state:
     ui.show_error_message(st.session_state.pop("dk_message_error"))
 if frozen:
@@ -128,27 +150,60 @@ if frozen:
 st.markdown(f"### {t('dk_export')}")
 stem = (spec.name or "giao_ban").replace("/", "-")
 left, right = st.columns(2)
-left.download_button(t("dk_pptx"), data=lambda: export.to_pptx(shown), file_name=f"{stem}.pptx", mime=PPTX_MIME,
-                     icon=":material/co_present:", key="dk_dl_pptx", on_click="ignore")
-right.download_button(t("dk_pdf"), data=lambda: export.to_pdf(shown), file_name=f"{stem}.pdf",
-                      mime="application/pdf", icon=":material/picture_as_pdf:", key="dk_dl_pdf", on_click="ignore")
+left.download_button(
+    t("dk_pptx"),
+    data=lambda: export.to_pptx(shown),
+    file_name=f"{stem}.pptx",
+    mime=PPTX_MIME,
+    icon=":material/co_present:",
+    key="dk_dl_pptx",
+    on_click="ignore",
+)
+right.download_button(
+    t("dk_pdf"),
+    data=lambda: export.to_pdf(shown),
+    file_name=f"{stem}.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    key="dk_dl_pdf",
+    on_click="ignore",
+)
 
 st.markdown(f"**{t('dk_chart_exports')}**")
 with_chart = [i for i, s in enumerate(shown.slides) if s.chart is not None]
 if with_chart:
-    i = st.selectbox(t("dk_col_kind"), with_chart, format_func=lambda k: f"{k + 1}. {shown.slides[k].title}",
-                     key="dk_chart_pick")
+    i = st.selectbox(
+        t("dk_col_kind"), with_chart, format_func=lambda k: f"{k + 1}. {shown.slides[k].title}", key="dk_chart_pick"
+    )
     slide = shown.slides[i]
     figure = charts.slide_figure(slide.chart)
     st.plotly_chart(figure, width="stretch", key="dk_chart_preview")
     header, table_rows = (slide.table.columns, slide.table.rows) if slide.table else slide.chart.table()
     cols = st.columns(3)
     if export.browser_path():
-        cols[0].download_button(t("dk_png"), data=lambda: export.figure_png(figure), file_name=f"{stem}_{i + 1}.png",
-                                mime="image/png", key="dk_dl_png", on_click="ignore")
+        cols[0].download_button(
+            t("dk_png"),
+            data=lambda: export.figure_png(figure),
+            file_name=f"{stem}_{i + 1}.png",
+            mime="image/png",
+            key="dk_dl_png",
+            on_click="ignore",
+        )
     else:
         cols[0].caption(export.NO_BROWSER)
-    cols[1].download_button(t("dk_xlsx"), data=lambda: export.table_xlsx(header, table_rows, title=slide.title),
-                            file_name=f"{stem}_{i + 1}.xlsx", mime=XLSX_MIME, key="dk_dl_xlsx", on_click="ignore")
-    cols[2].download_button(t("dk_csv"), data=lambda: export.table_csv(header, table_rows),
-                            file_name=f"{stem}_{i + 1}.csv", mime="text/csv", key="dk_dl_csv", on_click="ignore")
+    cols[1].download_button(
+        t("dk_xlsx"),
+        data=lambda: export.table_xlsx(header, table_rows, title=slide.title),
+        file_name=f"{stem}_{i + 1}.xlsx",
+        mime=XLSX_MIME,
+        key="dk_dl_xlsx",
+        on_click="ignore",
+    )
+    cols[2].download_button(
+        t("dk_csv"),
+        data=lambda: export.table_csv(header, table_rows),
+        file_name=f"{stem}_{i + 1}.csv",
+        mime="text/csv",
+        key="dk_dl_csv",
+        on_click="ignore",
+    )

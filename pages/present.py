@@ -58,30 +58,58 @@ full = st.query_params.get("toan_man_hinh") == "1"
 st.markdown(PROJECTOR_CSS + (FULL_SCREEN_CSS if full else ""), unsafe_allow_html=True)
 slide = deck.slides[number - 1]
 
-st.markdown(f"<div class='pr-title'>{escape(slide.title)}</div><div class='pr-headline'>{escape(slide.headline)}</div>",
-            unsafe_allow_html=True)
+st.markdown(
+    f"<div class='pr-title'>{escape(slide.title)}</div><div class='pr-headline'>{escape(slide.headline)}</div>",
+    unsafe_allow_html=True,
+)
 left, right = st.columns([3, 1.25], gap="large")
 with left:
-    st.plotly_chart(charts.slide_figure(slide.chart, projector=True), width="stretch", key="pr_chart",
-                    config={"displayModeBar": False})
+    st.plotly_chart(
+        charts.slide_figure(slide.chart, projector=True),
+        width="stretch",
+        key="pr_chart",
+        config={"displayModeBar": False},
+    )
 with right:
     lines = "".join(f"<li>{escape(b)}</li>" for b in narrative.bullets(slide.sentences))
     st.markdown(f"<ul class='pr-text'>{lines}</ul>", unsafe_allow_html=True)
 st.markdown(f"<div class='pr-footer'>{escape(deck.footer.text())} · {number}/{total}</div>", unsafe_allow_html=True)
 
 nav = st.columns([1, 1, 1.6, 4])
-nav[0].button(t("pr_prev"), icon=":material/chevron_left:", key="pr_prev", on_click=go, args=(-1,),
-              shortcut="left", disabled=number == 1)
-nav[1].button(t("pr_next"), icon=":material/chevron_right:", key="pr_next", on_click=go, args=(1,),
-              shortcut="right", disabled=number == total)
+nav[0].button(
+    t("pr_prev"),
+    icon=":material/chevron_left:",
+    key="pr_prev",
+    on_click=go,
+    args=(-1,),
+    shortcut="left",
+    disabled=number == 1,
+)
+nav[1].button(
+    t("pr_next"),
+    icon=":material/chevron_right:",
+    key="pr_next",
+    on_click=go,
+    args=(1,),
+    shortcut="right",
+    disabled=number == total,
+)
 st.button("PageUp", key="pr_pageup", on_click=go, args=(-1,), shortcut="pageup")
 st.button("PageDown", key="pr_pagedown", on_click=go, args=(1,), shortcut="pagedown")
 if full:
-    nav[2].button(t("pr_exit"), icon=":material/fullscreen_exit:", key="pr_exit",
-                  on_click=lambda: st.query_params.pop("toan_man_hinh", None))
+    nav[2].button(
+        t("pr_exit"),
+        icon=":material/fullscreen_exit:",
+        key="pr_exit",
+        on_click=lambda: st.query_params.pop("toan_man_hinh", None),
+    )
 else:
-    nav[2].button(t("pr_full"), icon=":material/fullscreen:", key="pr_full",
-                  on_click=lambda: st.query_params.update(toan_man_hinh="1"))
+    nav[2].button(
+        t("pr_full"),
+        icon=":material/fullscreen:",
+        key="pr_full",
+        on_click=lambda: st.query_params.update(toan_man_hinh="1"),
+    )
 ui.demo_banner()
 if slide.notes:
     with st.expander(t("pr_notes")):

@@ -44,8 +44,16 @@ rate = ui.run("reporting_rate", scope=chosen.scope, start=first.start, end=last.
 now = rate[rate["period"] == pd.Timestamp(last.start)]
 if not now.empty:
     r = now.iloc[0]
-    st.markdown(t("rep_now", period=last.label, reported=fmt.number(r["reported"]), expected=fmt.number(r["expected"]),
-                  complete=fmt.number(r["complete"]), rate=fmt.percent(r["rate"])))
+    st.markdown(
+        t(
+            "rep_now",
+            period=last.label,
+            reported=fmt.number(r["reported"]),
+            expected=fmt.number(r["expected"]),
+            complete=fmt.number(r["complete"]),
+            rate=fmt.percent(r["rate"]),
+        )
+    )
 st.plotly_chart(charts.reporting_rate_figure(rate, title=t("rep_rate", **span)), width="stretch", key="rep_rate_chart")
 
 behind = ui.run("units_behind", scope=chosen.scope, quarter=last.start)

@@ -33,8 +33,10 @@ from reform.ingest import Cell, Column, Grid, Table
 from reform.textnorm import fold
 
 # What str.strip() removes (the characters for which str.isspace() is true), for Arrow's utf8_trim.
-WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _NULL = pa.scalar(None, pa.large_string())
 
 Progress = Callable[[float, str], None]
@@ -87,9 +89,11 @@ def _even_fields(text: str, delimiter: str) -> list[pa.LargeStringArray] | None:
         table = pacsv.read_csv(
             pa.BufferReader(raw),
             read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, escape_char=False,
-                                             ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string())))
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, quote_char=False, escape_char=False, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string())),
+        )
     except pa.ArrowInvalid:  # a record of another width
         return None
     # an empty line is a record of no fields for csv.reader, of `width` empty ones for Arrow: fewer delimiters
@@ -109,8 +113,9 @@ def _split_tokens(text: str, delimiter: str) -> Split | None:
     widths = tok.widths.copy()
     widths[tok.quoted] = [len(r) for r in parsed]
     ingest.check_size(len(widths), int(widths.max(initial=0)))
-    fields = pa.LargeStringArray.from_buffers(len(tok.offsets) - 1, pa.py_buffer(tok.offsets.astype(np.int64)),
-                                              pa.py_buffer(tok.data))
+    fields = pa.LargeStringArray.from_buffers(
+        len(tok.offsets) - 1, pa.py_buffer(tok.offsets.astype(np.int64)), pa.py_buffer(tok.data)
+    )
     flat = _stripped(fields)
     columns = [_column(flat, tok, j, parsed) for j in range(int(widths.max(initial=0)))]
     return Split(columns, widths)
@@ -164,8 +169,9 @@ def _tokens(text: str, delimiter: str) -> _Tokens:
     row_starts = np.concatenate([[0], row_bounds + 1])
     row_starts += crlf_newline[np.minimum(row_starts, max(len(b) - 1, 0))] if len(b) else 0
     quoted = np.unique(np.searchsorted(row_bounds, np.flatnonzero(b == 34)))
-    return _Tokens(b[~separator], offsets, first, widths, raw, row_starts, np.concatenate([row_bounds, [len(b)]]),
-                   quoted)
+    return _Tokens(
+        b[~separator], offsets, first, widths, raw, row_starts, np.concatenate([row_bounds, [len(b)]]), quoted
+    )
 
 
 def _stripped(fields: pa.LargeStringArray) -> pa.Array:
@@ -180,8 +186,9 @@ def _stripped(fields: pa.LargeStringArray) -> pa.Array:
     tails = data[np.maximum(offsets[1:] - 1, 0)]
     # a field starting or ending with a space, a control character or a non-ASCII byte may have some to strip
     if not (filled & (_maybe_space(heads) | _maybe_space(tails))).any():
-        return pa.LargeStringArray.from_buffers(len(fields), fields.buffers()[1], fields.buffers()[2],
-                                                pa.array(filled).buffers()[1])
+        return pa.LargeStringArray.from_buffers(
+            len(fields), fields.buffers()[1], fields.buffers()[2], pa.array(filled).buffers()[1]
+        )
     flat = pc.utf8_trim(fields, WHITESPACE)
     return pc.if_else(pc.equal(flat, ""), _NULL, flat)
 
@@ -194,7 +201,7 @@ def _parse_quoted(tok: _Tokens, delimiter: str) -> list[list[str]] | None:
     """The records holding a quote, parsed by csv.reader; None when a quoted field runs past its line."""
     if not len(tok.quoted):
         return []
-    texts = [tok.raw[tok.starts[r]:tok.ends[r]].decode("utf-8") for r in tok.quoted]
+    texts = [tok.raw[tok.starts[r] : tok.ends[r]].decode("utf-8") for r in tok.quoted]
     try:
         # a record running past its line would swallow the next one: one row fewer, the final "\n" included
         parsed = list(csv.reader([*(t + "\n" for t in texts), "\n"], delimiter=delimiter))
@@ -256,8 +263,10 @@ class Frame:
     def cells(self, positions: Iterable[int]) -> list[Cell]:
         """The cells of the data rows at these positions, built as ingest.extract builds them."""
         positions = list(positions)
-        return [ingest.long_cell(row, int(self.lines[p]) + 1, self.by_role, self.table.lookup)
-                for p, row in zip(positions, self.rows_of(positions), strict=True)]
+        return [
+            ingest.long_cell(row, int(self.lines[p]) + 1, self.by_role, self.table.lookup)
+            for p, row in zip(positions, self.rows_of(positions), strict=True)
+        ]
 
 
 def frame(sp: Split, lookup: dict[str, str]) -> Frame | None:
@@ -276,8 +285,11 @@ def frame(sp: Split, lookup: dict[str, str]) -> Frame | None:
     keep = np.ones(max(sp.n - first, 0), dtype=bool)
     keep[[row - 1 - first for row in skipped]] = False
     lines = np.flatnonzero(keep) + first
-    ignored = [(i + 1, str(h)) for i, h in enumerate(head[header_index])
-               if h is not None and i not in {c.index for c in columns} and (coded[i].codes >= 0).any()]
+    ignored = [
+        (i + 1, str(h))
+        for i, h in enumerate(head[header_index])
+        if h is not None and i not in {c.index for c in columns} and (coded[i].codes >= 0).any()
+    ]
     table = Table("long", first, columns, [], skipped, ingest.title_period(head[:header_index]), lookup, ignored)
     by_col = {role: Coded(coded[c.index].codes[keep], coded[c.index].uniques) for role, c in by_role.items()}
     return Frame(sp, table, by_role, first, lines, by_col)
@@ -304,8 +316,9 @@ def _skipped(sp: Split, coded: list[Coded], first: int, unit_col: Column | None)
     for c in coded:
         filled = c.codes >= 0
         folded = _folded_first_letters(c.uniques)
-        total = [w is not None and (w in ingest.TOTAL_WORDS or w.startswith(("tong cong", "toan tinh")))
-                 for w in folded]
+        total = [
+            w is not None and (w in ingest.TOTAL_WORDS or w.startswith(("tong cong", "toan tinh"))) for w in folded
+        ]
         total_any |= c.per_row(np.array(total, dtype=bool), False)
         roman = [w is not None and bool(ingest.ROMAN_SECTION.match(w)) for w in folded]
         first_roman |= filled & ~filled_any & c.per_row(np.array(roman, dtype=bool), False)
@@ -354,8 +367,18 @@ def keys(fr: Frame, ck: validate._Checker) -> Keys:
     ind_codes = list(ck.ctx.indicators)
     ind = _indicators(fr.coded["indicator_code"], fr.table.lookup, ck.ctx.indicators)
     value, value_bad = _values(fr.coded["value"], ind, ck.ctx.indicators)
-    k = Keys(fr.lines + 1, uid, pidx, ind, value, fr.coded["value"].codes < 0, np.zeros(n, dtype=bool),
-             unit_codes, plist, ind_codes)
+    k = Keys(
+        fr.lines + 1,
+        uid,
+        pidx,
+        ind,
+        value,
+        fr.coded["value"].codes < 0,
+        np.zeros(n, dtype=bool),
+        unit_codes,
+        plist,
+        ind_codes,
+    )
     period_ok = np.array([p is not None for p in plist])[pidx]
     future = np.array([p is not None and p.start > ck.ctx.today for p in plist])[pidx]
     unit_bad = _unit_issues(fr, ck.ctx, k, period_ok)
@@ -393,8 +416,9 @@ def _unit_issues(fr: Frame, ctx: validate.Context, k: Keys, period_ok: np.ndarra
     units = [ctx.units.get(code) for code in k.unit_codes]
     known = np.array([u is not None for u in units] + [False])[k.uid]
     start = np.array([u["valid_from"] if u else date.min for u in units] + [date.min], dtype="datetime64[D]")
-    stop = np.array([u["valid_to"] if u and u["valid_to"] else date.max for u in units] + [date.max],
-                    dtype="datetime64[D]")
+    stop = np.array(
+        [u["valid_to"] if u and u["valid_to"] else date.max for u in units] + [date.max], dtype="datetime64[D]"
+    )
     ends = np.array([p.end if p is not None else date.min for p in k.plist], dtype="datetime64[D]")[k.pidx]
     in_force = (start[k.uid] <= ends) & (stop[k.uid] >= ends)
     return ~known | (known & period_ok & ~in_force) | _name_mismatch(fr.coded.get("unit_name"), units, k, known)
@@ -526,8 +550,10 @@ def pair_stage(fr: Frame, ck: validate._Checker, k: Keys, acc: Accepted) -> None
             j = np.minimum(np.searchsorted(sorted_key, want), len(sorted_key) - 1)
             hit = (sorted_key[j] == want) & (den in index)
             over = acc.values[at[hit]] > acc.values[order[j[hit]]]
-            found += [(int(k.row[acc.positions[x]]), step, int(x), int(y), den, severity)
-                      for x, y in zip(at[hit][over], order[j[hit]][over], strict=True)]
+            found += [
+                (int(k.row[acc.positions[x]]), step, int(x), int(y), den, severity)
+                for x, y in zip(at[hit][over], order[j[hit]][over], strict=True)
+            ]
     found.sort(key=lambda f: f[:2])
     cells = _cells_at(fr, acc.positions, {f[2] for f in found} | {f[3] for f in found})
     for _, _, x, y, den, severity in found:
@@ -540,8 +566,9 @@ def _cells_at(fr: Frame, positions: np.ndarray, indices: set[int]) -> dict[int, 
     return dict(zip(chosen, fr.cells(positions[chosen]), strict=True))
 
 
-def quarter_stage(con: duckdb.DuckDBPyConnection, fr: Frame, ck: validate._Checker, k: Keys,
-                  acc: Accepted) -> tuple[pd.DataFrame, np.ndarray]:
+def quarter_stage(
+    con: duckdb.DuckDBPyConnection, fr: Frame, ck: validate._Checker, k: Keys, acc: Accepted
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Rows to store, one per quarter (cumulative flows become increments); which accepted rows they are."""
     flow = np.array([r["type"] == "flow" for r in ck.ctx.indicators.values()])
     quarter = np.array([p is None or p.is_quarter for p in k.plist])
@@ -554,8 +581,16 @@ def quarter_stage(con: duckdb.DuckDBPyConnection, fr: Frame, ck: validate._Check
     return _rows(k, acc.positions[kept], values[kept]), kept
 
 
-def _increments(con: duckdb.DuckDBPyConnection, fr: Frame, ck: validate._Checker, k: Keys, acc: Accepted,
-                cumulative: np.ndarray, values: np.ndarray, ok: np.ndarray) -> None:
+def _increments(
+    con: duckdb.DuckDBPyConnection,
+    fr: Frame,
+    ck: validate._Checker,
+    k: Keys,
+    acc: Accepted,
+    cumulative: np.ndarray,
+    values: np.ndarray,
+    ok: np.ndarray,
+) -> None:
     """Turn cumulative values into increments over the stored quarters, in place; issues where it cannot."""
     pidx = k.pidx[acc.positions]
     units = np.array(k.unit_codes, dtype=object)[k.uid[acc.positions]]
@@ -579,8 +614,15 @@ def _increments(con: duckdb.DuckDBPyConnection, fr: Frame, ck: validate._Checker
             missing = [q.label for j, q in enumerate(earlier) if np.isnan(found[i, j])]
             out.capture(cells[at[i]].row, 0, validate.add_gap, cells[at[i]], period, missing)
         for i in np.flatnonzero(negative):
-            out.capture(cells[at[i]].row, 0, validate.add_negative_increment, cells[at[i]], period,
-                        float(values[at[i]]), float(increment[i]))
+            out.capture(
+                cells[at[i]].row,
+                0,
+                validate.add_negative_increment,
+                cells[at[i]],
+                period,
+                float(values[at[i]]),
+                float(increment[i]),
+            )
         values[at[~gap & ~negative]] = increment[~gap & ~negative]
         ok[at[gap | negative]] = False
     out.flush()
@@ -589,9 +631,10 @@ def _increments(con: duckdb.DuckDBPyConnection, fr: Frame, ck: validate._Checker
 def _stored_at(stored: pd.DataFrame, day: date, units: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """The stored value of each (unit, indicator) in the quarter starting on day; NaN when none."""
     sel = stored[stored["period"] == pd.Timestamp(day)]
-    found = pd.Series(sel["value"].to_numpy(dtype=float),
-                      index=pd.MultiIndex.from_arrays([sel["unit_code"].to_numpy(object),
-                                                       sel["indicator_code"].to_numpy(object)]))
+    found = pd.Series(
+        sel["value"].to_numpy(dtype=float),
+        index=pd.MultiIndex.from_arrays([sel["unit_code"].to_numpy(object), sel["indicator_code"].to_numpy(object)]),
+    )
     return found.reindex(pd.MultiIndex.from_arrays([units, codes])).to_numpy(dtype=float)
 
 
@@ -601,14 +644,19 @@ def _rows(k: Keys, positions: np.ndarray, values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame([], columns=["unit_code", "period", "indicator_code", "value"])
     ends = np.array([p.end if p is not None else None for p in k.plist], dtype=object)
     # strings as the frame constructor would type them ("str"), taken from the distinct codes, not boxed one by one
-    return pd.DataFrame({"unit_code": pd.array(k.unit_codes, dtype="str").take(k.uid[positions]),
-                         "period": ends[k.pidx[positions]],
-                         "indicator_code": pd.array(k.ind_codes, dtype="str").take(k.ind[positions]),
-                         "value": values.astype(float)})
+    return pd.DataFrame(
+        {
+            "unit_code": pd.array(k.unit_codes, dtype="str").take(k.uid[positions]),
+            "period": ends[k.pidx[positions]],
+            "indicator_code": pd.array(k.ind_codes, dtype="str").take(k.ind[positions]),
+            "value": values.astype(float),
+        }
+    )
 
 
-def outlier_stage(con: duckdb.DuckDBPyConnection, fr: Frame, ck: validate._Checker, k: Keys,
-                  positions: np.ndarray, rows: pd.DataFrame) -> None:
+def outlier_stage(
+    con: duckdb.DuckDBPyConnection, fr: Frame, ck: validate._Checker, k: Keys, positions: np.ndarray, rows: pd.DataFrame
+) -> None:
     """Values far from the unit's own history, in row order, each at the last row of its unit and indicator."""
     flagged = validate.outliers(con, rows)
     if flagged.empty:
@@ -632,8 +680,18 @@ def outlier_stage(con: duckdb.DuckDBPyConnection, fr: Frame, ck: validate._Check
 
 def _keys_of(k: Keys, uid: np.ndarray, pidx: list[int], ind: np.ndarray) -> np.ndarray:
     """Keys.key for rows given by their unit, period (an index into plist) and indicator."""
-    probe = Keys(np.zeros(len(uid), dtype=np.int64), uid, np.asarray(pidx, dtype=np.int64), ind, k.value, k.blank,
-                 k.issue, k.unit_codes, k.plist, k.ind_codes)
+    probe = Keys(
+        np.zeros(len(uid), dtype=np.int64),
+        uid,
+        np.asarray(pidx, dtype=np.int64),
+        ind,
+        k.value,
+        k.blank,
+        k.issue,
+        k.unit_codes,
+        k.plist,
+        k.ind_codes,
+    )
     return probe.key(np.arange(len(uid)))
 
 
@@ -644,8 +702,14 @@ def _quiet(_: float, __: str) -> None:
     return None
 
 
-def check(con: duckdb.DuckDBPyConnection, data: bytes, *, period: periods.Period | None = None,
-          today: date | None = None, progress: Progress = _quiet) -> tuple[Grid, validate.Report] | None:
+def check(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    *,
+    period: periods.Period | None = None,
+    today: date | None = None,
+    progress: Progress = _quiet,
+) -> tuple[Grid, validate.Report] | None:
     """Read and check a long-layout text file as ingest and validate would; None when this path cannot."""
     text, encoding = ingest.decode_text(data)
     delimiter = ingest.sniff_delimiter(text)

@@ -46,8 +46,11 @@ def check_indicators(df: pd.DataFrame, groups: pd.DataFrame) -> list[str]:
     problems += [f"{r.code}: nhóm {r.group_code}" for r in df.itertuples() if r.group_code not in set(groups["code"])]
     problems += [f"{r.code}: thiếu tên" for r in df.itertuples() if not str(r.name_vi).strip()]
     phrases = df["phrase_vi"] if "phrase_vi" in df else pd.Series(dtype=str)
-    problems += [f"{c}: câu mô tả thiếu {{value}}" for c, p in zip(df["code"], phrases, strict=False)
-                 if isinstance(p, str) and p.strip() and "{value}" not in p]
+    problems += [
+        f"{c}: câu mô tả thiếu {{value}}"
+        for c, p in zip(df["code"], phrases, strict=False)
+        if isinstance(p, str) and p.strip() and "{value}" not in p
+    ]
     base = set(df.loc[df["type"] != "rate", "code"])
     for r in df[df["type"] == "rate"].itertuples():
         if r.numerator not in base or r.denominator not in base:

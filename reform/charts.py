@@ -66,8 +66,16 @@ def empty_figure(title: str, message: str) -> go.Figure:
 GREY = "#9aa0a6"
 
 
-def dumbbell_figure(df: pd.DataFrame, *, title: str, x_title: str, color: str, decimals: int = 0,
-                    top_n: int = 12, highlight: str | None = None) -> go.Figure:
+def dumbbell_figure(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    color: str,
+    decimals: int = 0,
+    top_n: int = 12,
+    highlight: str | None = None,
+) -> go.Figure:
     """This period against the same period last year for each unit (df: unit_code, name, value, previous).
 
     Three traces whatever the number of units; beyond 2 × top_n units only the top and bottom
@@ -89,14 +97,29 @@ def dumbbell_figure(df: pd.DataFrame, *, title: str, x_title: str, color: str, d
             xs += [prev, cur, None]
             ys += [name, name, None]
     fmt_ = f"%{{x:,.{decimals}f}}"
-    fig = go.Figure([
-        go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#d0d0d0", "width": 3}, hoverinfo="skip",
-                   showlegend=False),
-        go.Scatter(x=shown["previous"], y=names, mode="markers", name="Cùng kỳ năm trước",
-                   marker={"color": GREY, "size": 10}, hovertemplate=f"{fmt_}<extra>Cùng kỳ</extra>"),
-        go.Scatter(x=shown["value"], y=names, mode="markers", name="Kỳ này",
-                   marker={"color": color, "size": 12}, hovertemplate=f"{fmt_}<extra>Kỳ này</extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=xs, y=ys, mode="lines", line={"color": "#d0d0d0", "width": 3}, hoverinfo="skip", showlegend=False
+            ),
+            go.Scatter(
+                x=shown["previous"],
+                y=names,
+                mode="markers",
+                name="Cùng kỳ năm trước",
+                marker={"color": GREY, "size": 10},
+                hovertemplate=f"{fmt_}<extra>Cùng kỳ</extra>",
+            ),
+            go.Scatter(
+                x=shown["value"],
+                y=names,
+                mode="markers",
+                name="Kỳ này",
+                marker={"color": color, "size": 12},
+                hovertemplate=f"{fmt_}<extra>Kỳ này</extra>",
+            ),
+        ]
+    )
     base_layout(fig, title=title, y_title="")
     fig.update_layout(xaxis_title=x_title, height=max(320, 26 * len(shown) + 140), hovermode="closest")
     fig.update_yaxes(type="category", gridcolor="#f0f0f0")
@@ -104,8 +127,9 @@ def dumbbell_figure(df: pd.DataFrame, *, title: str, x_title: str, color: str, d
     return fig
 
 
-def heatmap_figure(df: pd.DataFrame, *, title: str, unit_label: str, decimals: int = 0,
-                   max_rows: int = 60, reverse: bool = False) -> go.Figure:
+def heatmap_figure(
+    df: pd.DataFrame, *, title: str, unit_label: str, decimals: int = 0, max_rows: int = 60, reverse: bool = False
+) -> go.Figure:
     """Units × quarters (df: unit_code, name, period, value); rows sorted by the latest quarter."""
     if df.empty:
         return empty_figure(title, "Chưa có số liệu của các đơn vị trong các quý đã chọn")
@@ -115,11 +139,18 @@ def heatmap_figure(df: pd.DataFrame, *, title: str, unit_label: str, decimals: i
         wide = wide.tail(max_rows)
         title = f"{title} ({max_rows} đơn vị có giá trị cao nhất)"
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in wide.columns]
-    fig = go.Figure(go.Heatmap(
-        z=wide.to_numpy(), x=labels, y=list(wide.index), colorscale="Blues", reversescale=reverse,
-        colorbar={"title": unit_label}, hoverongaps=False,
-        hovertemplate=f"%{{y}}<br>%{{x}}: %{{z:,.{decimals}f}} {unit_label}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=wide.to_numpy(),
+            x=labels,
+            y=list(wide.index),
+            colorscale="Blues",
+            reversescale=reverse,
+            colorbar={"title": unit_label},
+            hoverongaps=False,
+            hovertemplate=f"%{{y}}<br>%{{x}}: %{{z:,.{decimals}f}} {unit_label}<extra></extra>",
+        )
+    )
     base_layout(fig, title=title, y_title="")
     fig.update_layout(height=max(320, 22 * len(wide) + 160), hovermode="closest")
     return fig
@@ -145,13 +176,33 @@ def completeness_figure(df: pd.DataFrame, *, title: str, max_rows: int = 80) -> 
     if total > len(wide):
         title = f"{title} ({fmt.number(len(wide))}/{fmt.number(total)} đơn vị, báo cáo thiếu nhiều nhất)"
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in wide.columns]
-    text = wide.apply(lambda col: col.map({0: STATUS_LABELS["missing"], 1: STATUS_LABELS["partial"],
-                                           2: STATUS_LABELS["reported"]}))
-    scale = [[0.0, STATUS_COLORS["missing"]], [0.33, STATUS_COLORS["missing"]], [0.34, STATUS_COLORS["partial"]],
-             [0.66, STATUS_COLORS["partial"]], [0.67, STATUS_COLORS["reported"]], [1.0, STATUS_COLORS["reported"]]]
-    fig = go.Figure(go.Heatmap(z=wide.to_numpy(), x=labels, y=list(wide.index), zmin=0, zmax=2, colorscale=scale,
-                               showscale=False, text=text.to_numpy(), xgap=2, ygap=2, hoverongaps=False,
-                               hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"))
+    text = wide.apply(
+        lambda col: col.map({0: STATUS_LABELS["missing"], 1: STATUS_LABELS["partial"], 2: STATUS_LABELS["reported"]})
+    )
+    scale = [
+        [0.0, STATUS_COLORS["missing"]],
+        [0.33, STATUS_COLORS["missing"]],
+        [0.34, STATUS_COLORS["partial"]],
+        [0.66, STATUS_COLORS["partial"]],
+        [0.67, STATUS_COLORS["reported"]],
+        [1.0, STATUS_COLORS["reported"]],
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=wide.to_numpy(),
+            x=labels,
+            y=list(wide.index),
+            zmin=0,
+            zmax=2,
+            colorscale=scale,
+            showscale=False,
+            text=text.to_numpy(),
+            xgap=2,
+            ygap=2,
+            hoverongaps=False,
+            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        )
+    )
     base_layout(fig, title=title, y_title="")
     fig.update_layout(height=max(300, 20 * len(wide) + 160), hovermode="closest")
     return fig
@@ -162,29 +213,56 @@ def reporting_rate_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
     if df.empty:
         return empty_figure(title, "Chưa có kỳ báo cáo nào trong khoảng đã chọn")
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in df["period"]]
-    fig = go.Figure(go.Bar(
-        x=labels, y=df["rate"], marker_color=STATUS_COLORS["reported"], name="Tỷ lệ đơn vị đã báo cáo",
-        customdata=df[["reported", "expected"]].to_numpy(),
-        hovertemplate="%{y:,.1f}% (%{customdata[0]}/%{customdata[1]} đơn vị)<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=df["rate"],
+            marker_color=STATUS_COLORS["reported"],
+            name="Tỷ lệ đơn vị đã báo cáo",
+            customdata=df[["reported", "expected"]].to_numpy(),
+            hovertemplate="%{y:,.1f}% (%{customdata[0]}/%{customdata[1]} đơn vị)<extra></extra>",
+        )
+    )
     base_layout(fig, title=title, y_title="Đơn vị đã báo cáo (%)")
     fig.update_yaxes(range=[0, 100])
     return fig
 
 
-def profile_figure(df: pd.DataFrame, *, title: str, unit_name: str, y_title: str, color: str,
-                   decimals: int = 1, median_name: str = "Trung vị các đơn vị cùng loại") -> go.Figure:
+def profile_figure(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    unit_name: str,
+    y_title: str,
+    color: str,
+    decimals: int = 1,
+    median_name: str = "Trung vị các đơn vị cùng loại",
+) -> go.Figure:
     """A unit against the median of its peers over quarters (df: period, value, peer_median)."""
     if df.empty:
         return empty_figure(title, "Chưa có số liệu của đơn vị này trong các quý đã chọn")
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in df["period"]]
     fmt_ = f"%{{y:,.{decimals}f}}"
-    fig = go.Figure([
-        go.Scatter(x=labels, y=df["peer_median"], name=median_name, mode="lines",
-                   line={"color": GREY, "dash": "dash", "width": 2}, hovertemplate=f"{fmt_}<extra>Trung vị</extra>"),
-        go.Scatter(x=labels, y=df["value"], name=unit_name, mode="lines+markers", line={"color": color, "width": 3},
-                   hovertemplate=f"{fmt_}<extra>{unit_name}</extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=labels,
+                y=df["peer_median"],
+                name=median_name,
+                mode="lines",
+                line={"color": GREY, "dash": "dash", "width": 2},
+                hovertemplate=f"{fmt_}<extra>Trung vị</extra>",
+            ),
+            go.Scatter(
+                x=labels,
+                y=df["value"],
+                name=unit_name,
+                mode="lines+markers",
+                line={"color": color, "width": 3},
+                hovertemplate=f"{fmt_}<extra>{unit_name}</extra>",
+            ),
+        ]
+    )
     return base_layout(fig, title=title, y_title=y_title)
 
 
@@ -194,11 +272,19 @@ def rank_history_figure(df: pd.DataFrame, *, title: str, color: str) -> go.Figur
     if df.empty:
         return empty_figure(title, "Không xếp hạng chỉ tiêu này (không đánh giá tốt/xấu) hoặc chưa có số liệu")
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in df["period"]]
-    fig = go.Figure(go.Scatter(
-        x=labels, y=df["rank"], mode="lines+markers+text", text=[str(int(r)) for r in df["rank"]],
-        textposition="top center", line={"color": color, "width": 3}, customdata=df["peers"],
-        hovertemplate="Hạng %{y} / %{customdata}<extra></extra>", name="Hạng",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=labels,
+            y=df["rank"],
+            mode="lines+markers+text",
+            text=[str(int(r)) for r in df["rank"]],
+            textposition="top center",
+            line={"color": color, "width": 3},
+            customdata=df["peers"],
+            hovertemplate="Hạng %{y} / %{customdata}<extra></extra>",
+            name="Hạng",
+        )
+    )
     base_layout(fig, title=title, y_title="Hạng (1 là tốt nhất)")
     fig.update_yaxes(autorange="reversed", rangemode="tozero")
     return fig
@@ -232,12 +318,24 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
         fig.update_traces(textfont=crowded, selector={"type": "bar"})
         if horizontal:
             fig.update_yaxes(tickfont=crowded)
-        fig.update_layout(legend={"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0},
-                          title={"y": 0.97, "yref": "container", "yanchor": "top", "text": _wrap(chart.title, 70),
-                                 "font": {"size": 22}}, margin={"t": 150})
+        fig.update_layout(
+            legend={"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0},
+            title={
+                "y": 0.97,
+                "yref": "container",
+                "yanchor": "top",
+                "text": _wrap(chart.title, 70),
+                "font": {"size": 22},
+            },
+            margin={"t": 150},
+        )
         if not horizontal:  # "Quý III/2025" on two lines, smaller beyond 6, so 8-12 quarters fit beside the sidebar
-            fig.update_xaxes(tickangle=0, tickvals=chart.categories, tickfont={**big, "size": 22 if len(
-                chart.categories) <= 6 else 16}, ticktext=[c.replace("/", "<br>") for c in chart.categories])
+            fig.update_xaxes(
+                tickangle=0,
+                tickvals=chart.categories,
+                tickfont={**big, "size": 22 if len(chart.categories) <= 6 else 16},
+                ticktext=[c.replace("/", "<br>") for c in chart.categories],
+            )
     return fig
 
 
@@ -246,7 +344,7 @@ def _wrap(title: str, width: int = 55) -> str:
     if len(title) <= width or " " not in title[:width]:
         return title
     cut = title[:width].rindex(" ")
-    return f"{title[:cut]}<br>{title[cut + 1:]}"
+    return f"{title[:cut]}<br>{title[cut + 1 :]}"
 
 
 def _padded(chart) -> list[float]:
@@ -261,13 +359,28 @@ def _slide_trace(chart, s, projector: bool) -> go.Scatter | go.Bar:
     """One series of a slide chart: a line, or bars labelled with their values (coloured per bar if given)."""
     fmt_ = f",.{chart.decimals}f"
     if chart.kind == "line":
-        return go.Scatter(x=chart.categories, y=s.values, name=s.name, mode="lines+markers",
-                          line={"color": s.color, "width": 4 if projector else 3},
-                          marker={"size": 10 if projector else 7},
-                          hovertemplate=f"%{{y:{fmt_}}}<extra>{s.name}</extra>")
+        return go.Scatter(
+            x=chart.categories,
+            y=s.values,
+            name=s.name,
+            mode="lines+markers",
+            line={"color": s.color, "width": 4 if projector else 3},
+            marker={"size": 10 if projector else 7},
+            hovertemplate=f"%{{y:{fmt_}}}<extra>{s.name}</extra>",
+        )
     axis = "x" if chart.kind == "bar" else "y"
-    xy = {"x": s.values, "y": chart.categories, "orientation": "h"} if axis == "x" else {
-        "x": chart.categories, "y": s.values}
-    return go.Bar(**xy, name=s.name, marker_color=s.point_colors or s.color, texttemplate=f"%{{{axis}:{fmt_}}}",
-                  textposition="outside", cliponaxis=False, constraintext="none",
-                  hovertemplate=f"%{{{axis}:{fmt_}}}<extra>{s.name}</extra>")
+    xy = (
+        {"x": s.values, "y": chart.categories, "orientation": "h"}
+        if axis == "x"
+        else {"x": chart.categories, "y": s.values}
+    )
+    return go.Bar(
+        **xy,
+        name=s.name,
+        marker_color=s.point_colors or s.color,
+        texttemplate=f"%{{{axis}:{fmt_}}}",
+        textposition="outside",
+        cliponaxis=False,
+        constraintext="none",
+        hovertemplate=f"%{{{axis}:{fmt_}}}<extra>{s.name}</extra>",
+    )

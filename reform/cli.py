@@ -56,8 +56,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
             print(f"Không có đơn vị {args.unit or '(chưa có danh sách đơn vị)'}.", file=sys.stderr)
             return BAD_INPUT
         records = summary_core.to_records(summary_core.summary(con, scope, period))
-    payload = {"scope": scope, "period": period.code, "previous_period": period.shift_years(-1).code,
-               "indicators": records}
+    payload = {
+        "scope": scope,
+        "period": period.code,
+        "previous_period": period.shift_years(-1).code,
+        "indicators": records,
+    }
     if args.json:
         _json_out(payload)
     else:
@@ -77,8 +81,14 @@ def cmd_rank(args: argparse.Namespace) -> int:
         df = summary_core.rank(con, scope, args.indicator, period)
     df = df.astype(object).where(df.notna(), None)
     if args.json:
-        _json_out({"scope": scope, "period": period.code, "indicator_code": args.indicator,
-                   "units": df.to_dict(orient="records")})
+        _json_out(
+            {
+                "scope": scope,
+                "period": period.code,
+                "indicator_code": args.indicator,
+                "units": df.to_dict(orient="records"),
+            }
+        )
     else:
         _csv_out(df)
     return OK
@@ -125,8 +135,11 @@ def cmd_load_units(args: argparse.Namespace) -> int:
     """Replace the unit register (and lineage) from CSV files in the `units` output format."""
     try:
         units = pd.read_csv(args.units_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        lineage = (pd.read_csv(args.lineage, dtype={"old_code": str, "new_code": str}, encoding="utf-8-sig")
-                   if args.lineage else pd.DataFrame(columns=store.LINEAGE_COLUMNS))
+        lineage = (
+            pd.read_csv(args.lineage, dtype={"old_code": str, "new_code": str}, encoding="utf-8-sig")
+            if args.lineage
+            else pd.DataFrame(columns=store.LINEAGE_COLUMNS)
+        )
         units = units.replace({"": None})
         for col in ("valid_from", "valid_to"):
             units[col] = pd.to_datetime(units[col], format="%Y-%m-%d").dt.date
@@ -157,8 +170,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     max_bytes = int(args.max_mb * 1024 * 1024) if args.max_mb else None
     with _connect(args) as con:
         try:
-            prepared = importer.prepare(con, path.read_bytes(), path.name, period=_period(args.period),
-                                        max_bytes=max_bytes)
+            prepared = importer.prepare(
+                con, path.read_bytes(), path.name, period=_period(args.period), max_bytes=max_bytes
+            )
         except IngestError as exc:
             return _fail(args, BAD_INPUT, exc.code, exc.message)
         summary = prepared.summary()
@@ -185,9 +199,11 @@ def _report(args: argparse.Namespace, summary: dict, verdict: str) -> None:
     if args.json:
         _json_out(summary)
         return
-    print(f"{verdict} {summary['rows']} dòng, {summary['values']} giá trị: {summary['inserted']} mới, "
-          f"{summary['updated']} thay đổi, {summary['unchanged']} không đổi; "
-          f"{len(summary['errors'])} lỗi, {len(summary['warnings'])} cảnh báo.")
+    print(
+        f"{verdict} {summary['rows']} dòng, {summary['values']} giá trị: {summary['inserted']} mới, "
+        f"{summary['updated']} thay đổi, {summary['unchanged']} không đổi; "
+        f"{len(summary['errors'])} lỗi, {len(summary['warnings'])} cảnh báo."
+    )
     for issue in summary["errors"] + summary["warnings"]:
         print(f"  [{issue['code']}] {issue['message']}")
 
@@ -196,8 +212,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Print stored values as long CSV: unit_code,period,indicator_code,value."""
     p = _period(args.period)
     with _connect(args) as con:
-        df = sql.run(con, "export_values", period_start=p.start if p else None, period_end=p.end if p else None,
-                     unit=args.unit)
+        df = sql.run(
+            con, "export_values", period_start=p.start if p else None, period_end=p.end if p else None, unit=args.unit
+        )
     df["period"] = [periods.from_date(d).code for d in pd.to_datetime(df["period"]).dt.date]
     df["value"] = df["value"].map(lambda v: str(int(v)) if float(v).is_integer() else repr(float(v)))
     _csv_out(df)
@@ -237,8 +254,10 @@ def cmd_undo(args: argparse.Namespace) -> int:
         except store.UndoRefused as exc:
             print(exc, file=sys.stderr)
             return REFUSED
-    print(f"Đã hoàn tác lần tải lên số {args.upload_id}: khôi phục {res.restored} giá trị, "
-          f"xóa {res.removed} giá trị (ghi nhận là lần {res.undo_id}).")
+    print(
+        f"Đã hoàn tác lần tải lên số {args.upload_id}: khôi phục {res.restored} giá trị, "
+        f"xóa {res.removed} giá trị (ghi nhận là lần {res.undo_id})."
+    )
     return OK
 
 
@@ -259,9 +278,16 @@ def cmd_brief(args: argparse.Namespace) -> int:
         out.write_bytes(export.to_pptx(deck) if out.suffix.lower() == ".pptx" else export.to_pdf(deck))
         print(f"Đã ghi {out} ({len(deck.slides)} trang).", file=sys.stderr)
     if args.json:
-        _json_out({"scope": deck.scope, "period": deck.period, "footer": deck.footer.text(),
-                   "frozen_at": deck.footer.frozen_at, "last_upload_id": deck.last_upload_id,
-                   "slides": briefing.slide_figures(deck)})
+        _json_out(
+            {
+                "scope": deck.scope,
+                "period": deck.period,
+                "footer": deck.footer.text(),
+                "frozen_at": deck.footer.frozen_at,
+                "last_upload_id": deck.last_upload_id,
+                "slides": briefing.slide_figures(deck),
+            }
+        )
     return OK
 
 

@@ -37,5 +37,6 @@ def settings() -> Settings:
     auto_demo = db_path == DEFAULT_DB.resolve() if flag is None else flag.strip() == "1"
     lang = os.environ.get("REFORM_LANG", "vi").strip().lower() or "vi"
     max_mb = float(os.environ.get("REFORM_MAX_UPLOAD_MB") or 20)
-    return Settings(db_path=db_path, data_dir=data_dir, auto_demo=auto_demo, lang=lang,
-                    max_upload_bytes=int(max_mb * 1024 * 1024))
+    return Settings(
+        db_path=db_path, data_dir=data_dir, auto_demo=auto_demo, lang=lang, max_upload_bytes=int(max_mb * 1024 * 1024)
+    )

@@ -14,8 +14,9 @@ from reform.textnorm import to_windows_1258
 FLAGS_VI = {1.0: "Có", 0.0: "Không"}
 
 
-def render(con: duckdb.DuckDBPyConnection, name: str, period: periods.Period, frame: pd.DataFrame,
-           names: pd.Series) -> bytes:
+def render(
+    con: duckdb.DuckDBPyConnection, name: str, period: periods.Period, frame: pd.DataFrame, names: pd.Series
+) -> bytes:
     """Bytes of the file `name` (its kind is in the name) holding one quarter's values."""
     flags = set(sql.run(con, "catalog").query("type == 'flag'")["code"])
     if "_xlsx." in name:

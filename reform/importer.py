@@ -60,9 +60,18 @@ def _quiet(_: float, __: str) -> None:
     return None
 
 
-def prepare(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *, period: periods.Period | None = None,
-            max_bytes: int | None = None, today: date | None = None, progress: Progress = _quiet,
-            use_bulk: bool | None = None, use_columns: bool | None = None) -> Prepared:
+def prepare(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    *,
+    period: periods.Period | None = None,
+    max_bytes: int | None = None,
+    today: date | None = None,
+    progress: Progress = _quiet,
+    use_bulk: bool | None = None,
+    use_columns: bool | None = None,
+) -> Prepared:
     """Read and check a file, and compute what storing it would change; raise IngestError if unreadable.
 
     use_bulk: None chooses by size (BULK_MIN_BYTES); True reads any long-layout text file the bulk way,
@@ -85,9 +94,15 @@ def prepare(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *, peri
     return Prepared(file_name, store.sha256(data), grid, report, preview, path)
 
 
-def _per_cell(con: duckdb.DuckDBPyConnection, data: bytes, kind: str, period: periods.Period | None,
-              today: date | None, progress: Progress,
-              use_columns: bool | None) -> tuple[ingest.Grid, validate.Report, str]:
+def _per_cell(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    kind: str,
+    period: periods.Period | None,
+    today: date | None,
+    progress: Progress,
+    use_columns: bool | None,
+) -> tuple[ingest.Grid, validate.Report, str]:
     """Read every cell into a Python object and check it (a large wide table column by column); the way taken."""
     grid = ingest.read_xlsx(data) if kind == "xlsx" else ingest.read_text(data)
     progress(0.4, "Đang nhận dạng bảng số liệu…")
@@ -110,5 +125,6 @@ def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str) -> 
     if prepared.preview.inserted + prepared.preview.updated == 0:
         return None
     layout = f"{prepared.report.layout}-{prepared.grid.kind}"
-    return store.write_values(con, prepared.report.rows, file_name=prepared.file_name, digest=prepared.digest,
-                              layout=layout, user=user)
+    return store.write_values(
+        con, prepared.report.rows, file_name=prepared.file_name, digest=prepared.digest, layout=layout, user=user
+    )

@@ -129,8 +129,11 @@ def _read_sheet(ws: ReadOnlyWorksheet, formulas: bool) -> Grid:
 
 
 def _too_wide(title: str, columns: int) -> IngestError:
-    return IngestError("E_TOO_MANY_COLUMNS", f"Trang tính “{title}” có {columns} cột, quá giới hạn {MAX_COLUMNS} "
-                       "cột. Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống.")
+    return IngestError(
+        "E_TOO_MANY_COLUMNS",
+        f"Trang tính “{title}” có {columns} cột, quá giới hạn {MAX_COLUMNS} "
+        "cột. Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống.",
+    )
 
 
 MAX_SHEET_XML = 300 * 1024 * 1024  # a worksheet that unpacks to more is a zip bomb, not a report
@@ -143,8 +146,10 @@ def _has_formulas(data: bytes) -> bool:
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
             if info.file_size > MAX_SHEET_XML:
-                raise IngestError("E_TOO_LARGE", "Trang tính trong tệp Excel quá lớn khi giải nén; "
-                                  "tệp có thể bị hỏng hoặc không phải báo cáo.")
+                raise IngestError(
+                    "E_TOO_LARGE",
+                    "Trang tính trong tệp Excel quá lớn khi giải nén; tệp có thể bị hỏng hoặc không phải báo cáo.",
+                )
             xml = z.read(info)
             if b"<f>" in xml or b"<f " in xml:
                 return True
@@ -214,11 +219,15 @@ def check_legacy(text: str) -> None:
     tcvn3 = sum(c in _TCVN3_MARKS for c in non_ascii)
     vni = sum(c in _VNI_MARKS for c in non_ascii)
     if tcvn3 >= 2 and tcvn3 >= 0.3 * len(non_ascii):
-        raise IngestError("E_LEGACY_TCVN3", "Tệp dùng bảng mã cũ TCVN3 (phông .VnTime), chữ Việt sẽ bị sai. "
-                          + _CONVERT_HINT.format(src="TCVN3 (ABC)"))
+        raise IngestError(
+            "E_LEGACY_TCVN3",
+            "Tệp dùng bảng mã cũ TCVN3 (phông .VnTime), chữ Việt sẽ bị sai. " + _CONVERT_HINT.format(src="TCVN3 (ABC)"),
+        )
     if vni >= 2 and vni >= 0.2 * len(non_ascii):
-        raise IngestError("E_LEGACY_VNI", "Tệp dùng bảng mã cũ VNI (phông VNI-Times), chữ Việt sẽ bị sai. "
-                          + _CONVERT_HINT.format(src="VNI Windows"))
+        raise IngestError(
+            "E_LEGACY_VNI",
+            "Tệp dùng bảng mã cũ VNI (phông VNI-Times), chữ Việt sẽ bị sai. " + _CONVERT_HINT.format(src="VNI Windows"),
+        )
 
 
 def read_text(data: bytes) -> Grid:
@@ -228,8 +237,11 @@ def read_text(data: bytes) -> Grid:
     try:
         rows = [[_text_cell(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
-        raise IngestError("E_CSV", "Tệp CSV sai cấu trúc (thường do một dấu ngoặc kép không được đóng). "
-                          "Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.") from exc
+        raise IngestError(
+            "E_CSV",
+            "Tệp CSV sai cấu trúc (thường do một dấu ngoặc kép không được đóng). "
+            "Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”.",
+        ) from exc
     check_size(len(rows), max((len(r) for r in rows), default=0))
     return Grid(rows=rows, kind="csv", encoding=encoding, delimiter=delimiter)
 
@@ -534,8 +546,11 @@ def _ignored_columns(grid: Grid, header_index: int, columns: list[Column]) -> li
     used = {c.index for c in columns}
     header = grid.rows[header_index]
     data = grid.rows[header_index + 1 :]
-    return [(i + 1, str(h)) for i, h in enumerate(header)
-            if h is not None and i not in used and any(i < len(r) and r[i] is not None for r in data)]
+    return [
+        (i + 1, str(h))
+        for i, h in enumerate(header)
+        if h is not None and i not in used and any(i < len(r) and r[i] is not None for r in data)
+    ]
 
 
 def title_period(rows: list[list[object]]) -> str | None:
@@ -563,8 +578,9 @@ _NEVER_BLANK = {int, float}  # their str() is never blank: skip it for the numbe
 
 def skip_reason(row: list[object], unit_code: object) -> str | None:
     """Why a row holds no figures (empty, total, section), or None for a data row."""
-    filled = [c for c in row
-              if c is not None and (type(c) in _NEVER_BLANK or (c if isinstance(c, str) else str(c)).strip())]
+    filled = [
+        c for c in row if c is not None and (type(c) in _NEVER_BLANK or (c if isinstance(c, str) else str(c)).strip())
+    ]
     if not filled:
         return "empty"
     words = {fold(c) for c in filled if isinstance(c, str)}
@@ -586,8 +602,18 @@ def _read_row(table: Table, row: list[object], row_no: int, by_role: dict[str, C
 def wide_cells(row: list[object], row_no: int, columns: list[Column], by_role: dict[str, Column]) -> list[Cell]:
     """The value cells of a data row of the wide layout, one per indicator column among columns."""
     common = row_fields(row, row_no, by_role)
-    return [Cell(col=col.index + 1, header=col.header, indicator=col.indicator, indicator_raw=col.header,
-                 raw=_get(row, col), **common) for col in columns if col.role == "indicator"]
+    return [
+        Cell(
+            col=col.index + 1,
+            header=col.header,
+            indicator=col.indicator,
+            indicator_raw=col.header,
+            raw=_get(row, col),
+            **common,
+        )
+        for col in columns
+        if col.role == "indicator"
+    ]
 
 
 def long_cell(row: list[object], row_no: int, by_role: dict[str, Column], lookup: dict[str, str]) -> Cell:
@@ -595,9 +621,16 @@ def long_cell(row: list[object], row_no: int, by_role: dict[str, Column], lookup
     ind_col, val_col = by_role["indicator_code"], by_role["value"]
     ind_raw = _get(row, ind_col)
     code = None if ind_raw is None else lookup.get(fold(ind_raw), str(ind_raw).strip())
-    return Cell(col=val_col.index + 1, header=val_col.header, indicator=code, indicator_raw=ind_raw,
-                raw=_get(row, val_col), indicator_col=ind_col.index + 1, indicator_header=ind_col.header,
-                **row_fields(row, row_no, by_role))
+    return Cell(
+        col=val_col.index + 1,
+        header=val_col.header,
+        indicator=code,
+        indicator_raw=ind_raw,
+        raw=_get(row, val_col),
+        indicator_col=ind_col.index + 1,
+        indicator_header=ind_col.header,
+        **row_fields(row, row_no, by_role),
+    )
 
 
 def row_fields(row: list[object], row_no: int, by_role: dict[str, Column]) -> dict:
@@ -609,8 +642,14 @@ def row_fields(row: list[object], row_no: int, by_role: dict[str, Column]) -> di
     note = _get(row, by_role.get("note"))
     unit_col = by_role.get("unit_code")
     period_col = by_role.get("period")
-    return {"row": row_no, "unit_code": unit_code, "unit_name": None if unit_name is None else str(unit_name),
-            "period_raw": period_raw, "note": None if note is None else str(note),
-            "unit_col": unit_col.index + 1 if unit_col else 1, "unit_header": unit_col.header if unit_col else "",
-            "period_col": period_col.index + 1 if period_col else None,
-            "period_header": period_col.header if period_col else ""}
+    return {
+        "row": row_no,
+        "unit_code": unit_code,
+        "unit_name": None if unit_name is None else str(unit_name),
+        "period_raw": period_raw,
+        "note": None if note is None else str(note),
+        "unit_col": unit_col.index + 1 if unit_col else 1,
+        "unit_header": unit_col.header if unit_col else "",
+        "period_col": period_col.index + 1 if period_col else None,
+        "period_header": period_col.header if period_col else "",
+    }

@@ -23,8 +23,14 @@ STRUCTURE = [  # made again from the unit register, the lineage and the catalogu
     "rollup_weights",
     "rollup_pairs",
 ]
-PER_PERIOD = ["rollup_delete", "rollup_insert", "rollup_counts_delete", "rollup_counts_insert",
-              "rollup_scope_counts_delete", "rollup_scope_counts_insert"]
+PER_PERIOD = [
+    "rollup_delete",
+    "rollup_insert",
+    "rollup_counts_delete",
+    "rollup_counts_insert",
+    "rollup_scope_counts_delete",
+    "rollup_scope_counts_insert",
+]
 
 
 def refresh(con: duckdb.DuckDBPyConnection, periods: Iterable[object] | None = None) -> None:

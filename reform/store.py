@@ -79,9 +79,21 @@ def write_values(
         with transaction(con):
             fresh = _fresh(con, quarters)
             counts = _counts(con, len(rows), quarters, fresh)
-            upload_id = int(sql.run(con, "store_insert_upload", file_name=file_name, sha256=digest, layout=layout,
-                                    user_name=user, created_at=now, rows=len(rows), inserted=counts["new"],
-                                    updated=counts["changed"], unchanged=counts["unchanged"])["id"].iloc[0])
+            upload_id = int(
+                sql.run(
+                    con,
+                    "store_insert_upload",
+                    file_name=file_name,
+                    sha256=digest,
+                    layout=layout,
+                    user_name=user,
+                    created_at=now,
+                    rows=len(rows),
+                    inserted=counts["new"],
+                    updated=counts["changed"],
+                    unchanged=counts["unchanged"],
+                )["id"].iloc[0]
+            )
             _apply(con, upload_id, now, quarters, fresh)
             rollup.refresh(con, quarters)
     return WriteResult(upload_id, len(rows), counts["new"], counts["changed"], counts["unchanged"])
@@ -184,15 +196,17 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, *, user: str) -> UndoRe
     later = sql.run(con, "later_uploads_touching", upload_id=upload_id)
     if not later.empty:
         ids = ", ".join(f"số {i}" for i in later["id"])
-        raise UndoRefused(f"Không thể hoàn tác lần tải lên số {upload_id}: các lần tải lên sau ({ids}) đã sửa "
-                          "một số giá trị của nó. Hãy hoàn tác các lần đó trước (từ mới nhất đến cũ nhất).")
+        raise UndoRefused(
+            f"Không thể hoàn tác lần tải lên số {upload_id}: các lần tải lên sau ({ids}) đã sửa "
+            "một số giá trị của nó. Hãy hoàn tác các lần đó trước (từ mới nhất đến cũ nhất)."
+        )
     changes = sql.run(con, "upload_changes", upload_id=upload_id)
     drifted = changes[changes["current_value"].ne(changes["new_value"]) | changes["current_value"].isna()]
     if not drifted.empty:
-        raise UndoRefused(f"Không thể hoàn tác lần tải lên số {upload_id}: {len(drifted)} giá trị đã thay đổi "
-                          "sau đó.")
+        raise UndoRefused(f"Không thể hoàn tác lần tải lên số {upload_id}: {len(drifted)} giá trị đã thay đổi sau đó.")
     undo_rows = changes.assign(upload_id=upload_id)[
-        ["unit_code", "period", "indicator_code", "old_value", "new_value", "upload_id", "old_upload_id"]]
+        ["unit_code", "period", "indicator_code", "old_value", "new_value", "upload_id", "old_upload_id"]
+    ]
     return _apply_undo(con, upload_id, undo_rows, user)
 
 
@@ -203,9 +217,21 @@ def _apply_undo(con: duckdb.DuckDBPyConnection, upload_id: int, undo_rows: pd.Da
     con.register("undo_rows", undo_rows)
     try:
         with transaction(con):
-            undo_id = int(sql.run(con, "store_insert_upload", file_name=f"Hoàn tác lần tải lên số {upload_id}",
-                                  sha256="", layout="undo", user_name=user, created_at=now, rows=len(undo_rows),
-                                  inserted=0, updated=restored, unchanged=0)["id"].iloc[0])
+            undo_id = int(
+                sql.run(
+                    con,
+                    "store_insert_upload",
+                    file_name=f"Hoàn tác lần tải lên số {upload_id}",
+                    sha256="",
+                    layout="undo",
+                    user_name=user,
+                    created_at=now,
+                    rows=len(undo_rows),
+                    inserted=0,
+                    updated=restored,
+                    unchanged=0,
+                )["id"].iloc[0]
+            )
             sql.execute(con, "undo_history", undo_upload_id=undo_id, changed_at=now)
             sql.execute(con, "undo_restore")
             sql.execute(con, "undo_delete")

@@ -83,8 +83,20 @@ def change_text(row: pd.Series) -> str:
 
 def to_records(df: pd.DataFrame) -> list[dict]:
     """Summary rows as plain JSON-ready records (NaN as None), for the command line."""
-    cols = ["code", "name_vi", "group_code", "type", "good", "unit", "value", "previous", "change", "change_pct",
-            "units_reported", "units_expected"]
+    cols = [
+        "code",
+        "name_vi",
+        "group_code",
+        "type",
+        "good",
+        "unit",
+        "value",
+        "previous",
+        "change",
+        "change_pct",
+        "units_reported",
+        "units_expected",
+    ]
     out = df[cols].rename(columns={"code": "indicator_code"}).astype(object)
     return out.where(out.notna(), None).to_dict(orient="records")
 

@@ -65,8 +65,9 @@ def _header(ws, base: pd.DataFrame, period: periods.Period) -> None:
     ws.merge_cells(f"A1:{last}1")
     ws["A2"] = f"Kỳ báo cáo: {period.label}"
     ws["A2"].font = Font(bold=True, size=12)
-    ws["A3"] = ("Đơn vị chỉ báo cáo số liệu của chính mình, không cộng số liệu của đơn vị cấp dưới. "
-                "Ô trống = chưa báo cáo.")
+    ws["A3"] = (
+        "Đơn vị chỉ báo cáo số liệu của chính mình, không cộng số liệu của đơn vị cấp dưới. Ô trống = chưa báo cáo."
+    )
     ws["A3"].font = Font(italic=True)
     for col, (text, code) in enumerate([("Mã đơn vị", "unit_code"), ("Tên đơn vị", "unit_name")], 1):
         ws.cell(5, col, text).font = Font(bold=True)
@@ -104,8 +105,14 @@ def _unit_rows(ws, register: pd.DataFrame, n_indicators: int) -> None:
 
 def _validations(ws, base: pd.DataFrame, n_units: int) -> None:
     last_row = FIRST_UNIT_ROW + max(n_units, 1) - 1
-    yes_no = DataValidation(type="list", formula1='"Có,Không"', allow_blank=True,
-                            error="Chọn Có hoặc Không.", errorTitle="Giá trị không hợp lệ", showErrorMessage=True)
+    yes_no = DataValidation(
+        type="list",
+        formula1='"Có,Không"',
+        allow_blank=True,
+        error="Chọn Có hoặc Không.",
+        errorTitle="Giá trị không hợp lệ",
+        showErrorMessage=True,
+    )
     ws.add_data_validation(yes_no)
     for i, r in enumerate(base.itertuples()):
         col = get_column_letter(i + 3)
@@ -114,9 +121,16 @@ def _validations(ws, base: pd.DataFrame, n_units: int) -> None:
             yes_no.add(area)
             continue
         kind = "whole" if int(r.decimals) == 0 else "decimal"
-        dv = DataValidation(type=kind, operator="between", formula1="0", formula2=str(int(1e9)), allow_blank=True,
-                            error=f"Nhập số {'nguyên ' if kind == 'whole' else ''}không âm ({r.unit}).",
-                            errorTitle="Giá trị không hợp lệ", showErrorMessage=True)
+        dv = DataValidation(
+            type=kind,
+            operator="between",
+            formula1="0",
+            formula2=str(int(1e9)),
+            allow_blank=True,
+            error=f"Nhập số {'nguyên ' if kind == 'whole' else ''}không âm ({r.unit}).",
+            errorTitle="Giá trị không hợp lệ",
+            showErrorMessage=True,
+        )
         ws.add_data_validation(dv)
         dv.add(area)
 

@@ -42,8 +42,9 @@ class Report:
     """The outcome of checking one file: issues, and the rows that would be stored."""
 
     issues: list[Issue] = field(default_factory=list)
-    rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["unit_code", "period",
-                                                                               "indicator_code", "value"]))
+    rows: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["unit_code", "period", "indicator_code", "value"])
+    )
     layout: str = ""
     data_rows: int = 0  # rows of the file holding figures (skipped title, section and total rows excluded)
     skipped_rows: dict[int, str] = field(default_factory=dict)
@@ -69,8 +70,7 @@ class Context:
     def load(cls, con: duckdb.DuckDBPyConnection, today: date) -> Context:
         inds = sql.run(con, "indicators_for_validation").astype(object)
         inds = inds.where(inds.notna(), None)  # None, not NaN, for a missing range: cheap to test per cell
-        return cls({r["code"]: r for r in inds.to_dict("records")}, _units(sql.run(con, "units_for_validation")),
-                   today)
+        return cls({r["code"]: r for r in inds.to_dict("records")}, _units(sql.run(con, "units_for_validation")), today)
 
 
 def _units(df: pd.DataFrame) -> dict[str, dict]:
@@ -110,12 +110,26 @@ class _Checker:
             self.row_flags.add((cell.row, once))
         ref = None if cell is None else f"{column_letter(cell.col)}{cell.row}"
         prefix = "" if cell is None else f"Dòng {cell.row}, cột {cell.header} (ô {ref}): "
-        self.report.issues.append(Issue(None if cell is None else cell.row, None if cell is None else cell.header,
-                                        code, prefix + message, severity, ref))
+        self.report.issues.append(
+            Issue(
+                None if cell is None else cell.row,
+                None if cell is None else cell.header,
+                code,
+                prefix + message,
+                severity,
+                ref,
+            )
+        )
 
 
-def check(con: duckdb.DuckDBPyConnection, grid: Grid, table: Table, *, period: periods.Period | None = None,
-          today: date | None = None) -> Report:
+def check(
+    con: duckdb.DuckDBPyConnection,
+    grid: Grid,
+    table: Table,
+    *,
+    period: periods.Period | None = None,
+    today: date | None = None,
+) -> Report:
     """Check a table read from a file; return the report with every issue and the rows to store."""
     ctx = Context.load(con, today or date.today())
     checker = start(ctx, grid, table, period, data_rows=len({c.row for c in table.cells}))
@@ -147,15 +161,18 @@ def start(ctx: Context, grid: Grid, table: Table, period: periods.Period | None,
 
 def check_ignored_columns(ck: _Checker, table: Table) -> None:
     """Warn about a column that looks like a misspelt indicator: its figures would be left out."""
-    names = {fold(code): code for code in ck.ctx.indicators} | {fold(r["name_vi"]): c for c, r in
-                                                                 ck.ctx.indicators.items()}
+    names = {fold(code): code for code in ck.ctx.indicators} | {
+        fold(r["name_vi"]): c for c, r in ck.ctx.indicators.items()
+    }
     for col, header in table.ignored_columns:
         close = difflib.get_close_matches(fold(header), list(names), n=1, cutoff=0.75)
         if close:
             code = names[close[0]]
             ref = f"{column_letter(col)}{table.header_row}"
-            message = (f"Cột “{header}” (ô {ref}) không khớp chỉ tiêu nào nên số liệu của cột này sẽ không được "
-                       f"lưu. Có phải “{code}” ({ck.ctx.indicators[code]['name_vi']})?")
+            message = (
+                f"Cột “{header}” (ô {ref}) không khớp chỉ tiêu nào nên số liệu của cột này sẽ không được "
+                f"lưu. Có phải “{code}” ({ck.ctx.indicators[code]['name_vi']})?"
+            )
             ck.report.issues.append(Issue(table.header_row, header, "W_UNKNOWN_COLUMN", message, "warning", ref))
 
 
@@ -164,8 +181,12 @@ def _cell_period(ck: _Checker, cell: Cell) -> periods.Period | None:
     if raw is None:
         if ck.default_period is None and (0, "period") not in ck.row_flags:
             ck.row_flags.add((0, "period"))
-            ck.add(None, "E_NO_PERIOD", "Không xác định được kỳ báo cáo: tệp không có cột “Kỳ báo cáo”, tiêu đề "
-                   "không ghi quý, và chưa chọn kỳ khi tải lên.")
+            ck.add(
+                None,
+                "E_NO_PERIOD",
+                "Không xác định được kỳ báo cáo: tệp không có cột “Kỳ báo cáo”, tiêu đề "
+                "không ghi quý, và chưa chọn kỳ khi tải lên.",
+            )
         return ck.default_period
     try:
         return period_of(raw)
@@ -201,19 +222,30 @@ def _unit_verdict(ck: _Checker, cell: Cell, period: periods.Period | None) -> bo
     if cell.unit_code not in units:
         key = ("unit", cell.unit_code, cell.unit_name)
         if key not in ck.hints:
-            ck.hints[key] = _suggest(cell.unit_code, list(units), by_name=cell.unit_name,
-                                     names={c: u["name"] for c, u in units.items()})
+            ck.hints[key] = _suggest(
+                cell.unit_code, list(units), by_name=cell.unit_name, names={c: u["name"] for c, u in units.items()}
+            )
         hint = ck.hints[key]
         ck.add(cell, "E_UNKNOWN_UNIT", f"không có đơn vị mã “{cell.unit_code}”.{hint}", once="unit")
         return False
     unit = units[cell.unit_code]
     if cell.unit_name and not names_match(cell.unit_name, unit["name"]):
-        ck.add(cell, "W_UNIT_NAME", f"tên “{cell.unit_name}” không khớp với tên của mã {cell.unit_code} "
-               f"trong danh sách (“{unit['name']}”). Hệ thống ghi theo mã.", "warning", once="name")
+        ck.add(
+            cell,
+            "W_UNIT_NAME",
+            f"tên “{cell.unit_name}” không khớp với tên của mã {cell.unit_code} "
+            f"trong danh sách (“{unit['name']}”). Hệ thống ghi theo mã.",
+            "warning",
+            once="name",
+        )
     if period is not None and not in_force(unit, period):
         succ = f" Số liệu từ 01/07/2025 báo cáo theo đơn vị mới: {unit['successors']}." if unit["successors"] else ""
-        ck.add(cell, "E_UNIT_NOT_VALID", f"đơn vị {cell.unit_code} không hoạt động trong {period.label}.{succ}",
-               once="valid")
+        ck.add(
+            cell,
+            "E_UNIT_NOT_VALID",
+            f"đơn vị {cell.unit_code} không hoạt động trong {period.label}.{succ}",
+            once="valid",
+        )
         return False
     return True
 
@@ -266,8 +298,12 @@ def check_cell(ck: _Checker, cell: Cell) -> tuple[Cell, periods.Period, float] |
     unit_ok = _check_unit(ck, cell, period)
     ind = _check_indicator(ck, cell)
     if period is not None and period.start > ck.ctx.today:
-        ck.add(_at(cell, cell.period_col, cell.period_header), "E_FUTURE_PERIOD",
-               f"{period.label} chưa đến, không thể báo cáo.", once="future")
+        ck.add(
+            _at(cell, cell.period_col, cell.period_header),
+            "E_FUTURE_PERIOD",
+            f"{period.label} chưa đến, không thể báo cáo.",
+            once="future",
+        )
         return None
     if ind is None:
         return None
@@ -280,8 +316,12 @@ def check_cell(ck: _Checker, cell: Cell) -> tuple[Cell, periods.Period, float] |
 def add_duplicate(ck: _Checker, cell: Cell, period: periods.Period, first_row: int) -> None:
     """The same (unit, quarter, indicator) as an earlier row of the file."""
     ind = ck.ctx.indicators[cell.indicator]
-    ck.add(cell, "E_DUPLICATE", f"trùng với dòng {first_row}: đơn vị {cell.unit_code}, {period.label}, "
-           f"chỉ tiêu {ind['code']} ({ind['name_vi']}) xuất hiện hai lần.")
+    ck.add(
+        cell,
+        "E_DUPLICATE",
+        f"trùng với dòng {first_row}: đơn vị {cell.unit_code}, {period.label}, "
+        f"chỉ tiêu {ind['code']} ({ind['name_vi']}) xuất hiện hai lần.",
+    )
 
 
 def _check_indicator(ck: _Checker, cell: Cell) -> dict | None:
@@ -300,16 +340,24 @@ def _check_indicator(ck: _Checker, cell: Cell) -> dict | None:
         return None
     ind = inds[cell.indicator]
     if ind["type"] == "rate":
-        ck.add(at, "E_DERIVED", f"“{ind['name_vi']}” được tính tự động từ {ind['numerator']} và "
-               f"{ind['denominator']}; hãy báo cáo hai chỉ tiêu đó.")
+        ck.add(
+            at,
+            "E_DERIVED",
+            f"“{ind['name_vi']}” được tính tự động từ {ind['numerator']} và "
+            f"{ind['denominator']}; hãy báo cáo hai chỉ tiêu đó.",
+        )
         return None
     return ind
 
 
 def _check_value(ck: _Checker, cell: Cell, ind: dict) -> float | None:
     if (cell.row, cell.col) in ck.grid.formula_cells:
-        ck.add(cell, "E_FORMULA", "ô có công thức nhưng chưa có giá trị tính sẵn. Hãy mở tệp bằng Excel, lưu lại, "
-               "hoặc dán giá trị (Paste Values).")
+        ck.add(
+            cell,
+            "E_FORMULA",
+            "ô có công thức nhưng chưa có giá trị tính sẵn. Hãy mở tệp bằng Excel, lưu lại, "
+            "hoặc dán giá trị (Paste Values).",
+        )
         return None
     if ind["type"] == "flag":
         flag = parse_flag(cell.raw)
@@ -335,13 +383,20 @@ def _check_range(ck: _Checker, cell: Cell, ind: dict, value: float) -> float | N
         ck.add(cell, "E_NEGATIVE", f"số âm ({_num(value)}) không hợp lệ; số lượng phải từ 0 trở lên.")
         return None
     if int(ind["decimals"]) == 0 and value != int(value):
-        ck.add(cell, "E_FRACTION", f"“{cell.raw}” không phải số nguyên; {ind['unit']} phải là số nguyên. "
-               "Nếu là số hàng nghìn, hãy viết 1234 hoặc 1.234.")
+        ck.add(
+            cell,
+            "E_FRACTION",
+            f"“{cell.raw}” không phải số nguyên; {ind['unit']} phải là số nguyên. "
+            "Nếu là số hàng nghìn, hãy viết 1234 hoặc 1.234.",
+        )
         return None
     lo, hi = ind["min_value"], ind["max_value"]
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        ck.add(cell, "E_RANGE", f"giá trị {_num(value)} ngoài khoảng cho phép "
-               f"({fmt.number(lo)}–{fmt.number(hi)} {ind['unit']}).")
+        ck.add(
+            cell,
+            "E_RANGE",
+            f"giá trị {_num(value)} ngoài khoảng cho phép ({fmt.number(lo)}–{fmt.number(hi)} {ind['unit']}).",
+        )
         return None
     return value
 
@@ -374,9 +429,13 @@ def add_pair(ck: _Checker, cell: Cell, value: float, den: str, severity: str, ot
     """A numerator (cell) above its denominator (other)."""
     inds = ck.ctx.indicators
     word = "lớn hơn" if severity == "error" else "lớn hơn (có thể do vụ việc chuyển từ kỳ trước)"
-    ck.add(cell, "E_NUM_GT_DEN" if severity == "error" else "W_CARRY_OVER",
-           f"{inds[cell.indicator]['name_vi']} ({fmt.number(value)}) {word} {inds[den]['name_vi']} "
-           f"({fmt.number(other_value)}, ô {column_letter(other.col)}{other.row}).", severity)
+    ck.add(
+        cell,
+        "E_NUM_GT_DEN" if severity == "error" else "W_CARRY_OVER",
+        f"{inds[cell.indicator]['name_vi']} ({fmt.number(value)}) {word} {inds[den]['name_vi']} "
+        f"({fmt.number(other_value)}, ô {column_letter(other.col)}{other.row}).",
+        severity,
+    )
 
 
 def _to_quarters(ck: _Checker, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -421,14 +480,22 @@ def _increment(ck: _Checker, cell: Cell, period: periods.Period, value: float, s
 
 def add_gap(ck: _Checker, cell: Cell, period: periods.Period, missing: list[str]) -> None:
     """A cumulative report whose earlier quarters are not stored (labels of the missing ones)."""
-    ck.add(cell, "E_CUMULATIVE_GAP", f"số liệu lũy kế {period.label} cần số liệu đã lưu của "
-           f"{', '.join(missing)} để tính quý {periods.ROMAN[period.last_q]}; hãy tải lên các quý đó trước.")
+    ck.add(
+        cell,
+        "E_CUMULATIVE_GAP",
+        f"số liệu lũy kế {period.label} cần số liệu đã lưu của "
+        f"{', '.join(missing)} để tính quý {periods.ROMAN[period.last_q]}; hãy tải lên các quý đó trước.",
+    )
 
 
 def add_negative_increment(ck: _Checker, cell: Cell, period: periods.Period, value: float, increment: float) -> None:
     """A cumulative report below the sum of the stored earlier quarters."""
-    ck.add(cell, "E_NEGATIVE_INCREMENT", f"lũy kế {period.label} ({fmt.number(value)}) nhỏ hơn tổng các quý "
-           f"trước đã lưu ({fmt.number(value - increment)}): số quý {periods.ROMAN[period.last_q]} sẽ âm.")
+    ck.add(
+        cell,
+        "E_NEGATIVE_INCREMENT",
+        f"lũy kế {period.label} ({fmt.number(value)}) nhỏ hơn tổng các quý "
+        f"trước đã lưu ({fmt.number(value - increment)}): số quý {periods.ROMAN[period.last_q]} sẽ âm.",
+    )
 
 
 def _check_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
@@ -436,8 +503,12 @@ def _check_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataF
     report_outliers(ck, con, rows, lambda _: {(c.unit_code, c.indicator): c for c, _, _ in ck.accepted})
 
 
-def report_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataFrame,
-                    cells_of: Callable[[pd.DataFrame], dict[tuple[str, str], Cell]]) -> None:
+def report_outliers(
+    ck: _Checker,
+    con: duckdb.DuckDBPyConnection,
+    rows: pd.DataFrame,
+    cells_of: Callable[[pd.DataFrame], dict[tuple[str, str], Cell]],
+) -> None:
     """A warning per row far from its unit's history, in row order, at cells_of(flagged)[unit, indicator]."""
     # cells_of gives the last accepted cell of each flagged unit and indicator
     flagged = outliers(con, rows)
@@ -465,5 +536,10 @@ def outliers(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame
 
 def add_outlier(ck: _Checker, cell: Cell | None, value: float, median: float) -> None:
     """A value far from the unit's own history."""
-    ck.add(cell, "W_OUTLIER", f"giá trị {fmt.number(value)} khác thường so với các quý trước của đơn vị "
-           f"(trung vị {fmt.number(median)}). Hãy kiểm tra lại.", "warning")
+    ck.add(
+        cell,
+        "W_OUTLIER",
+        f"giá trị {fmt.number(value)} khác thường so với các quý trước của đơn vị "
+        f"(trung vị {fmt.number(median)}). Hãy kiểm tra lại.",
+        "warning",
+    )

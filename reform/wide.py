@@ -61,8 +61,14 @@ class Plan:
     keys: dict[tuple, int] = field(default_factory=dict)
 
 
-def check(con: duckdb.DuckDBPyConnection, grid: Grid, lookup: dict[str, str], *, period: periods.Period | None = None,
-          today: date | None = None) -> validate.Report | None:
+def check(
+    con: duckdb.DuckDBPyConnection,
+    grid: Grid,
+    lookup: dict[str, str],
+    *,
+    period: periods.Period | None = None,
+    today: date | None = None,
+) -> validate.Report | None:
     """Check a wide table as ingest.extract and validate.check would; None when this path cannot reproduce them."""
     table, by_role = ingest.frame(grid, lookup)
     columns = [c for c in table.columns if c.role == "indicator"]
@@ -90,8 +96,9 @@ def check(con: duckdb.DuckDBPyConnection, grid: Grid, lookup: dict[str, str], *,
 # --- the cells, column by column -------------------------------------------------------------------
 
 
-def read(grid: Grid, by_role: dict[str, Column], rows: list[int], columns: list[Column],
-         ctx: validate.Context) -> Sheet:
+def read(
+    grid: Grid, by_role: dict[str, Column], rows: list[int], columns: list[Column], ctx: validate.Context
+) -> Sheet:
     """The data rows' fields, and per cell whether it is blank and the value it surely stores."""
     lines = [grid.rows[r - 1] for r in rows]
     blank = np.zeros((len(rows), len(columns)), dtype=bool)
@@ -153,8 +160,9 @@ def quiet_value(ind: dict, raw: object) -> float:
     return value
 
 
-def _mark_formats(grid: Grid, rows: list[int], columns: list[Column], ctx: validate.Context, blank: np.ndarray,
-                  quiet: np.ndarray) -> None:
+def _mark_formats(
+    grid: Grid, rows: list[int], columns: list[Column], ctx: validate.Context, blank: np.ndarray, quiet: np.ndarray
+) -> None:
     """Formulas without a value are never blank nor quiet; a number in a percentage format is not quiet."""
     at_row = {r: i for i, r in enumerate(rows)}
     at_col = {col.index + 1: c for c, col in enumerate(columns)}
@@ -174,8 +182,12 @@ def _mark_formats(grid: Grid, rows: list[int], columns: list[Column], ctx: valid
 def plan_rows(sheet: Sheet, ck: validate._Checker) -> Plan | None:
     """Each row's period, unit and key, and what validate says about them; None for a cumulative period."""
     n = len(sheet.rows)
-    plan = Plan([None] * n, [f["unit_code"] for f in sheet.fields], np.full(n, -1, dtype=np.int64),
-                *(np.zeros(n, dtype=bool) for _ in range(3)))
+    plan = Plan(
+        [None] * n,
+        [f["unit_code"] for f in sheet.fields],
+        np.full(n, -1, dtype=np.int64),
+        *(np.zeros(n, dtype=bool) for _ in range(3)),
+    )
     known: dict[object, periods.Period | None] = {}
     for r in np.flatnonzero(~sheet.blank.all(axis=1)) if sheet.columns else []:  # rows with a filled cell
         f = sheet.fields[r]
@@ -294,8 +306,14 @@ def to_rows(sheet: Sheet, plan: Plan, accepted: np.ndarray, values: np.ndarray) 
     units = np.array(plan.unit, dtype=object)
     ends = np.array([p.end if p is not None else None for p in plan.period], dtype=object)
     codes = np.array([col.indicator for col in sheet.columns], dtype=object)
-    return pd.DataFrame({"unit_code": pd.array(units[r], dtype="str"), "period": ends[r],
-                         "indicator_code": pd.array(codes[c], dtype="str"), "value": values[r, c].astype(float)})
+    return pd.DataFrame(
+        {
+            "unit_code": pd.array(units[r], dtype="str"),
+            "period": ends[r],
+            "indicator_code": pd.array(codes[c], dtype="str"),
+            "value": values[r, c].astype(float),
+        }
+    )
 
 
 def last_cells(sheet: Sheet, plan: Plan, accepted: np.ndarray):

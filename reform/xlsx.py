@@ -39,8 +39,13 @@ def rows(ws: ReadOnlyWorksheet, *, formulas: bool) -> Iterator[list[Slot]]:
     counter = idx = 1
     with ws._get_source() as src:
         parser = (_FormulaParser if formulas else WorkSheetParser)(
-            src, ws._shared_strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats)
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
         for idx, cells in parser.parse():
             if max_row is not None and idx > max_row:
                 break
@@ -69,5 +74,6 @@ def _padded(cells: list[dict], max_col: int | None) -> list[Slot]:
 
 def number_format(ws: ReadOnlyWorksheet, cell: dict) -> str:
     """The number format of a cell, as ReadOnlyCell gives it."""
-    return ReadOnlyCell(ws, cell["row"], cell["column"], cell["value"], cell["data_type"],
-                        cell["style_id"]).number_format
+    return ReadOnlyCell(
+        ws, cell["row"], cell["column"], cell["value"], cell["data_type"], cell["style_id"]
+    ).number_format

@@ -69,8 +69,14 @@ def test_the_editor_saves_freezes_and_the_presentation_holds_the_frozen_figures(
     p = periods.parse("2025-Q3")
     stored = sql.run(con, "export_values", period_start=p.start, period_end=p.start, unit=None)
     kt = stored[stored["indicator_code"] == "kt_tcd"].assign(value=lambda d: d["value"] + 5)
-    store.write_values(con, kt.assign(period=pd.to_datetime(kt["period"]).dt.date), file_name="muon.csv",
-                       digest="m", layout="long", user="test")
+    store.write_values(
+        con,
+        kt.assign(period=pd.to_datetime(kt["period"]).dt.date),
+        file_name="muon.csv",
+        digest="m",
+        layout="long",
+        user="test",
+    )
     live = briefing.build(con, briefing.load(con, "Giao ban Quý III/2025").spec)
     con.close()
 

@@ -169,12 +169,14 @@ def big_db(tmp_path: Path) -> Path:
         units += [(f"P{p}X{x:03d}", f"Đảng bộ xã {p}-{x:03d}", "dang_bo_xa", f"P{p}", start, None) for x in range(100)]
     path = tmp_path / "big.duckdb"
     con = db.connect(path)
-    store.replace_units(con, pd.DataFrame(units, columns=store.UNIT_COLUMNS),
-                        pd.DataFrame(columns=store.LINEAGE_COLUMNS))
+    store.replace_units(
+        con, pd.DataFrame(units, columns=store.UNIT_COLUMNS), pd.DataFrame(columns=store.LINEAGE_COLUMNS)
+    )
     communes = [u[0] for u in units if u[2] == "dang_bo_xa"][::7]
-    rows = pd.DataFrame([(u, date(2025, q, 1), "kt_tcd", float(i % 9), None)
-                         for q in (1, 4, 7) for i, u in enumerate(communes)],
-                        columns=["unit_code", "period", "indicator_code", "value", "note"])
+    rows = pd.DataFrame(
+        [(u, date(2025, q, 1), "kt_tcd", float(i % 9), None) for q in (1, 4, 7) for i, u in enumerate(communes)],
+        columns=["unit_code", "period", "indicator_code", "value", "note"],
+    )
     store.write_values(con, rows, file_name="x.csv", digest="x", layout="long", user="test")
     con.close()
     return path

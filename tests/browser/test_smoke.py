@@ -28,8 +28,9 @@ def no_exception(page) -> None:
 
 def wait_idle(page) -> None:
     """Wait until the script run has finished, so a key press meets the buttons of the finished page."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached",
-                           timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", state="attached", timeout=60_000
+    )
 
 
 def test_a_deep_link_opened_first_is_framed_by_the_router(server: str, page) -> None:
@@ -78,8 +79,11 @@ def test_upload_a_wrong_file_then_a_right_one(server: str, page, tmp_path) -> No
 def test_the_presenter_moves_through_the_slides_with_the_keyboard(server: str, page) -> None:
     page.goto(f"{server}/present?ky=2025-Q3&trang=1&toan_man_hinh=1")
     page.wait_for_selector(".js-plotly-plot", timeout=120_000)
-    for key, slide, title in [("ArrowRight", 2, "Kiểm tra, giám sát"), ("PageDown", 3, "Hội họp"),
-                              ("ArrowLeft", 2, "Kiểm tra, giám sát")]:
+    for key, slide, title in [
+        ("ArrowRight", 2, "Kiểm tra, giám sát"),
+        ("PageDown", 3, "Hội họp"),
+        ("ArrowLeft", 2, "Kiểm tra, giám sát"),
+    ]:
         wait_idle(page)
         page.wait_for_selector(".st-key-pr_next button:not([disabled])", state="attached", timeout=30_000)
         page.keyboard.press(key)

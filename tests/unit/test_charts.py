@@ -18,7 +18,8 @@ def test_trend_has_one_trace_per_indicator_with_quarter_labels_and_vietnamese_se
 
 
 def test_an_empty_trend_says_what_is_missing() -> None:
-    fig = charts.trend_figure(pd.DataFrame(columns=["period", "indicator_code", "value"]), title="T", y_title="%",
-                              names={"a": "A"})
+    fig = charts.trend_figure(
+        pd.DataFrame(columns=["period", "indicator_code", "value"]), title="T", y_title="%", names={"a": "A"}
+    )
     assert fig.data == ()
     assert "Chưa có số liệu" in fig.layout.annotations[0].text

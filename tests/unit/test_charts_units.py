@@ -6,8 +6,14 @@ from reform import charts
 
 
 def units(n: int) -> pd.DataFrame:
-    return pd.DataFrame({"unit_code": [f"U{i:03d}" for i in range(n)], "name": [f"Đơn vị {i}" for i in range(n)],
-                         "value": [float(i) for i in range(n)], "previous": [float(i) - 1 for i in range(n)]})
+    return pd.DataFrame(
+        {
+            "unit_code": [f"U{i:03d}" for i in range(n)],
+            "name": [f"Đơn vị {i}" for i in range(n)],
+            "value": [float(i) for i in range(n)],
+            "previous": [float(i) - 1 for i in range(n)],
+        }
+    )
 
 
 def test_dumbbell_draws_three_traces_with_this_and_last_year() -> None:
@@ -26,8 +32,14 @@ def test_dumbbell_of_many_units_keeps_top_and_bottom_and_the_highlighted_one() -
 
 
 def test_heatmap_is_units_by_quarters_sorted_by_the_latest_quarter() -> None:
-    df = pd.DataFrame({"unit_code": ["A", "A", "B", "B"], "name": ["Xã A", "Xã A", "Xã B", "Xã B"],
-                       "period": [date(2025, 4, 1), date(2025, 7, 1)] * 2, "value": [1.0, 9.0, 5.0, 2.0]})
+    df = pd.DataFrame(
+        {
+            "unit_code": ["A", "A", "B", "B"],
+            "name": ["Xã A", "Xã A", "Xã B", "Xã B"],
+            "period": [date(2025, 4, 1), date(2025, 7, 1)] * 2,
+            "value": [1.0, 9.0, 5.0, 2.0],
+        }
+    )
     fig = charts.heatmap_figure(df, title="Họp trực tuyến", unit_label="%")
     assert list(fig.data[0].x) == ["Quý II/2025", "Quý III/2025"]
     assert list(fig.data[0].y) == ["Xã B", "Xã A"]  # highest latest value at the top (last row)
@@ -38,14 +50,20 @@ def test_empty_unit_charts_say_what_is_missing() -> None:
     empty = units(0)
     dumbbell = charts.dumbbell_figure(empty, title="T", x_title="x", color="#000")
     assert "Chưa có số liệu" in dumbbell.layout.annotations[0].text
-    heat = charts.heatmap_figure(pd.DataFrame(columns=["unit_code", "name", "period", "value"]), title="T",
-                                 unit_label="%")
+    heat = charts.heatmap_figure(
+        pd.DataFrame(columns=["unit_code", "name", "period", "value"]), title="T", unit_label="%"
+    )
     assert "Chưa có số liệu" in heat.layout.annotations[0].text
 
 
 def test_completeness_grid_colours_status_and_puts_gaps_on_top() -> None:
-    df = pd.DataFrame({"name": ["Xã A", "Xã A", "Xã B", "Xã B"], "period": [date(2025, 4, 1), date(2025, 7, 1)] * 2,
-                       "status": ["reported", "reported", "missing", "partial"]})
+    df = pd.DataFrame(
+        {
+            "name": ["Xã A", "Xã A", "Xã B", "Xã B"],
+            "period": [date(2025, 4, 1), date(2025, 7, 1)] * 2,
+            "status": ["reported", "reported", "missing", "partial"],
+        }
+    )
     fig = charts.completeness_figure(df, title="Báo cáo")
     assert list(fig.data[0].y) == ["Xã A", "Xã B"]  # last row is drawn on top: Xã B has a gap
     assert fig.data[0].z.tolist() == [[2, 2], [0, 1]]
@@ -54,8 +72,14 @@ def test_completeness_grid_colours_status_and_puts_gaps_on_top() -> None:
 
 def test_completeness_grid_says_when_it_shows_only_the_units_with_most_gaps() -> None:
     rows = [("Xã A", "reported"), ("Xã B", "partial"), ("Xã C", "missing")]
-    df = pd.DataFrame({"name": [n for n, _ in rows], "period": [date(2025, 7, 1)] * 3,
-                       "status": [s for _, s in rows], "units": [1200] * 3})
+    df = pd.DataFrame(
+        {
+            "name": [n for n, _ in rows],
+            "period": [date(2025, 7, 1)] * 3,
+            "status": [s for _, s in rows],
+            "units": [1200] * 3,
+        }
+    )
     fig = charts.completeness_figure(df, title="Báo cáo")
     assert fig.layout.title.text.endswith("(3/1.200 đơn vị, báo cáo thiếu nhiều nhất)")
     assert list(fig.data[0].y) == ["Xã A", "Xã B", "Xã C"]  # the most gaps last, drawn on top
@@ -69,11 +93,20 @@ def test_reporting_rate_profile_and_rank_history() -> None:
     rate = pd.DataFrame({"period": [date(2025, 7, 1)], "rate": [80.0], "reported": [4], "expected": [5]})
     fig = charts.reporting_rate_figure(rate, title="Tỷ lệ")
     assert list(fig.data[0].y) == [80.0] and fig.layout.yaxis.range == (0, 100)
-    prof = pd.DataFrame({"period": [date(2025, 4, 1), date(2025, 7, 1)], "value": [10.0, 20.0],
-                         "peer_median": [12.0, 15.0], "rank": [3.0, None], "peers": [9, 9]})
+    prof = pd.DataFrame(
+        {
+            "period": [date(2025, 4, 1), date(2025, 7, 1)],
+            "value": [10.0, 20.0],
+            "peer_median": [12.0, 15.0],
+            "rank": [3.0, None],
+            "peers": [9, 9],
+        }
+    )
     fig = charts.profile_figure(prof, title="Hồ sơ", unit_name="Xã A", y_title="%", color="#123")
     assert [t.name for t in fig.data] == ["Trung vị các đơn vị cùng loại", "Xã A"]
     ranks = charts.rank_history_figure(prof, title="Hạng", color="#123")
     assert list(ranks.data[0].y) == [3.0] and ranks.layout.yaxis.autorange == "reversed"
-    assert "Không xếp hạng" in charts.rank_history_figure(prof.assign(rank=None), title="H",
-                                                          color="#1").layout.annotations[0].text
+    assert (
+        "Không xếp hạng"
+        in charts.rank_history_figure(prof.assign(rank=None), title="H", color="#1").layout.annotations[0].text
+    )

@@ -63,8 +63,9 @@ def test_summary_and_rank_json_contract(tmp_path: Path) -> None:
     assert rows["kt_tcd"]["change"] == pytest.approx(rows["kt_tcd"]["value"] - rows["kt_tcd"]["previous"])
     unit = json.loads(reform("summary", "--period", "2025-Q3", "--unit", "XP01", "--db", str(path), "--json").stdout)
     assert unit["scope"] == "XP01" and {r["units_expected"] for r in unit["indicators"]} == {1}
-    ranked = json.loads(reform("rank", "--period", "2025-Q3", "--indicator", "tl_vb_kyso", "--db", str(path),
-                               "--json").stdout)
+    ranked = json.loads(
+        reform("rank", "--period", "2025-Q3", "--indicator", "tl_vb_kyso", "--db", str(path), "--json").stdout
+    )
     units = ranked["units"]
     assert {"unit_code", "value", "rank", "previous_rank"} <= set(units[0])
     assert [u["rank"] for u in units if u["rank"] is not None] == sorted(u["rank"] for u in units if u["rank"])

@@ -28,8 +28,10 @@ def test_the_deck_as_powerpoint_with_its_figures_as_json(db: str, tmp_path: Path
     figures = {r["indicator_code"]: r for r in summary["indicators"]}
     overview = deck["slides"][0]
     kt = figures["kt_tcd"]
-    assert f"kiểm tra {fmt.number(kt['value'])} tổ chức đảng, tăng {fmt.number(kt['change_pct'], 1)}%" in (
-        overview["sentences"][0])
+    assert (
+        f"kiểm tra {fmt.number(kt['value'])} tổ chức đảng, tăng {fmt.number(kt['change_pct'], 1)}%"
+        in (overview["sentences"][0])
+    )
     bars = dict(zip(overview["chart"]["categories"], overview["chart"]["series"][0]["values"], strict=True))
     assert bars["Tổ chức đảng được kiểm tra"] == round(kt["change_pct"], 1)
 

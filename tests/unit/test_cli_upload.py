@@ -16,8 +16,9 @@ BAD = "unit_code,period,indicator_code,value\nXP01,2026-Q3,kt_tcd,-4\nXP01,2026-
 
 
 def reform(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reform", *args], capture_output=True, text=True, cwd=PROJECT,
-                          timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "reform", *args], capture_output=True, text=True, cwd=PROJECT, timeout=180
+    )
 
 
 def stored(db: Path) -> list[tuple]:
@@ -44,8 +45,10 @@ def test_import_refuses_a_file_with_errors_and_lists_each_issue(demo_db: Path, t
     out = reform("import", str(f), "--db", str(demo_db), "--json")
     assert out.returncode == 1
     issues = json.loads(out.stdout)["errors"]
-    assert {(i["row"], i["column"], i["code"]) for i in issues} == {(2, "value", "E_NEGATIVE"),
-                                                                     (3, "indicator_code", "E_UNKNOWN_INDICATOR")}
+    assert {(i["row"], i["column"], i["code"]) for i in issues} == {
+        (2, "value", "E_NEGATIVE"),
+        (3, "indicator_code", "E_UNKNOWN_INDICATOR"),
+    }
     assert all(i["message"] for i in issues)
     assert stored(demo_db) == before
 
@@ -76,8 +79,12 @@ def test_export_prints_long_csv_with_quarter_codes(demo_db: Path) -> None:
 
 def test_a_filled_template_imports_without_a_single_warning(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "mau.xlsx"
-    assert reform("template", "--period", "2025-Q3", "--units", "XP01", "XP02", "--out", str(out),
-                  "--db", str(demo_db)).returncode == 0
+    assert (
+        reform(
+            "template", "--period", "2025-Q3", "--units", "XP01", "XP02", "--out", str(out), "--db", str(demo_db)
+        ).returncode
+        == 0
+    )
     wb = openpyxl.load_workbook(out)
     ws = wb["Báo cáo"]
     assert "Hướng dẫn" in wb.sheetnames and ws.protection.sheet

@@ -67,13 +67,15 @@ def test_repeatable_definitions_follow_their_file(tmp_path: Path, monkeypatch: p
     con = db.connect(tmp_path / "r.duckdb")
     assert db.apply_repeatable(con) == []  # unchanged text: nothing to do
     (schema / "R_figure_macros.sql").write_text(
-        (schema / "R_figure_macros.sql").read_text(encoding="utf-8")
-        + "\ncreate or replace macro answer() as 42;\n", encoding="utf-8")
+        (schema / "R_figure_macros.sql").read_text(encoding="utf-8") + "\ncreate or replace macro answer() as 42;\n",
+        encoding="utf-8",
+    )
     con.close()
     con = db.connect(tmp_path / "r.duckdb")  # an old file picks up the new definitions on open
     assert con.execute("select answer()").fetchone() == (42,)
-    assert con.execute("select count(*) from period_figures('X', 0, date '2025-07-01', date '2025-07-01')"
-                       ).fetchone() == (0,)
+    assert con.execute(
+        "select count(*) from period_figures('X', 0, date '2025-07-01', date '2025-07-01')"
+    ).fetchone() == (0,)
 
 
 def test_a_file_from_before_the_rollup_gets_it_backfilled_on_open(demo_db: Path) -> None:
@@ -81,14 +83,24 @@ def test_a_file_from_before_the_rollup_gets_it_backfilled_on_open(demo_db: Path)
     from reform import rollup
 
     con = duckdb.connect(str(demo_db))
-    con.execute("drop table figure_epoch; drop table figure_weight; drop table figure_pair; drop table figure_rollup;"
-                "drop table unit_period_count; drop table scope_period_count;"
-                "delete from schema_migrations where version >= 7")
+    con.execute(
+        "drop table figure_epoch; drop table figure_weight; drop table figure_pair; drop table figure_rollup;"
+        "drop table unit_period_count; drop table scope_period_count;"
+        "delete from schema_migrations where version >= 7"
+    )
     con.close()
     con = db.connect(demo_db)
-    backfilled = {t: con.execute(f"select * from {t} order by all").fetchall()
-                  for t in ("figure_epoch", "figure_weight", "figure_pair", "figure_rollup", "unit_period_count",
-                            "scope_period_count")}
+    backfilled = {
+        t: con.execute(f"select * from {t} order by all").fetchall()
+        for t in (
+            "figure_epoch",
+            "figure_weight",
+            "figure_pair",
+            "figure_rollup",
+            "unit_period_count",
+            "scope_period_count",
+        )
+    }
     assert len(backfilled["figure_rollup"]) > 1000 and len(backfilled["figure_epoch"]) == 2
     rollup.rebuild(con)
     for table, rows in backfilled.items():

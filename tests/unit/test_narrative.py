@@ -97,12 +97,17 @@ def test_the_verdict_names_good_and_bad_moves_in_the_indicators_direction() -> N
     assert "Cần quan tâm: tổ chức đảng được kiểm tra (giảm 25,0%)." in text
     assert "kỷ luật" not in text
     assert narrative.headline(rows, "Toàn Đảng bộ") == (
-        "Toàn Đảng bộ: 1 chỉ tiêu chính chuyển biến tích cực, 1 chỉ tiêu cần quan tâm so với cùng kỳ")
+        "Toàn Đảng bộ: 1 chỉ tiêu chính chuyển biến tích cực, 1 chỉ tiêu cần quan tâm so với cùng kỳ"
+    )
 
 
 def test_a_sentence_becomes_one_figure_a_line_on_screen() -> None:
     assert narrative.bullets(["Quý III/2025, A tăng; B giảm; còn 3 đơn vị chưa báo cáo.", "Câu hai."]) == [
-        "Quý III/2025, A tăng;", "B giảm;", "còn 3 đơn vị chưa báo cáo.", "Câu hai."]
+        "Quý III/2025, A tăng;",
+        "B giảm;",
+        "còn 3 đơn vị chưa báo cáo.",
+        "Câu hai.",
+    ]
 
 
 def test_a_rate_first_gets_a_verb_after_the_subject() -> None:

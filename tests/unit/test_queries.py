@@ -184,7 +184,8 @@ def test_every_query_file_runs_against_the_demo_database(demo_con) -> None:
     incoming = pd.DataFrame([("H01X01", date(2024, 7, 1), "kt_tcd", 1.0)], columns=store.VALUE_COLUMNS)
     demo_con.register("incoming", incoming)
     undo_rows = incoming.assign(old_value=0.0, new_value=1.0, upload_id=1, old_upload_id=1)[
-        ["unit_code", "period", "indicator_code", "old_value", "new_value", "upload_id", "old_upload_id"]]
+        ["unit_code", "period", "indicator_code", "old_value", "new_value", "upload_id", "old_upload_id"]
+    ]
     demo_con.register("undo_rows", undo_rows)
     demo_con.execute("begin transaction")
     try:
@@ -291,8 +292,15 @@ def test_peer_figures_stay_within_the_province_and_provinces_compare_with_provin
     )
     store.replace_units(empty_con, units, pd.DataFrame(columns=store.LINEAGE_COLUMNS))
     given = [("X1", 4), ("X2", 6), ("X3", 100), ("K1", 50)]
-    rows = pd.DataFrame({"unit_code": [u for u, _ in given], "period": Q["2025-Q3"], "indicator_code": "kt_tcd",
-                         "value": [float(v) for _, v in given], "note": None})
+    rows = pd.DataFrame(
+        {
+            "unit_code": [u for u, _ in given],
+            "period": Q["2025-Q3"],
+            "indicator_code": "kt_tcd",
+            "value": [float(v) for _, v in given],
+            "note": None,
+        }
+    )
     store.write_values(empty_con, rows, file_name="x.csv", digest="x", layout="long", user="test")
     x1 = sql.run(empty_con, "peer_figures", unit="X1", indicator="kt_tcd", start=Q["2025-Q3"], end=Q["2025-Q3"])
     assert (x1["peer_median"].item(), x1["peers"].item(), x1["rank"].item()) == (5, 2, 2)  # X1, X2; not X3, not K1
@@ -300,5 +308,3 @@ def test_peer_figures_stay_within_the_province_and_provinces_compare_with_provin
     p2 = sql.run(empty_con, "peer_figures", unit="P2", indicator="kt_tcd", start=Q["2025-Q3"], end=Q["2025-Q3"])
     assert (p2["value"].item(), p2["peer_median"].item(), p2["rank"].item()) == (100, 80, 1)  # P1 = 4 + 6 + 50
     assert p2["peer_scope"].item() == "Trung ương"
-
-

@@ -19,8 +19,19 @@ import pytest
 from reform import catalog, periods, rollup, sql, store
 from reform.config import DEFAULT_DATA_DIR
 
-ROLLUP_QUERIES = ["summary", "rank", "trend", "group_trend", "peer_figures", "completeness", "units_reported",
-                  "periods_with_data", "child_figures", "reporting_rate", "units_behind"]
+ROLLUP_QUERIES = [
+    "summary",
+    "rank",
+    "trend",
+    "group_trend",
+    "peer_figures",
+    "completeness",
+    "units_reported",
+    "periods_with_data",
+    "child_figures",
+    "reporting_rate",
+    "units_behind",
+]
 RANKED = ["kt_tcd", "hop_tong", "ktdh_tcd", "dv_tong", "co_ttdt", "tl_vb_kyso", "tl_cb_email", "gio_moi_cuoc"]
 
 
@@ -76,10 +87,13 @@ def check_figures(con: duckdb.DuckDBPyConnection, *, every_period: bool = True, 
     for scope in scopes(con):
         for i, p in enumerate(chosen):
             check(con, "summary", scope=scope, start=p.start, end=p.end)
-            new = con.execute("select * from rollup_period_figures($s, 1, $a, $b) order by all",
-                              {"s": scope, "a": p.start, "b": p.end}).df()
-            old = con.execute("select * from period_figures($s, 1, $a, $b) order by all",
-                              {"s": scope, "a": p.start, "b": p.end}).df()
+            new = con.execute(
+                "select * from rollup_period_figures($s, 1, $a, $b) order by all",
+                {"s": scope, "a": p.start, "b": p.end},
+            ).df()
+            old = con.execute(
+                "select * from period_figures($s, 1, $a, $b) order by all", {"s": scope, "a": p.start, "b": p.end}
+            ).df()
             assert_same(new, old, f"period_figures({scope}, 1, {p.code})")
             check(con, "rank", scope=scope, indicator=RANKED[i % len(RANKED)], start=p.start, end=p.end)
             check(con, "units_reported", scope=scope, start=p.start, end=p.end)
@@ -89,6 +103,7 @@ def check_figures(con: duckdb.DuckDBPyConnection, *, every_period: bool = True, 
 def _kind(p: periods.Period) -> str:
     """Q for a quarter, else the letter of H1, 9M or FY."""
     return "Q" if p.start == p.end else {"H1": "H", "9M": "M", "FY": "F"}[p.code.split("-")[1]]
+
 
 def check_series(con: duckdb.DuckDBPyConnection) -> None:
     """trend, group_trend, completeness and periods_with_data for every scope and last quarter."""
@@ -194,10 +209,13 @@ def test_after_a_new_unit_register_the_figures_still_equal_the_sums_of_values(ch
     # XP04 closes at the end of 2025 and XP03 takes it over; a ban moves under another parent.
     units.loc[units["code"] == "XP04", "valid_to"] = pd.Timestamp(2025, 12, 31)
     moved = units.index[units["type"] == "ban_dang"][0]
-    units.loc[moved, "parent_code"] = units.loc[units["parent_code"].notna() & (units["type"] != "ban_dang"),
-                                                "code"].iloc[0]
-    lineage = pd.concat([lineage, pd.DataFrame([("XP04", "XP03", 1.0, date(2026, 1, 1))],
-                                               columns=store.LINEAGE_COLUMNS)], ignore_index=True)
+    units.loc[moved, "parent_code"] = units.loc[
+        units["parent_code"].notna() & (units["type"] != "ban_dang"), "code"
+    ].iloc[0]
+    lineage = pd.concat(
+        [lineage, pd.DataFrame([("XP04", "XP03", 1.0, date(2026, 1, 1))], columns=store.LINEAGE_COLUMNS)],
+        ignore_index=True,
+    )
     store.replace_units(changed_con, units, lineage)
     assert len(sql.run(changed_con, "rollup_all_periods")) > 0
     assert changed_con.execute("select count(*) from figure_epoch").fetchone()[0] == 3
@@ -210,8 +228,10 @@ def test_a_rate_added_to_the_catalogue_has_its_figures_at_once(demo_con, tmp_pat
     data = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA_DIR, data, ignore=shutil.ignore_patterns("demo", "*.duckdb*"))
     with open(data / "indicators.csv", "a", encoding="utf-8") as f:
-        f.write("tl_kt_taichinh,Tỷ lệ tổ chức đảng được kiểm tra tài chính,,kiem_tra,rate,up,%,,,"
-                "kt_taichinh,kt_tcd,100,1,0,190,\n")
+        f.write(
+            "tl_kt_taichinh,Tỷ lệ tổ chức đảng được kiểm tra tài chính,,kiem_tra,rate,up,%,,,"
+            "kt_taichinh,kt_tcd,100,1,0,190,\n"
+        )
     assert catalog.sync(demo_con, data)
     assert_rollup_is_a_fresh_rebuild(demo_con)
     p = periods.parse("2025-Q3")

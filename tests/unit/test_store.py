@@ -80,11 +80,16 @@ def test_an_upload_larger_than_its_quarter_adds_changes_and_keeps_what_is_alike(
     assert changes["old_value"].isna().tolist() == [True, False] and changes["old_value"].iloc[1] == 5.0
     second = write(con, more, name="bo_sung.xlsx")
     assert (second.inserted, second.updated, second.unchanged) == (1, 1, 1)
-    assert snapshot(con) == [("A", Q3, "hop_tong", 3.0, second.upload_id), ("A", Q3, "kt_dv", 12.0, first.upload_id),
-                             ("A", Q3, "kt_tcd", 7.0, second.upload_id)]
-    assert con.execute("select indicator_code, old_value, new_value, old_upload_id from value_history "
-                       "where upload_id = $u order by all", {"u": second.upload_id}).fetchall() == [
-        ("hop_tong", None, 3.0, None), ("kt_tcd", 5.0, 7.0, first.upload_id)]
+    assert snapshot(con) == [
+        ("A", Q3, "hop_tong", 3.0, second.upload_id),
+        ("A", Q3, "kt_dv", 12.0, first.upload_id),
+        ("A", Q3, "kt_tcd", 7.0, second.upload_id),
+    ]
+    assert con.execute(
+        "select indicator_code, old_value, new_value, old_upload_id from value_history "
+        "where upload_id = $u order by all",
+        {"u": second.upload_id},
+    ).fetchall() == [("hop_tong", None, 3.0, None), ("kt_tcd", 5.0, 7.0, first.upload_id)]
 
 
 def test_a_large_upload_is_compared_and_stored_alike(con) -> None:

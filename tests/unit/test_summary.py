@@ -74,17 +74,20 @@ def test_rates_have_no_relative_change_and_neutral_is_never_judged() -> None:
 
 
 def test_movers_rank_good_and_bad_moves_and_leave_neutral_ones_out() -> None:
-    rows = pd.DataFrame([
-        {"code": "a", "value": 60, "previous": 40, "type": "flow", "good": "up"},  # +50 %
-        {"code": "b", "value": 90, "previous": 80, "type": "rate", "good": "up"},  # +10 points
-        {"code": "c", "value": 10, "previous": 20, "type": "flow", "good": "up"},  # -50 %
-        {"code": "d", "value": 1, "previous": 100, "type": "flow", "good": "neutral"},
-        {"code": "e", "value": 5, "previous": None, "type": "flow", "good": "up"},
-        {"code": "f", "value": 2.0, "previous": 3.0, "type": "rate", "good": "down"},  # -1 hour: good
-    ])
+    rows = pd.DataFrame(
+        [
+            {"code": "a", "value": 60, "previous": 40, "type": "flow", "good": "up"},  # +50 %
+            {"code": "b", "value": 90, "previous": 80, "type": "rate", "good": "up"},  # +10 points
+            {"code": "c", "value": 10, "previous": 20, "type": "flow", "good": "up"},  # -50 %
+            {"code": "d", "value": 1, "previous": 100, "type": "flow", "good": "neutral"},
+            {"code": "e", "value": 5, "previous": None, "type": "flow", "good": "up"},
+            {"code": "f", "value": 2.0, "previous": 3.0, "type": "rate", "good": "down"},  # -1 hour: good
+        ]
+    )
     changes = [s.compare(r.value, r.previous, r.type, r.good) for r in rows.itertuples()]
-    rows = rows.assign(change=[c.change for c in changes], change_pct=[c.change_pct for c in changes],
-                       tone=[c.tone for c in changes])
+    rows = rows.assign(
+        change=[c.change for c in changes], change_pct=[c.change_pct for c in changes], tone=[c.tone for c in changes]
+    )
     good, bad = s.movers(rows, n=2)
     assert good["code"].tolist() == ["a", "b"] and bad["code"].tolist() == ["c"]
     assert "d" not in set(good["code"]) | set(bad["code"])

@@ -292,8 +292,9 @@ def test_a_misspelt_indicator_column_is_a_warning_not_a_silent_loss(demo_con) ->
     from reform import importer
 
     data = "Mã đơn vị;STT;kt_tdc;kt_dv\nXP01;1;5;7\n".encode()
-    report = importer.prepare(demo_con, data, "sai_cot.csv", period=periods_parse("2026-Q3"),
-                              today=date(2026, 11, 22)).report
+    report = importer.prepare(
+        demo_con, data, "sai_cot.csv", period=periods_parse("2026-Q3"), today=date(2026, 11, 22)
+    ).report
     assert [(i.code, i.column, i.cell) for i in report.warnings] == [("W_UNKNOWN_COLUMN", "kt_tdc", "C1")]
     assert "kt_tcd" in report.warnings[0].message
     assert report.rows["indicator_code"].tolist() == ["kt_dv"]  # STT is ignored without a word

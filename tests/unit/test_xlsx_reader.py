@@ -33,8 +33,11 @@ def public_read(data: bytes) -> ingest.Grid:
             if "xl/workbook.xml" not in z.namelist():
                 raise IngestError("E_NOT_XLSX", "Tệp nén (.zip) này không phải tệp Excel .xlsx.")
         values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = (openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-                    if ingest._has_formulas(data) else None)
+        formulas = (
+            openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            if ingest._has_formulas(data)
+            else None
+        )
     except IngestError:
         raise
     except Exception as exc:
@@ -70,8 +73,10 @@ def public_read(data: bytes) -> ingest.Grid:
 
 
 def _too_wide(title: str, columns: int) -> str:
-    return (f"Trang tính “{title}” có {columns} cột, quá giới hạn {ingest.MAX_COLUMNS} cột. "
-            "Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống.")
+    return (
+        f"Trang tính “{title}” có {columns} cột, quá giới hạn {ingest.MAX_COLUMNS} cột. "
+        "Hãy xóa các cột thừa hoặc dùng mẫu Excel của hệ thống."
+    )
 
 
 def outcome(read, data: bytes) -> tuple:
@@ -122,25 +127,36 @@ def with_sheet(sheet_data: str, dimension: str | None = "A1:D4", extra: dict[str
 
 
 SHEETS = {
-    "types": ('<row r="1"><c r="A1" t="str"><v> abc </v></c><c r="B1" t="b"><v>1</v></c><c r="C1" t="e"><v>#DIV/0!</v>'
-              '</c><c r="D1" t="d"><v>2025-08-01T00:00:00</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><r><t>a'
-              '</t></r><r><rPr><b/></rPr><t xml:space="preserve"> b </t></r></is></c><c r="B2" s="2"><v>45870</v></c>'
-              '<c r="C2"><v>1.5E3</v></c><c r="D2"><v>-0.0</v></c></row>'),
-    "percentages": ('<row r="1"><c r="A1" s="1"><v>0.855</v></c><c r="B1" s="1"><v>1</v></c><c r="C1" s="0"><v>0.5'
-                    '</v></c><c r="D1" s="9"><v>7</v></c></row>'),
+    "types": (
+        '<row r="1"><c r="A1" t="str"><v> abc </v></c><c r="B1" t="b"><v>1</v></c><c r="C1" t="e"><v>#DIV/0!</v>'
+        '</c><c r="D1" t="d"><v>2025-08-01T00:00:00</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><r><t>a'
+        '</t></r><r><rPr><b/></rPr><t xml:space="preserve"> b </t></r></is></c><c r="B2" s="2"><v>45870</v></c>'
+        '<c r="C2"><v>1.5E3</v></c><c r="D2"><v>-0.0</v></c></row>'
+    ),
+    "percentages": (
+        '<row r="1"><c r="A1" s="1"><v>0.855</v></c><c r="B1" s="1"><v>1</v></c><c r="C1" s="0"><v>0.5'
+        '</v></c><c r="D1" s="9"><v>7</v></c></row>'
+    ),
     "a style that is not there": '<row r="1"><c r="A1" s="9"><v>0.5</v></c></row>',
-    "formulas": ('<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f>1+1</f><v></v></c><c r="C1"><f>1+1</f></c>'
-                 '<c r="D1" t="str"><f>"a"</f><v>  </v></c></row>'
-                 '<row r="2"><c r="A2"><f t="shared" ref="A2:A4" si="0">B2*2</f><v>4</v></c><c r="B2"><f t="array" '
-                 'ref="B2:B3">SUM(C1:C2)</f></c></row><row r="3"><c r="A3"><f t="shared" si="0"/></c></row>'),
-    "a damaged shared formula": ('<row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0">SUM(B1))</f><v>1</v></c></row>'
-                                 '<row r="2"><c r="A2"><f t="shared" si="0"/><v>1</v></c></row>'),
-    "rows left out, out of order, twice": ('<row r="2"><c r="A2"><v>2</v></c></row><row r="1"><c r="A1"><v>1</v></c>'
-                                           '</row><row r="4"><c r="B4"><v>4</v></c></row><row r="4"><c r="C4"><v>5'
-                                           '</v></c></row>'),
+    "formulas": (
+        '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f>1+1</f><v></v></c><c r="C1"><f>1+1</f></c>'
+        '<c r="D1" t="str"><f>"a"</f><v>  </v></c></row>'
+        '<row r="2"><c r="A2"><f t="shared" ref="A2:A4" si="0">B2*2</f><v>4</v></c><c r="B2"><f t="array" '
+        'ref="B2:B3">SUM(C1:C2)</f></c></row><row r="3"><c r="A3"><f t="shared" si="0"/></c></row>'
+    ),
+    "a damaged shared formula": (
+        '<row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0">SUM(B1))</f><v>1</v></c></row>'
+        '<row r="2"><c r="A2"><f t="shared" si="0"/><v>1</v></c></row>'
+    ),
+    "rows left out, out of order, twice": (
+        '<row r="2"><c r="A2"><v>2</v></c></row><row r="1"><c r="A1"><v>1</v></c>'
+        '</row><row r="4"><c r="B4"><v>4</v></c></row><row r="4"><c r="C4"><v>5'
+        "</v></c></row>"
+    ),
     "no coordinates": '<row><c><v>1</v></c><c t="inlineStr"><is><t>x</t></is></c></row><row><c/><c><v>3</v></c></row>',
-    "cells out of order and twice": ('<row r="1"><c r="C1"><v>3</v></c><c r="A1"><v>1</v></c><c r="A1"><v>9</v></c>'
-                                     '</row>'),
+    "cells out of order and twice": (
+        '<row r="1"><c r="C1"><v>3</v></c><c r="A1"><v>1</v></c><c r="A1"><v>9</v></c></row>'
+    ),
     "a row number with a fraction": '<row r="1.5"><c r="A1"><v>1</v></c></row>',
     "a shared string that is not there": '<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
     "a number that is not one": '<row r="1"><c r="A1"><v>1,5</v></c></row>',
@@ -171,8 +187,10 @@ def test_a_formula_in_another_sheet_only() -> None:
 
 
 def test_a_prefixed_namespace_hides_formulas_from_both() -> None:
-    sheet = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
-             '<x:row r="1"><x:c r="A1"><x:f>1+1</x:f><x:v></x:v></x:c></x:row></x:sheetData></x:worksheet>')
+    sheet = (
+        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+        '<x:row r="1"><x:c r="A1"><x:f>1+1</x:f><x:v></x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
     data = with_sheet("")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         members = {n: z.read(n) for n in z.namelist()}
@@ -198,19 +216,39 @@ def test_a_province_file_with_a_total_row_of_sums() -> None:
     assert grid[1] == {(201, 3), (201, 4), (201, 5)} and grid[2] == {(6, 5)}
 
 
-VALUES = [None, 0, 1, -2, 2.5, -0.0, 0.855, 10**20, "x", " Có ", "", "=1+1", "=A1*2", True, False,
-          datetime(2025, 8, 15), "Quý III/2025"]
+VALUES = [
+    None,
+    0,
+    1,
+    -2,
+    2.5,
+    -0.0,
+    0.855,
+    10**20,
+    "x",
+    " Có ",
+    "",
+    "=1+1",
+    "=A1*2",
+    True,
+    False,
+    datetime(2025, 8, 15),
+    "Quý III/2025",
+]
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
-@given(rows=st.lists(st.lists(st.sampled_from(VALUES), max_size=6), max_size=8),
-       percent=st.sets(st.tuples(st.integers(1, 8), st.integers(1, 6)), max_size=6))
+@given(
+    rows=st.lists(st.lists(st.sampled_from(VALUES), max_size=6), max_size=8),
+    percent=st.sets(st.tuples(st.integers(1, 8), st.integers(1, 6)), max_size=6),
+)
 def test_random_workbooks_are_read_alike(rows: list[list[object]], percent: set[tuple[int, int]]) -> None:
     same(book(rows, percent=percent))
 
 
-SHEET = zipfile.ZipFile(io.BytesIO(with_sheet(SHEETS["formulas"] + re.sub(r'r="(\d)"', r'r="1\1"', SHEETS["types"]),
-                                              "A1:D12"))).read("xl/worksheets/sheet1.xml")
+SHEET = zipfile.ZipFile(
+    io.BytesIO(with_sheet(SHEETS["formulas"] + re.sub(r'r="(\d)"', r'r="1\1"', SHEETS["types"]), "A1:D12"))
+).read("xl/worksheets/sheet1.xml")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
