@@ -64,7 +64,10 @@ def cases(scope: dict[str, str], last: periods.Period) -> list[tuple[str, str, d
             ("units_behind", label, {"scope": unit, "quarter": q}),
             ("completeness", label, {"scope": unit, "start": two_years, "end": q, "limit": 80}),
             ("scope_options", label, {"scope": unit, "at": q}),
+            ("children_started", label, {"scope": unit, "end": q}),
         ]
+        if label == "root":  # what the year-on-year page read before children_started: the whole register
+            out.append(("unit_register", "whole", {}))
         if label != "root":
             out += [
                 ("peer_figures", f"{label} {ind}", {"unit": unit, "indicator": ind, "start": three_years, "end": q})

@@ -30,8 +30,8 @@ ranked = ui.run("rank", scope=chosen.scope, indicator=chosen.indicator, start=pe
 if ranked.empty:
     st.info(t("ind_no_children", scope=chosen.scope_name, period=period.label), icon=":material/account_tree:")
     st.stop()
-register = ui.run("unit_register").set_index("code")
-started = pd.to_datetime(register.loc[ranked["unit_code"], "valid_from"]).dt.date.to_numpy()
+children = ui.run("children_started", scope=chosen.scope, end=period.end).set_index("code")
+started = pd.to_datetime(children.loc[ranked["unit_code"], "valid_from"]).dt.date.to_numpy()
 mapped = started > previous.end  # did not exist a year ago: its previous figure comes through the lineage
 changes = [
     core.compare(v, p, ind["type"], ind["good"]) for v, p in zip(ranked["value"], ranked["previous"], strict=True)

@@ -215,6 +215,13 @@ def test_rank_orders_todays_children_with_last_years_rank_through_the_lineage(co
     assert r.loc["C", ["value", "previous", "rank", "previous_rank"]].tolist() == [9, 8, 2, 2]  # A + B + D
 
 
+def test_children_started_gives_the_childrens_first_day_in_force(con) -> None:
+    now = sql.run(con, "children_started", scope="TU", end=Q["2025-Q3"])
+    assert now.values.tolist() == [["C", pd.Timestamp(NEW_START)], ["K", pd.Timestamp(START)]]
+    before = sql.run(con, "children_started", scope="TU", end=Q["2024-Q3"])
+    assert before["code"].tolist() == ["D", "K"]  # C did not exist yet; A and B sit below D
+
+
 def test_rank_of_a_down_indicator_puts_the_lowest_first_and_neutral_is_not_ranked(con) -> None:
     rates = rank(con, "TU", "tl_vb_di_dientu", "2025-Q3")
     assert rates.loc["K", "rank"] == 1 and rates.loc["C", "rank"] == 2  # 90% before 50%
