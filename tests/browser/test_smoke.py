@@ -50,7 +50,8 @@ def test_page_renders_without_exception(server: str, page, path: str, name: str,
     page.wait_for_selector(ready, state="attached", timeout=120_000)
     if name == "overview":
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-    page.wait_for_timeout(2000)
+    wait_idle(page)
+    page.wait_for_timeout(1000)  # charts draw after the run has ended
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     no_exception(page)
     body = page.inner_text("body")
