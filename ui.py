@@ -146,22 +146,10 @@ def show_report(report) -> None:
     """The one place that turns a validation report into what the uploader sees."""
     if report.errors:
         st.error(t("errors_block", n=len(report.errors)), icon=":material/error:")
-        st.dataframe(
-            issues_table(report.errors),
-            hide_index=True,
-            width="stretch",
-            key="issues_errors",
-            column_config=_ISSUE_COLUMNS,
-        )
+        table(issues_table(report.errors), key="issues_errors", column_config=_ISSUE_COLUMNS)
     if report.warnings:
         st.warning(t("warnings_block", n=len(report.warnings)), icon=":material/warning:")
-        st.dataframe(
-            issues_table(report.warnings),
-            hide_index=True,
-            width="stretch",
-            key="issues_warnings",
-            column_config=_ISSUE_COLUMNS,
-        )
+        table(issues_table(report.warnings), key="issues_warnings", column_config=_ISSUE_COLUMNS)
 
 
 def names() -> tuple[dict[str, str], dict[str, str]]:
@@ -285,6 +273,29 @@ def filters() -> Filters | None:
     return Filters(period, scope, scope_name, group, groups[group], indicator)
 
 
+MISSING_CELL = "–"  # what a table shows for a missing value, as fmt does in text (never "None")
+
+
+def table(data: pd.DataFrame, *, key: str | None = None, column_config: dict | None = None, height="auto") -> None:
+    """The one way pages show a table: full width, no index, missing values as "–"."""
+    st.dataframe(
+        data,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        key=key,
+        column_config=column_config,
+        placeholder=MISSING_CELL,
+    )
+
+
+def layout_label(layout: str) -> str:
+    """An upload's stored layout ("wide-xlsx", "long-csv", "undo") in words: "Dạng bảng · Excel"."""
+    words = {"long": t("layout_short_long"), "wide": t("layout_short_wide"), "undo": t("layout_short_undo")}
+    words |= {"xlsx": "Excel", "csv": "CSV"}
+    return " · ".join(words.get(part, part) for part in str(layout).split("-"))
+
+
 def column_number(unit: str) -> st.column_config.NumberColumn:
     """A sortable number column shown in the reader's locale (1.234,5 in Vietnamese), unit in the help."""
     return st.column_config.NumberColumn(format="localized", help=unit)
@@ -309,7 +320,7 @@ def show_changes(changes: pd.DataFrame, new_column: str, key: str) -> None:
         st.caption(t("changes_first", shown=fmt.number(CHANGES_SHOWN), n=fmt.number(len(changes))))
         changed_first = changes["old_value"].isna().sort_values(kind="stable").index[:CHANGES_SHOWN]
         changes = changes.loc[changed_first]
-    st.dataframe(changes_table(changes, new_column), hide_index=True, width="stretch", key=key)
+    table(changes_table(changes, new_column), key=key)
 
 
 def changes_table(changes: pd.DataFrame, new_column: str) -> pd.DataFrame:

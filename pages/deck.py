@@ -22,7 +22,7 @@ if "dk_message" in st.session_state:
 if "dk_diff_shown" in st.session_state:
     changed = st.session_state.pop("dk_diff_shown")
     st.markdown(f"**{t('dk_diff')}**")
-    st.dataframe(changed, hide_index=True, width="stretch") if len(changed) else st.caption(t("dk_no_diff"))
+    ui.table(changed) if len(changed) else st.caption(t("dk_no_diff"))
 
 choice = st.selectbox(t("dk_pick"), ["", *ui.deck_names()], format_func=lambda n: n or t("dk_new"), key="dk_pick")
 saved = briefing.load(con, choice) if choice else None
@@ -58,6 +58,7 @@ edited = st.data_editor(
     num_rows="fixed" if frozen else "dynamic",
     hide_index=True,
     width="stretch",
+    placeholder=ui.MISSING_CELL,
     key=f"dk_editor|{state}",
     disabled=[t("dk_col_order"), t("dk_col_kind"), t("dk_col_param")] if frozen else False,
     column_config={
@@ -145,7 +146,7 @@ if "dk_message_error" in st.session_state:
 if frozen:
     changed = briefing.differences(saved.snapshot, ui.deck_figures(spec))
     with st.expander(f"{t('dk_diff')} ({len(changed)})"):
-        st.dataframe(changed, hide_index=True, width="stretch") if len(changed) else st.caption(t("dk_no_diff"))
+        ui.table(changed) if len(changed) else st.caption(t("dk_no_diff"))
 
 st.markdown(f"### {t('dk_export')}")
 stem = (spec.name or "giao_ban").replace("/", "-")

@@ -66,7 +66,7 @@ def rank_change(now: object, before: object) -> str:
 st.markdown(f"**{t('ind_ranking', period=period.label)}**")
 if ind["good"] == "neutral":
     st.caption(t("ind_neutral"))
-st.dataframe(
+ui.table(
     pd.DataFrame(
         {
             t("col_rank"): ranked["rank"].astype("Int64"),
@@ -78,8 +78,6 @@ st.dataframe(
             ],
         }
     ),
-    hide_index=True,
-    width="stretch",
     key="ind_ranking_table",
 )
 

@@ -93,7 +93,7 @@ for _group_code, group in figures.groupby("group_code", sort=False):
             with col:
                 card(row)
     with st.expander(t("all_indicators", group=group["group_name"].iloc[0])):
-        st.dataframe(detail_table(group), hide_index=True, width="stretch")
+        ui.table(detail_table(group))
 
 previous_label = period.shift_years(-1).label
 st.caption(t("compare_note", prev=previous_label) + " " + t("lineage_note"))

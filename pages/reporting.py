@@ -63,7 +63,7 @@ if behind.empty:
 else:
     if len(behind) > TABLE_ROWS:
         st.caption(t("rep_first_rows", shown=fmt.number(TABLE_ROWS), n=fmt.number(len(behind))))
-    st.dataframe(behind_table(behind.head(TABLE_ROWS)), hide_index=True, width="stretch", key="rep_missing_table")
+    ui.table(behind_table(behind.head(TABLE_ROWS)), key="rep_missing_table")
     st.download_button(
         t("rep_download"),
         data=lambda: behind_csv(behind),

@@ -49,7 +49,7 @@ st.plotly_chart(
 figures = ui.summary(chosen.scope, chosen.period)
 group = figures[figures["group_code"] == chosen.group]
 st.markdown(f"**{t('prof_table', unit=chosen.scope_name, period=chosen.period.label)}**")
-st.dataframe(
+ui.table(
     pd.DataFrame(
         {
             t("col_indicator"): group["name_vi"],
@@ -57,7 +57,5 @@ st.dataframe(
             t("col_previous"): [fmt.with_unit(r.previous, r.unit, int(r.decimals)) for r in group.itertuples()],
         }
     ),
-    hide_index=True,
-    width="stretch",
     key="prof_table",
 )

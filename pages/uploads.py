@@ -20,23 +20,22 @@ if uploads.empty:
     st.stop()
 unit_names, indicator_names = ui.names()
 status = {"stored": t("status_stored"), "undone": t("status_undone")}
-st.dataframe(
+ui.table(
     pd.DataFrame(
         {
             t("col_id"): uploads["id"],
             t("col_when"): uploads["created_at"].dt.strftime("%H:%M %d/%m/%Y"),
             t("col_who"): uploads["user_name"],
             t("col_file"): uploads["file_name"],
-            t("col_layout"): uploads["layout"],
+            t("col_layout"): uploads["layout"].map(ui.layout_label),
             t("sum_new"): uploads["inserted"],
             t("sum_changed"): uploads["updated"],
             t("sum_unchanged"): uploads["unchanged"],
             t("col_status"): uploads["status"].map(status),
         }
     ),
-    hide_index=True,
-    width="stretch",
     key="ul_table",
+    column_config={c: ui.column_number(t("unit_values")) for c in (t("sum_new"), t("sum_changed"), t("sum_unchanged"))},
 )
 
 labels = {int(r.id): f"Số {r.id} · {r.file_name} · {r.created_at:%d/%m/%Y %H:%M}" for r in uploads.itertuples()}
@@ -73,7 +72,7 @@ story = ui.run("value_story", unit=unit, period=periods.parse(quarter).start, in
 if story.empty:
     st.caption(t("story_empty"))
 else:
-    st.dataframe(
+    ui.table(
         pd.DataFrame(
             {
                 t("col_when"): story["changed_at"].dt.strftime("%H:%M %d/%m/%Y"),
@@ -84,7 +83,5 @@ else:
                 t("col_new"): [fmt.compact(v) for v in story["new_value"]],
             }
         ),
-        hide_index=True,
-        width="stretch",
         key="ul_story",
     )

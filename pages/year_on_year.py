@@ -50,11 +50,10 @@ table = pd.DataFrame(
 if is_rate:  # a rate changes in points; a % change of a percentage would mislead
     table = table.drop(columns=t("yoy_col_change_pct"))
 number = ui.column_number(unit_label)
-st.dataframe(
+ui.table(
     table,
-    hide_index=True,
-    width="stretch",
     key="yoy_table",
+    height="content",  # the page is this table: every child unit without an inner scroll
     column_config={
         t("col_value"): number,
         t("col_previous"): number,

@@ -50,6 +50,7 @@ def test_page_on_the_demo_says_the_data_is_invented(app, monkeypatch, demo_db, p
     at = app(monkeypatch, demo_db, page)
     assert not at.exception
     assert any("Dữ liệu minh họa" in i.value for i in at.info)
+    assert all(df.proto.placeholder == "–" for df in at.dataframe)  # a missing value never reads "None"
 
 
 def test_overview_cards_show_vietnamese_numbers_and_changes(app, monkeypatch, demo_db) -> None:
@@ -117,6 +118,8 @@ def test_year_on_year_lists_every_child_unit_with_points_for_a_rate(app, monkeyp
     assert len(table) >= 30 and "Tăng/giảm (%)" not in table.columns
     assert (table["Tăng/giảm"].dropna().round(1) == (table["Kỳ này"] - table["Cùng kỳ"]).dropna().round(1)).all()
     assert "quy đổi từ đơn vị cũ" in set(table["Ghi chú"])
+    shown = next(df for df in at.dataframe if "Cùng kỳ" in df.value.columns)
+    assert shown.proto.placeholder == "–"  # a unit without a prior value reads "–", not "None"
     assert any("điểm %" in c.value and "quy đổi theo địa giới mới" in c.value for c in at.caption)
 
 
@@ -220,6 +223,13 @@ def test_the_filters_follow_the_reader_from_page_to_page(app, monkeypatch, demo_
     at.switch_page("pages/indicators.py").run()
     assert not at.exception
     assert at.selectbox(key="pham_vi").value == "XP05" and at.selectbox(key="ky").value == "2026-Q1"
+
+
+def test_the_upload_list_names_each_layout_in_words(app, monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/uploads.py")
+    layouts = set(next(df.value for df in at.dataframe if "Dạng" in df.value.columns)["Dạng"])
+    assert {"Dạng bảng · Excel", "Dạng dài · CSV", "Dạng bảng · CSV"} <= layouts
+    assert not any("-" in x for x in layouts)
 
 
 def test_a_long_list_of_changes_shows_its_first_rows_and_says_how_many_there_are(app, monkeypatch, demo_db) -> None:
