@@ -99,9 +99,9 @@ def to_pptx(deck: Deck) -> bytes:
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    total = len(deck.slides) + 1
-    _pptx_cover(prs, deck, total)
-    for i, slide in enumerate(deck.slides, start=2):
+    total = len(deck.slides)  # numbered as on the presentation page: the cover carries no number
+    _pptx_cover(prs, deck)
+    for i, slide in enumerate(deck.slides, start=1):
         _pptx_slide(prs, deck, slide, i, total)
     out = io.BytesIO()
     prs.save(out)
@@ -195,20 +195,21 @@ def _pptx_blank(prs):
     return slide
 
 
-def _pptx_footer(slide, deck: Deck, number: int, total: int) -> None:
+def _pptx_footer(slide, deck: Deck, number: int | None = None, total: int = 0) -> None:
     from pptx.util import Inches
 
     line = slide.shapes.add_connector(1, Inches(0.5), Inches(6.85), Inches(12.83), Inches(6.85))
     line.line.color.rgb = _rgb(RULE)
     _pptx_text(slide, (0.5, 6.9, 10.8, 0.45), deck.footer.text(), 13, color=MUTED)
-    _pptx_text(slide, (11.3, 6.9, 1.53, 0.45), f"{number}/{total}", 13, color=MUTED, align="right")
+    if number is not None:
+        _pptx_text(slide, (11.3, 6.9, 1.53, 0.45), f"{number}/{total}", 13, color=MUTED, align="right")
 
 
-def _pptx_cover(prs, deck: Deck, total: int) -> None:
+def _pptx_cover(prs, deck: Deck) -> None:
     slide = _pptx_blank(prs)
     _pptx_text(slide, (0.8, 1.6, 11.7, 1.4), deck.name, 44, bold=True, color=ACCENT, fit=True)
     _pptx_text(slide, (0.8, 3.2, 11.7, 3.0), "\n".join(cover_lines(deck)), 26, space_after=6)
-    _pptx_footer(slide, deck, 1, total)
+    _pptx_footer(slide, deck)
     slide.notes_slide.notes_text_frame.text = _nfc(deck.footer.text())
 
 
@@ -396,9 +397,9 @@ def to_pdf(deck: Deck) -> bytes:
     cv = Canvas(out, pagesize=(PAGE_W, PAGE_H), pageCompression=1)
     cv.setTitle(_nfc(deck.name))
     cv.setSubject(_nfc(deck.footer.text()))
-    total = len(deck.slides) + 1
-    _pdf_cover(cv, deck, total)
-    for i, slide in enumerate(deck.slides, start=2):
+    total = len(deck.slides)  # numbered as on the presentation page: the cover carries no number
+    _pdf_cover(cv, deck)
+    for i, slide in enumerate(deck.slides, start=1):
         _pdf_slide(cv, deck, slide, i, total)
     cv.save()
     return out.getvalue()
@@ -424,7 +425,7 @@ def _para(cv, text: str, style, x: float, top: float, width: float) -> float:
     return h
 
 
-def _pdf_footer(cv, deck: Deck, number: int, total: int) -> None:
+def _pdf_footer(cv, deck: Deck, number: int | None = None, total: int = 0) -> None:
     from reportlab.lib.colors import HexColor
 
     cv.setStrokeColor(HexColor(RULE))
@@ -432,16 +433,17 @@ def _pdf_footer(cv, deck: Deck, number: int, total: int) -> None:
     cv.setFillColor(HexColor(MUTED))
     cv.setFont(PDF_FONT, 9.5)
     cv.drawString(MARGIN, 20, _short(_nfc(deck.footer.text()), 150))
-    cv.drawRightString(PAGE_W - MARGIN, 20, f"{number}/{total}")
+    if number is not None:
+        cv.drawRightString(PAGE_W - MARGIN, 20, f"{number}/{total}")
 
 
-def _pdf_cover(cv, deck: Deck, total: int) -> None:
+def _pdf_cover(cv, deck: Deck) -> None:
     top = PAGE_H - 170
     top -= _para(cv, deck.name, _style(34, bold=True, color=ACCENT), MARGIN + 20, top, PAGE_W - 2 * MARGIN - 40)
     top -= 24
     for line in cover_lines(deck):
         top -= _para(cv, line, _style(20), MARGIN + 20, top, PAGE_W - 2 * MARGIN - 40) + 6
-    _pdf_footer(cv, deck, 1, total)
+    _pdf_footer(cv, deck)
     cv.showPage()
 
 
