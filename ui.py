@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from reform import briefing, catalog, db, demo, fmt, periods, sql
+from reform import briefing, catalog, db, demo, fmt, periods, sql, textnorm
 from reform import summary as summary_core
 from reform.config import settings
 from reform.deck import Deck
@@ -152,11 +152,53 @@ def show_report(report) -> None:
         table(issues_table(report.warnings), key="issues_warnings", column_config=_ISSUE_COLUMNS)
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _names(db_path: str, version: int) -> tuple[dict[str, str], dict[str, str]]:
+    units = sql.run(cursor(), "unit_register")
+    cat = sql.run(cursor(), "catalog")
+    unit_names = dict(zip(units["code"].tolist(), units["name"].tolist(), strict=True))
+    return unit_names, dict(zip(cat["code"], cat["name_vi"], strict=True))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _unit_index(db_path: str, version: int) -> list[tuple[str, str]]:
+    """(code, folded "code name") of every unit, for the unit search; built on the first search."""
+    units = names()[0]
+    return list(zip(units, textnorm.fold_many([f"{c} {n}" for c, n in units.items()]), strict=True))
+
+
 def names() -> tuple[dict[str, str], dict[str, str]]:
-    """(unit code → name, indicator code → Vietnamese name), for readable tables."""
-    units = run("unit_register")
-    cat = run("catalog")
-    return dict(zip(units["code"], units["name"], strict=True)), dict(zip(cat["code"], cat["name_vi"], strict=True))
+    """(unit code → name, indicator code → Vietnamese name), for readable tables; built once per data
+    version and shared, so callers must not change them."""
+    return _names(str(settings().db_path), int(data_version()["last_upload_id"]))
+
+
+UNIT_PICK_MAX = 3000  # a register up to this size is offered whole in a unit select box
+UNIT_FOUND_MAX = 50  # beyond it the reader types part of a code or name and picks among this many matches
+
+
+def unit_picker(container, label: str, key: str) -> str | None:
+    """A unit chosen from the whole register: a select box when the register is short, else a search
+    box (code or name, diacritics optional) and a select box of what matches; None while nothing does."""
+    unit_names = names()[0]
+
+    def shown(code: str) -> str:
+        return f"{code} · {unit_names[code]}"
+
+    if len(unit_names) <= UNIT_PICK_MAX:
+        return container.selectbox(label, list(unit_names), key=key, format_func=shown)
+    query = container.text_input(label, key=f"{key}_find", placeholder=t("unit_find_hint"))
+    found = []
+    if query.strip():
+        found = textnorm.search(
+            _unit_index(str(settings().db_path), int(data_version()["last_upload_id"])), query, UNIT_FOUND_MAX
+        )
+    if not found:
+        container.caption(
+            t("unit_not_found", q=query.strip()) if query.strip() else t("unit_find", n=fmt.number(len(unit_names)))
+        )
+        return None
+    return container.selectbox(t("unit_matches", n=len(found)), found, key=key, format_func=shown)
 
 
 def quarter_options() -> list[str]:

@@ -18,7 +18,7 @@ uploads = ui.run("uploads")
 if uploads.empty:
     st.info(t("uploads_empty"), icon=":material/history:")
     st.stop()
-unit_names, indicator_names = ui.names()
+_, indicator_names = ui.names()
 status = {"stored": t("status_stored"), "undone": t("status_undone")}
 ui.table(
     pd.DataFrame(
@@ -59,17 +59,19 @@ if row["status"] == "stored" and row["layout"] != "undo":
 
 st.subheader(t("story_title"))
 c1, c2, c3 = st.columns(3)
-unit = c1.selectbox(
-    t("col_unit"), list(unit_names), key="ul_story_unit", format_func=lambda c: f"{c} · {unit_names[c]}"
-)
+unit = ui.unit_picker(c1, t("col_unit"), key="ul_story_unit")
 quarter = c2.selectbox(
     t("col_period"), ui.quarter_options(), key="ul_story_period", format_func=lambda c: periods.parse(c).label
 )
 indicator = c3.selectbox(
     t("col_indicator"), list(indicator_names), key="ul_story_indicator", format_func=indicator_names.get
 )
-story = ui.run("value_story", unit=unit, period=periods.parse(quarter).start, indicator=indicator)
-if story.empty:
+story = (
+    None if unit is None else ui.run("value_story", unit=unit, period=periods.parse(quarter).start, indicator=indicator)
+)
+if story is None:
+    pass  # the unit picker says what to type
+elif story.empty:
     st.caption(t("story_empty"))
 else:
     ui.table(

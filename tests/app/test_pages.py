@@ -204,6 +204,25 @@ def test_a_large_hierarchy_is_picked_by_going_down_one_level_at_a_time(app, monk
     assert "thuộc Tỉnh ủy 2" in titles[0] and "trong 14 đơn vị cùng loại thuộc Tỉnh ủy 2" in titles[1]
 
 
+def test_a_value_history_in_a_large_register_is_found_by_typing_part_of_a_name(app, monkeypatch, big_db) -> None:
+    import ui
+
+    monkeypatch.setattr(ui, "UNIT_PICK_MAX", 100)  # 506 units: beyond a select box of the whole register
+    at = app(monkeypatch, big_db, "pages/uploads.py")
+    assert not at.exception and not [s for s in at.selectbox if s.key == "ul_story_unit"]
+    assert any("506 đơn vị" in c.value for c in at.caption)
+    at.text_input(key="ul_story_unit_find").input("xa 2-00").run()  # no diacritics, part of the name
+    picker = at.selectbox(key="ul_story_unit")
+    assert picker.options[0].startswith("P2X000") and len(picker.options) == 10
+    at.selectbox(key="ul_story_unit").set_value("P2X005").run()
+    at.selectbox(key="ul_story_period").set_value("2025-Q1").run()
+    assert not at.exception
+    story = [df.value for df in at.dataframe if {"Tệp", "Giá trị cũ"} <= set(df.value.columns)]
+    assert len(story) == 1 and story[0]["Tệp"].tolist() == ["x.csv"]  # P2X005 is among the communes given a value
+    at.text_input(key="ul_story_unit_find").input("không có").run()
+    assert not at.exception and any("Không có đơn vị nào" in c.value for c in at.caption)
+
+
 def test_a_link_to_a_unit_deep_in_a_large_hierarchy_opens_on_it(monkeypatch, big_db) -> None:
     monkeypatch.setenv("REFORM_DB", str(big_db))
     monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
