@@ -357,7 +357,11 @@ CHANGES_SHOWN = 2000  # rows of an old → new table on screen; a national file 
 
 
 def show_changes(changes: pd.DataFrame, new_column: str, key: str) -> None:
-    """An old → new table of value changes: changed values first, then new ones, at most CHANGES_SHOWN rows."""
+    """An old → new table of value changes: changed values first, then new ones, at most CHANGES_SHOWN rows;
+    a sentence instead of an empty table when nothing changed."""
+    if changes.empty:
+        st.caption(t("changes_none"))
+        return
     if len(changes) > CHANGES_SHOWN:
         st.caption(t("changes_first", shown=fmt.number(CHANGES_SHOWN), n=fmt.number(len(changes))))
         changed_first = changes["old_value"].isna().sort_values(kind="stable").index[:CHANGES_SHOWN]

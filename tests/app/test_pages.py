@@ -251,6 +251,20 @@ def test_the_upload_list_names_each_layout_in_words(app, monkeypatch, demo_db) -
     assert not any("-" in x for x in layouts)
 
 
+def test_an_upload_that_changed_nothing_says_so_instead_of_an_empty_table(app, monkeypatch, demo_db) -> None:
+    from reform import db, sql, store
+
+    con = db.connect(demo_db)
+    same = sql.run(con, "export_values", period_start=None, period_end=None, unit=None).head(3)
+    rows = same.assign(period=same["period"].dt.date, note=None)[[*store.VALUE_COLUMNS, "note"]]
+    store.write_values(con, rows, file_name="lai.csv", digest="again", layout="long-csv", user="test")
+    con.close()
+    at = app(monkeypatch, demo_db, "pages/uploads.py")  # the newest upload is shown first
+    assert not at.exception and "lai.csv" in at.selectbox(key="ul_pick").format_func(at.selectbox(key="ul_pick").value)
+    assert any("không ghi giá trị mới hay thay đổi giá trị nào" in c.value for c in at.caption)
+    assert not [df for df in at.dataframe if "Giá trị cũ" in df.value.columns and "Tệp" not in df.value.columns]
+
+
 def test_a_long_list_of_changes_shows_its_first_rows_and_says_how_many_there_are(app, monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/uploads.py")
     assert len(at.dataframe[1].value) < 2000 and not any(c.value.startswith("Hiện 2.000") for c in at.caption)
