@@ -30,18 +30,36 @@ with col_period:
     )
 unit_names, indicator_names = ui.names()
 in_force = ui.run("units_in_force", at=periods.parse(tpl_period).start)
+stem = f"mau_bao_cao_{tpl_period}"
 with col_units:
-    tpl_units = st.multiselect(
-        t("template_units"),
-        list(in_force["code"]),
-        key="up_tpl_units",
-        placeholder=t("all_units"),
-        format_func=lambda c: f"{c} · {unit_names.get(c, '')}",
+    if len(in_force) <= ui.UNIT_PICK_MAX:
+        offered, everyone = list(in_force["code"]), None
+    else:  # a long register: the units below one unit, picked from the units that have units below them
+        above = in_force[in_force["code"].isin(set(in_force["parent_code"].dropna()))]
+        top = st.selectbox(
+            t("template_under"),
+            list(above["code"]),
+            key="up_tpl_top",
+            format_func=lambda c: f"{c} · {unit_names.get(c, '')}",
+        )
+        st.caption(t("template_under_help", n=fmt.number(len(in_force))))
+        offered = ui.run("units_with_depth", scope=top, at=periods.parse(tpl_period).start)["code"].tolist()
+        everyone, stem = offered, f"{stem}_{top}"
+    tpl_units = (
+        st.multiselect(
+            t("template_units") if everyone is None else t("template_units_under", n=fmt.number(len(offered))),
+            offered,
+            key="up_tpl_units",
+            placeholder=t("all_units"),
+            format_func=lambda c: f"{c} · {unit_names.get(c, '')}",
+        )
+        if len(offered) <= ui.UNIT_PICK_MAX
+        else []  # too many to pick one by one: the template holds them all
     )
 st.download_button(
     t("template_button"),
-    data=lambda: template.build(ui.cursor(), periods.parse(tpl_period), tpl_units or None),
-    file_name=f"mau_bao_cao_{tpl_period}.xlsx",
+    data=lambda: template.build(ui.cursor(), periods.parse(tpl_period), tpl_units or everyone),
+    file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
     key="up_tpl_download",

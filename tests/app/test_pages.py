@@ -223,6 +223,21 @@ def test_a_value_history_in_a_large_register_is_found_by_typing_part_of_a_name(a
     assert not at.exception and any("Không có đơn vị nào" in c.value for c in at.caption)
 
 
+def test_a_template_in_a_large_register_is_for_the_units_below_one_unit(app, monkeypatch, big_db) -> None:
+    import ui
+
+    monkeypatch.setattr(ui, "UNIT_PICK_MAX", 200)  # 506 units in force: no multiselect of all of them
+    at = app(monkeypatch, big_db, "pages/upload.py")
+    assert not at.exception
+    top = at.selectbox(key="up_tpl_top")
+    assert top.options[0].startswith("TW") and len(top.options) == 6  # the units that have units below them
+    assert not [m for m in at.multiselect if m.key == "up_tpl_units"]  # 506 below the root: all of them
+    at.selectbox(key="up_tpl_top").set_value("P3").run()
+    units = at.multiselect(key="up_tpl_units")
+    assert not at.exception and len(units.options) == 101 and units.options[0].startswith("P3 ")
+    assert "cả 101 đơn vị" in units.label
+
+
 def test_a_link_to_a_unit_deep_in_a_large_hierarchy_opens_on_it(monkeypatch, big_db) -> None:
     monkeypatch.setenv("REFORM_DB", str(big_db))
     monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
