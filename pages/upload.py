@@ -28,7 +28,13 @@ with col_period:
     tpl_period = st.selectbox(
         t("template_period"), quarters, key="up_tpl_period", format_func=lambda c: periods.parse(c).label
     )
-unit_names, indicator_names = ui.names()
+unit_names = ui.names()[0]
+
+
+def unit_label(code: str) -> str:
+    return f"{code} · {unit_names.get(code, '')}"
+
+
 in_force = ui.run("units_in_force", at=periods.parse(tpl_period).start)
 stem = f"mau_bao_cao_{tpl_period}"
 with col_units:
@@ -40,7 +46,7 @@ with col_units:
             t("template_under"),
             list(above["code"]),
             key="up_tpl_top",
-            format_func=lambda c: f"{c} · {unit_names.get(c, '')}",
+            format_func=unit_label,
         )
         st.caption(t("template_under_help", n=fmt.number(len(in_force))))
         offered = ui.run("units_with_depth", scope=top, at=periods.parse(tpl_period).start)["code"].tolist()
@@ -51,7 +57,7 @@ with col_units:
             offered,
             key="up_tpl_units",
             placeholder=t("all_units"),
-            format_func=lambda c: f"{c} · {unit_names.get(c, '')}",
+            format_func=unit_label,
         )
         if len(offered) <= ui.UNIT_PICK_MAX
         else []  # too many to pick one by one: the template holds them all
