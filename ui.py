@@ -173,6 +173,12 @@ def names() -> tuple[dict[str, str], dict[str, str]]:
     return _names(str(settings().db_path), int(data_version()["last_upload_id"]))
 
 
+def unit_labeller():
+    """A format function "CODE · name" over the unit names of the current data version (looked up once)."""
+    unit_names = names()[0]
+    return lambda code: f"{code} · {unit_names.get(code, '')}"
+
+
 UNIT_PICK_MAX = 3000  # a register up to this size is offered whole in a unit select box
 UNIT_FOUND_MAX = 50  # beyond it the reader types part of a code or name and picks among this many matches
 
@@ -180,11 +186,7 @@ UNIT_FOUND_MAX = 50  # beyond it the reader types part of a code or name and pic
 def unit_picker(container, label: str, key: str) -> str | None:
     """A unit chosen from the whole register: a select box when the register is short, else a search
     box (code or name, diacritics optional) and a select box of what matches; None while nothing does."""
-    unit_names = names()[0]
-
-    def shown(code: str) -> str:
-        return f"{code} · {unit_names[code]}"
-
+    unit_names, shown = names()[0], unit_labeller()
     if len(unit_names) <= UNIT_PICK_MAX:
         return container.selectbox(label, list(unit_names), key=key, format_func=shown)
     query = container.text_input(label, key=f"{key}_find", placeholder=t("unit_find_hint"))
@@ -371,10 +373,10 @@ def show_changes(changes: pd.DataFrame, new_column: str, key: str) -> None:
 
 def changes_table(changes: pd.DataFrame, new_column: str) -> pd.DataFrame:
     """Value changes (unit_code, period, indicator_code, old_value, new) as a readable old → new table."""
-    unit_names, indicator_names = names()
+    unit_label, indicator_names = unit_labeller(), names()[1]
     return pd.DataFrame(
         {
-            t("col_unit"): [f"{u} · {unit_names.get(u, '')}" for u in changes["unit_code"]],
+            t("col_unit"): [unit_label(u) for u in changes["unit_code"]],
             t("col_period"): [periods.from_date(pd.Timestamp(d).date()).label for d in changes["period"]],
             t("col_indicator"): [indicator_names.get(c, c) for c in changes["indicator_code"]],
             t("col_old"): [fmt.compact(v) for v in changes["old_value"]],

@@ -28,12 +28,7 @@ with col_period:
     tpl_period = st.selectbox(
         t("template_period"), quarters, key="up_tpl_period", format_func=lambda c: periods.parse(c).label
     )
-unit_names = ui.names()[0]
-
-
-def unit_label(code: str) -> str:
-    return f"{code} · {unit_names.get(code, '')}"
-
+unit_label = ui.unit_labeller()
 
 in_force = ui.run("units_in_force", at=periods.parse(tpl_period).start)
 stem = f"mau_bao_cao_{tpl_period}"

@@ -66,12 +66,10 @@ quarter = c2.selectbox(
 indicator = c3.selectbox(
     t("col_indicator"), list(indicator_names), key="ul_story_indicator", format_func=indicator_names.get
 )
-story = (
-    None if unit is None else ui.run("value_story", unit=unit, period=periods.parse(quarter).start, indicator=indicator)
-)
-if story is None:
-    pass  # the unit picker says what to type
-elif story.empty:
+if unit is None:  # the picker has said what to type
+    st.stop()
+story = ui.run("value_story", unit=unit, period=periods.parse(quarter).start, indicator=indicator)
+if story.empty:
     st.caption(t("story_empty"))
 else:
     ui.table(

@@ -22,22 +22,21 @@ def fold(text: object) -> str:
 
 @lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
+    return re.sub(r"[\s_]+", " ", _no_marks(text)).strip().lower()
+
+
+def _no_marks(text: str) -> str:
+    """The text with "đ" as "d" and without diacritics (still in its case and spacing)."""
     decomposed = unicodedata.normalize("NFD", text.translate(_D))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\s_]+", " ", stripped).strip().lower()
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fold_many(texts: list[str]) -> list[str]:
     """fold() of many texts at once: each distinct character is folded once, then str.translate does the
     rest (55,000 unit names: 2.5 times faster than one by one)."""
-    table = {ord(c): f for c in set("".join(texts)) if (f := _fold_char(c)) != c}
+    table = {ord(c): f for c in set("".join(texts)) if (f := _no_marks(c)) != c}
     table[ord("_")] = " "
     return [" ".join(t.translate(table).split()).lower() for t in texts]
-
-
-def _fold_char(c: str) -> str:
-    decomposed = unicodedata.normalize("NFD", c.translate(_D))
-    return "".join(x for x in decomposed if not unicodedata.combining(x))
 
 
 def search(index: list[tuple[str, str]], query: str, limit: int) -> list[str]:
