@@ -15,7 +15,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from reform import periods, slides, sql
+from reform import locks, periods, slides, sql
 from reform.deck import Deck, Footer
 
 # slide kind -> (Vietnamese name for the deck editor, what its parameter is)
@@ -213,6 +213,11 @@ def save(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> None:
         != (spec.scope, spec.period, [s.key for s in spec.slides], [s.param for s in spec.slides])
     ):
         raise DeckError(f"Bài “{spec.name}” đang chốt số liệu: bỏ chốt trước khi đổi phạm vi, kỳ hoặc các trang.")
+    with locks.writer(con):
+        _save(con, spec)
+
+
+def _save(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> None:
     sql.execute(
         con,
         "deck_save",
@@ -248,7 +253,8 @@ def names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def delete(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Forget a saved deck."""
-    sql.execute(con, "deck_delete", deck=name)
+    with locks.writer(con):
+        sql.execute(con, "deck_delete", deck=name)
 
 
 def freeze(con: duckdb.DuckDBPyConnection, name: str, *, now: datetime | None = None) -> Deck:
@@ -257,14 +263,15 @@ def freeze(con: duckdb.DuckDBPyConnection, name: str, *, now: datetime | None = 
     saved = _must(con, name)
     deck = build_figures(con, saved.spec)
     deck.footer.frozen_at = (now or datetime.now()).replace(microsecond=0)
-    sql.execute(
-        con,
-        "deck_freeze",
-        deck=name,
-        frozen_at=deck.footer.frozen_at,
-        frozen_upload_id=deck.last_upload_id,
-        snapshot=json.dumps(deck.to_dict(), ensure_ascii=False),
-    )
+    with locks.writer(con):
+        sql.execute(
+            con,
+            "deck_freeze",
+            deck=name,
+            frozen_at=deck.footer.frozen_at,
+            frozen_upload_id=deck.last_upload_id,
+            snapshot=json.dumps(deck.to_dict(), ensure_ascii=False),
+        )
     return with_edits(deck, saved.spec)
 
 
@@ -276,7 +283,8 @@ def unfreeze(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
         if saved.frozen
         else pd.DataFrame(columns=DIFF_COLUMNS)
     )
-    sql.execute(con, "deck_freeze", deck=name, frozen_at=None, frozen_upload_id=None, snapshot=None)
+    with locks.writer(con):
+        sql.execute(con, "deck_freeze", deck=name, frozen_at=None, frozen_upload_id=None, snapshot=None)
     return changed
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reform import rollup, sql
-from reform.db import registered, transaction
+from reform import locks, rollup, sql
+from reform.db import registered, write_transaction
 
 TYPES = {"flow", "stock", "flag", "rate"}
 DIRECTIONS = {"up", "down", "neutral"}
@@ -62,7 +62,7 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """Replace the catalogue tables with the contents of the CSV files."""
     indicators = read_indicators(data_dir)
     groups = read_groups(data_dir)
-    with registered(con, groups_df=groups, indicators_df=indicators), transaction(con):
+    with registered(con, groups_df=groups, indicators_df=indicators), write_transaction(con):
         con.execute("delete from indicator")
         con.execute("delete from indicator_group")
         con.execute("insert into indicator_group by name select * from groups_df")
@@ -79,12 +79,17 @@ def fingerprint(data_dir: Path) -> str:
 
 def sync(con: duckdb.DuckDBPyConnection, data_dir: Path) -> bool:
     """Reload the catalogue when its files differ from what the database holds; True if reloaded."""
+    with locks.writer(con):  # two sessions starting at once reload it once
+        return _sync(con, data_dir)
+
+
+def _sync(con: duckdb.DuckDBPyConnection, data_dir: Path) -> bool:
     current = fingerprint(data_dir)
     stored = sql.run(con, "meta_get", key="catalog_sha")
     if not stored.empty and stored["value"].iloc[0] == current:
         return False
     load(con, data_dir)
-    with transaction(con):  # a new or changed rate needs its numerator/denominator pairs summed
+    with write_transaction(con):  # a new or changed rate needs its numerator/denominator pairs summed
         rollup.refresh(con, [])
-    sql.execute(con, "meta_set", key="catalog_sha", value=current)
+        sql.execute(con, "meta_set", key="catalog_sha", value=current)
     return True

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from reform import locks
 from reform.config import QUERIES_DIR
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
@@ -52,6 +53,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 @contextmanager
+def write_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A transaction under the database's writers' lock: taken first, so the transaction sees every write
+    committed before it and no other write runs until it ends."""
+    with locks.writer(con), transaction(con):
+        yield con
+
+
+@contextmanager
 def registered(con: duckdb.DuckDBPyConnection, **frames: object) -> Iterator[duckdb.DuckDBPyConnection]:
     """DataFrames visible to SQL under the given names for the length of the block."""
     for name, frame in frames.items():
@@ -89,7 +98,7 @@ def apply_repeatable(con: duckdb.DuckDBPyConnection) -> list[str]:
         digest = hashlib.sha256(text.encode()).hexdigest()
         if done.get(path.name) == digest:
             continue
-        with transaction(con):
+        with write_transaction(con):
             con.execute(text)
             con.execute("insert or replace into schema_repeatable values ($n, $s)", {"n": path.name, "s": digest})
         applied.append(path.name)
@@ -98,6 +107,11 @@ def apply_repeatable(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[int]:
     """Apply the pending migrations in order, each in its own transaction, then the repeatable files."""
+    with locks.writer(con):  # two processes starting at once must not both apply a migration
+        return _migrate(con, upto)
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, upto: int | None) -> list[int]:
     done = applied_versions(con)
     applied = []
     for version, name, path in migrations():
@@ -116,10 +130,14 @@ def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the database file and apply pending migrations."""
+    """Open (or create) the database file, apply pending migrations and repair a torn write (see
+    invariants.repair: rows of an upload whose row is absent, left by a crash during a commit)."""
     if str(path) != ":memory:" and not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     if not read_only:
         migrate(con)
+        from reform import invariants  # it builds on this module (transactions, the rollup)
+
+        invariants.repair(con)
     return con

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from reform import catalog, periods, sql, store
+from reform import catalog, locks, periods, sql, store
 
 SEED = 2025
 DATASET_LABEL = "Dữ liệu minh họa: tỉnh Lâm Giang là tỉnh giả định, số liệu không có thật"
@@ -262,6 +262,11 @@ def write_files(con: duckdb.DuckDBPyConnection, folder: Path, seed: int = SEED) 
 
 def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
     """Fill an empty database with the demo province by importing its quarterly files; return values stored."""
+    with locks.writer(con):  # the whole province at once: no page reads it half loaded as "no data"
+        return _load(con, data_dir)
+
+
+def _load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
     from reform import importer
 
     catalog.sync(con, data_dir)

@@ -119,12 +119,22 @@ def _per_cell(
 
 
 def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str) -> store.WriteResult | None:
-    """Store a clean upload in one transaction; None when it changes nothing (the same file again)."""
+    """Store a clean upload in one transaction; None when it changes nothing (the same file again).
+
+    store.StaleUpload (nothing stored) when another upload wrote to its quarters since it was prepared:
+    what the uploader was shown and confirmed is no longer what storing it would do.
+    """
     if prepared.report.errors:
         raise ImportRefused(f"Tệp còn {len(prepared.report.errors)} lỗi; chưa lưu gì.")
     if prepared.preview.inserted + prepared.preview.updated == 0:
         return None
     layout = f"{prepared.report.layout}-{prepared.grid.kind}"
     return store.write_values(
-        con, prepared.report.rows, file_name=prepared.file_name, digest=prepared.digest, layout=layout, user=user
+        con,
+        prepared.report.rows,
+        file_name=prepared.file_name,
+        digest=prepared.digest,
+        layout=layout,
+        user=user,
+        seen_version=prepared.preview.version,
     )

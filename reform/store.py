@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from reform import rollup, sql
-from reform.db import registered, transaction
+from reform import locks, periods, rollup, sql
+from reform.db import registered, transaction, write_transaction
 
 VALUE_COLUMNS = ["unit_code", "period", "indicator_code", "value"]
 UNIT_COLUMNS = ["code", "name", "type", "parent_code", "valid_from", "valid_to"]
@@ -21,6 +21,10 @@ ROW_GROUP = 122_880  # rows in a DuckDB row group
 
 class StoreError(ValueError):
     """Rows the writer refuses to store (the whole write is abandoned)."""
+
+
+class StaleUpload(StoreError):
+    """Another upload wrote to the file's quarters after its preview was computed; nothing stored."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ def replace_units(con: duckdb.DuckDBPyConnection, units: pd.DataFrame, lineage: 
     unknown_lineage = (set(lineage["old_code"]) | set(lineage["new_code"])) - set(units["code"])
     if unknown_parents or unknown_lineage:
         raise StoreError(f"mã đơn vị không có trong danh sách: {sorted(unknown_parents | unknown_lineage)}")
-    with registered(con, units_df=units, lineage_df=lineage), transaction(con):
+    with registered(con, units_df=units, lineage_df=lineage), write_transaction(con):
         con.execute("delete from unit_closure")
         con.execute("delete from unit_lineage")
         con.execute("delete from units")
@@ -63,11 +67,14 @@ def write_values(
     digest: str,
     layout: str,
     user: str,
+    seen_version: int | None = None,
 ) -> WriteResult:
     """Store rows (unit_code, period, indicator_code, value) as one upload, all or nothing.
 
     New values are inserted, changed ones overwritten, and every change is kept in
-    value_history with the value it replaced and the upload that value came from.
+    value_history with the value it replaced and the upload that value came from. With seen_version
+    (the last upload id when the uploader's preview was computed), StaleUpload when a later upload
+    wrote to the same quarters: the uploader confirmed changes that are no longer the ones it would make.
     """
     rows = rows[VALUE_COLUMNS]
     quarters = rollup.quarter_starts(rows["period"])
@@ -76,7 +83,9 @@ def write_values(
         duplicated = int(sql.run(con, "store_duplicates")["rows"].iloc[0])
         if duplicated:
             raise StoreError(f"{duplicated} dòng trùng (đơn vị, kỳ, chỉ tiêu) trong cùng một lần tải lên")
-        with transaction(con):
+        with write_transaction(con):
+            if seen_version is not None:
+                _refuse_if_written_since(con, seen_version, quarters)
             fresh = _fresh(con, quarters)
             counts = _counts(con, len(rows), quarters, fresh)
             upload_id = int(
@@ -95,8 +104,26 @@ def write_values(
                 )["id"].iloc[0]
             )
             _apply(con, upload_id, now, quarters, fresh)
+            _refuse_duplicates(con, quarters)
             rollup.refresh(con, quarters)
     return WriteResult(upload_id, len(rows), counts["new"], counts["changed"], counts["unchanged"])
+
+
+def _refuse_if_written_since(con: duckdb.DuckDBPyConnection, seen_version: int, quarters: list[date]) -> None:
+    written = sql.run(con, "store_written_since", since=seen_version, periods=quarters)["period"]
+    if not written.empty:
+        labels = ", ".join(periods.from_date(pd.Timestamp(d).date()).label for d in written)
+        raise StaleUpload(
+            f"Một lần tải lên khác vừa ghi vào {labels}; bấm Kiểm tra lại để so tệp với số liệu mới "
+            "trước khi lưu. Chưa lưu gì."
+        )
+
+
+def _refuse_duplicates(con: duckdb.DuckDBPyConnection, quarters: list[date]) -> None:
+    """The writers' lock keeps a key once; should anything break that, the write rolls back, not stores it."""
+    keys = int(sql.run(con, "store_stored_duplicates", periods=quarters)["keys"].iloc[0])
+    if keys:
+        raise StoreError(f"{keys} giá trị (đơn vị, kỳ, chỉ tiêu) sẽ bị lưu hai lần; chưa lưu gì.")
 
 
 def _fresh(con: duckdb.DuckDBPyConnection, quarters: list[date]) -> bool:
@@ -158,6 +185,7 @@ class Preview:
     updated: int
     unchanged: int
     changes: pd.DataFrame  # unit_code, period, indicator_code, old_value, value, status
+    version: int = 0  # the last upload id when it was computed (write_values' seen_version)
 
 
 def preview_values(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> Preview:
@@ -166,10 +194,11 @@ def preview_values(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> Previe
     quarters = rollup.quarter_starts(rows["period"])
     # one transaction: the counts and the changes see the same stored values
     with registered(con, incoming=relation(rows)), transaction(con):
+        version = int(sql.run(con, "data_version")["last_upload_id"].iloc[0])
         fresh = _fresh(con, quarters)
         counts = _counts(con, len(rows), quarters, fresh)
         changes = _frame(con, "store_new_changes") if fresh else _frame(con, "store_changes", periods=quarters)
-    return Preview(len(rows), counts["new"], counts["changed"], counts["unchanged"], changes)
+    return Preview(len(rows), counts["new"], counts["changed"], counts["unchanged"], changes, version)
 
 
 @dataclass(frozen=True)
@@ -186,8 +215,14 @@ class UndoRefused(ValueError):
 def undo(con: duckdb.DuckDBPyConnection, upload_id: int, *, user: str) -> UndoResult:
     """Restore exactly the values an upload replaced (and remove those it added), in one transaction.
 
-    Refused while a later stored upload changed some of the same values: undo that one first.
+    Refused while a later stored upload changed some of the same values: undo that one first. The checks
+    and the write hold the writers' lock together: no upload slips in between them.
     """
+    with locks.writer(con):
+        return _undo(con, upload_id, user)
+
+
+def _undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> UndoResult:
     uploads = sql.run(con, "uploads").set_index("id")
     if upload_id not in uploads.index:
         raise UndoRefused(f"Không có lần tải lên số {upload_id}.")
@@ -216,7 +251,7 @@ def _apply_undo(con: duckdb.DuckDBPyConnection, upload_id: int, undo_rows: pd.Da
     removed = len(undo_rows) - restored
     con.register("undo_rows", undo_rows)
     try:
-        with transaction(con):
+        with write_transaction(con):
             undo_id = int(
                 sql.run(
                     con,

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reform import catalog, db, demo
+from reform import catalog, db, demo, invariants, store
 from reform.config import DEFAULT_DATA_DIR
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -46,3 +46,29 @@ def empty_con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     catalog.sync(con, DEFAULT_DATA_DIR)
     yield con
     con.close()
+
+
+WRITES = ("write_values", "undo", "replace_units")  # every write of values, history and rollup goes through one
+
+
+@pytest.fixture
+def checked_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Run invariants.check after every write the test makes (also one that fails and rolls back):
+    a write that breaks an invariant fails the test where it happens, and again at its end."""
+    found: list[str] = []
+
+    def checked(write):
+        def run_and_check(con, *args, **kwargs):
+            try:
+                return write(con, *args, **kwargs)
+            finally:
+                problems = invariants.check(con)
+                found.extend(problems)
+                assert not problems, problems
+
+        return run_and_check
+
+    for name in WRITES:
+        monkeypatch.setattr(store, name, checked(getattr(store, name)))
+    yield found
+    assert not found

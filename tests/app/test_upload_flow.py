@@ -6,6 +6,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+# every write of these tests is followed by invariants.check (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("checked_writes")
+
 PROJECT = Path(__file__).resolve().parents[2]
 GOOD = b"unit_code,period,indicator_code,value\nXP01,2026-Q3,kt_tcd,41\nXP01,2026-Q3,kt_dv,77\n"
 BAD = "Mã đơn vị;Kỳ;Mã chỉ tiêu;Giá trị\nXP01;Quý III/2026;kt_tcd;-4\nXP99;Quý III/2026;kt_tdc;5\n".encode()

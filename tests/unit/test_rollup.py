@@ -19,6 +19,9 @@ import pytest
 from reform import catalog, periods, rollup, sql, store
 from reform.config import DEFAULT_DATA_DIR
 
+# every write of these tests is followed by invariants.check (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("checked_writes")
+
 ROLLUP_QUERIES = [
     "summary",
     "rank",

@@ -6,6 +6,9 @@ import pytest
 
 from reform import store
 
+# every write of these tests is followed by invariants.check (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("checked_writes")
+
 Q3 = date(2025, 7, 1)
 
 

@@ -1,0 +1,130 @@
+"""What stored data must satisfy after every write, and the repair of a write torn by a crash.
+
+check() is what the tests run after every write; repair() is what opening a database runs, so that a
+write the process never finished (its upload row absent) leaves no trace in the figures.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from reform import locks, rollup, sql
+from reform.db import transaction
+
+log = logging.getLogger(__name__)
+
+# The tables the writer keeps in step with the values (reform/rollup.py): their key columns and the
+# numbers that a rebuild may sum in another order.
+ROLLUP_TABLES: dict[str, tuple[list[str], list[str]]] = {
+    "figure_epoch": (["as_of", "until"], []),
+    "figure_pair": (["numerator", "denominator"], []),
+    "figure_weight": (["as_of", "scope_code", "unit_code"], ["w"]),
+    "figure_rollup": (
+        ["as_of", "scope_code", "period", "indicator_code", "pair_code"],
+        ["num", "den", "units_reported"],
+    ),
+    "unit_period_count": (["unit_code", "period"], ["values_stored"]),
+    "scope_period_count": (["scope_code", "period"], ["values_stored"]),
+}
+
+
+def check(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every way the stored data breaks an invariant, in words; empty when it is sound."""
+    cur = con.cursor()  # its own transaction: the caller's (if any) is left alone
+    try:
+        return _duplicates(cur) + _orphans(cur) + _history(cur) + _rollup(cur)
+    finally:
+        cur.close()
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection) -> list[str]:
+    r = sql.run(con, "invariant_duplicate_keys").iloc[0]
+    return [f"value: {int(r['keys'])} keys stored more than once (e.g. {r['example']})"] if r["keys"] else []
+
+
+def _orphans(con: duckdb.DuckDBPyConnection) -> list[str]:
+    found = sql.run(con, "invariant_orphans")
+    return [
+        f"{r.tbl}: {r.n} rows of {r.period:%Y-%m-%d} from upload {r.upload_id}, which does not exist"
+        for r in found.itertuples()
+    ]
+
+
+def _history(con: duckdb.DuckDBPyConnection) -> list[str]:
+    words = {
+        "old_value": "a change whose old value is not the previous change's new value",
+        "repeated": "two changes by one upload",
+        "stored": "a last change's new value that is not the stored value",
+    }
+    found = sql.run(con, "invariant_history_breaks")
+    return [f"value_history: {r.keys} keys with {words[r.kind]} (e.g. {r.example})" for r in found.itertuples()]
+
+
+def _rollup(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The rollup tables against a rebuild from the values, made in a transaction that is rolled back."""
+    with locks.writer(con):  # a rebuild writes, even if it is rolled back: not beside another write
+        con.execute("begin transaction")
+        try:
+            kept = {name: con.table(name).df() for name in ROLLUP_TABLES}
+            rollup.rebuild(con)
+            rebuilt = {name: con.table(name).df() for name in ROLLUP_TABLES}
+        finally:
+            con.execute("rollback")
+    problems = []
+    for name, (keys, numbers) in ROLLUP_TABLES.items():
+        problems += _differences(name, kept[name], rebuilt[name], keys, numbers)
+    return problems
+
+
+def _differences(
+    name: str, kept: pd.DataFrame, rebuilt: pd.DataFrame, keys: list[str], numbers: list[str]
+) -> list[str]:
+    if kept.duplicated(keys).any():
+        return [f"{name}: {int(kept.duplicated(keys).sum())} rows repeat a key"]
+    both = kept.merge(rebuilt, on=keys, how="outer", suffixes=("", "_rebuilt"), indicator=True)
+    problems = []
+    for side, words in (("left_only", "not in a rebuild"), ("right_only", "missing (a rebuild has them)")):
+        rows = both[both["_merge"] == side]
+        if len(rows):
+            problems.append(f"{name}: {len(rows)} rows {words}, e.g. {rows[keys].iloc[0].tolist()}")
+    matched = both[both["_merge"] == "both"]
+    for col in numbers:
+        a, b = matched[col].astype(float).to_numpy(), matched[f"{col}_rebuilt"].astype(float).to_numpy()
+        off = ~np.isclose(a, b, rtol=1e-9, atol=1e-9)
+        if off.any():
+            first = matched[off].iloc[0]
+            problems.append(
+                f"{name}: {int(off.sum())} rows where {col} differs from a rebuild, "
+                f"e.g. {first[keys].tolist()}: {first[col]} against {first[f'{col}_rebuilt']}"
+            )
+    return problems
+
+
+def repair(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """Remove what a write left without its upload row, put back the values it replaced, and sum the
+    quarters it touched again (also quarters whose value counts drifted from the values); return them."""
+    with locks.writer(con):
+        orphans = sql.run(con, "invariant_orphans")
+        drift = sql.run(con, "repair_count_drift")
+        quarters = rollup.quarter_starts(pd.concat([orphans["period"], drift["period"]]))
+        if not quarters:
+            return []
+        with transaction(con):
+            sql.execute(con, "repair_delete_values")
+            sql.execute(con, "repair_restore_values")
+            sql.execute(con, "repair_delete_history")
+            rollup.refresh(con, quarters)
+    ids = sorted(set(orphans["upload_id"].astype(int)))
+    log.warning(
+        "repaired a write that never committed: removed %d rows of uploads %s that do not exist; "
+        "summed again quarters %s",
+        int(orphans["n"].sum()),
+        ids,
+        [q.isoformat() for q in quarters],
+    )
+    return quarters
