@@ -1,25 +1,58 @@
 """Command line: `python -m reform COMMAND`. Names, output columns and exit codes are a contract.
 
 Exit codes: 0 done (or, with --dry-run, would be done); 1 refused (validation errors, undo refused);
-2 file unreadable or bad arguments.
+2 file unreadable, bad arguments, or a database another process holds. Every expected failure is one
+Vietnamese line on stderr (a JSON object with `error` and `message` on stdout under --json), turned into
+words in one place, main(), so every subcommand gets the same handling.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from reform import briefing, catalog, db, demo, export, importer, periods, sql, store, template
+from reform import briefing, catalog, db, demo, export, importer, locks, periods, sql, store, template
 from reform import summary as summary_core
 from reform.config import settings
 from reform.ingest import IngestError
 
 OK, REFUSED, BAD_INPUT = 0, 1, 2
+DB_HELD = (
+    "Cơ sở dữ liệu đang được mở bởi tiến trình khác (bảng điều khiển?): {path}. Hãy chạy lệnh trong lúc "
+    "bảng điều khiển tắt, hoặc dùng --db với một bản sao của tệp."
+)
+
+
+class BadArguments(ValueError):
+    """The command line does not parse; message in Vietnamese."""
+
+
+# argparse's own sentences, in Vietnamese (the detail after them is kept as argparse wrote it)
+_ARGPARSE_WORDS = [
+    (re.compile(r"^the following arguments are required: (.*)$"), "thiếu tham số bắt buộc: {0}"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), "tham số không nhận ra: {0}"),
+    (re.compile(r"^argument (\S+): invalid choice: (.*?)(?: \(choose from (.*)\))?$"), "không có lựa chọn {1}"),
+    (re.compile(r"^argument (\S+): invalid (\w+) value: (.*)$"), "{0}: giá trị không hợp lệ {2}"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "{0}: cần một giá trị"),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that raises BadArguments instead of printing English usage and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        for pattern, words in _ARGPARSE_WORDS:
+            m = pattern.match(message)
+            if m:
+                message = words.format(*m.groups())
+                break
+        raise BadArguments(f"Tham số không hợp lệ: {message}. Xem: python -m reform --help")
 
 
 def _connect(args: argparse.Namespace):
@@ -99,6 +132,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.write_files:
         return _write_demo_files()
     path = Path(args.db).expanduser().resolve() if args.db else settings().db_path
+    if path.exists():  # opened first: a file the dashboard holds is reported, never deleted under it
+        duckdb.connect(str(path)).close()
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
     con = db.connect(path)
@@ -168,7 +203,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         return _fail(args, BAD_INPUT, "E_NO_FILE", f"Không tìm thấy tệp {path}.")
     max_bytes = int(args.max_mb * 1024 * 1024) if args.max_mb else None
-    with _connect(args) as con:
+    # the writers' lock from the check to the commit: what is reported is what is stored
+    with _connect(args) as con, locks.writer(con):
         try:
             prepared = importer.prepare(
                 con, path.read_bytes(), path.name, period=_period(args.period), max_bytes=max_bytes
@@ -312,7 +348,7 @@ def _brief_deck(con, args: argparse.Namespace):
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    p = argparse.ArgumentParser(prog="python -m reform", description="Chỉ tiêu cải cách hành chính trong Đảng")
+    p = _Parser(prog="python -m reform", description="Chỉ tiêu cải cách hành chính trong Đảng")
     sub = p.add_subparsers(dest="command", required=True)
 
     def command(name: str, func, help_: str) -> argparse.ArgumentParser:
@@ -366,13 +402,52 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return its exit code."""
+    """Run one command; return its exit code. The one place that turns an expected failure into words."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    as_json = "--json" in argv
     try:
         args = parser().parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    try:
         return args.func(args)
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except BadArguments as exc:
+        return _failure(as_json, BAD_INPUT, "E_ARGUMENTS", str(exc))
     except periods.PeriodError as exc:
-        print(exc, file=sys.stderr)
-        return BAD_INPUT
+        return _failure(as_json, BAD_INPUT, "E_PERIOD", str(exc))
+    except IngestError as exc:
+        return _failure(as_json, BAD_INPUT, exc.code, exc.message)
+    except locks.LockBusy as exc:
+        return _failure(as_json, BAD_INPUT, "E_DB_BUSY", str(exc))
+    except store.StaleUpload as exc:
+        return _failure(as_json, REFUSED, "E_STALE", str(exc))
+    except duckdb.IOException as exc:
+        if not _held(exc):
+            raise
+        return _failure(as_json, BAD_INPUT, "E_DB_HELD", DB_HELD.format(path=_db_path(argv)))
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        return _failure(as_json, BAD_INPUT, "E_FILE", f"Không đọc hoặc ghi được tệp{where}: {exc.strerror or exc}.")
+
+
+def _held(exc: duckdb.Error) -> bool:
+    """Whether DuckDB refused to open the file because another process has it open."""
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def _db_path(argv: list[str]) -> Path:
+    for i, arg in enumerate(argv):
+        if arg == "--db" and i + 1 < len(argv):
+            return Path(argv[i + 1]).expanduser().resolve()
+        if arg.startswith("--db="):
+            return Path(arg.split("=", 1)[1]).expanduser().resolve()
+    return settings().db_path
+
+
+def _failure(as_json: bool, exit_code: int, error: str, message: str) -> int:
+    """One line on stderr, or {"error", "message"} on stdout under --json; the exit code."""
+    if as_json:
+        _json_out({"error": error, "message": message})
+    else:
+        print(message, file=sys.stderr)
+    return exit_code
