@@ -2,7 +2,7 @@
 
 Exit codes: 0 done (or, with --dry-run, would be done); 1 refused (validation errors, undo refused);
 2 file unreadable, bad arguments, or a database another process holds. Every expected failure is one
-Vietnamese line on stderr (a JSON object with `error` and `message` on stdout under --json), turned into
+Vietnamese line on stderr (and a JSON object with `error` and `message` on stdout under --json), turned into
 words in one place, main(), so every subcommand gets the same handling.
 """
 
@@ -445,9 +445,8 @@ def _db_path(argv: list[str]) -> Path:
 
 
 def _failure(as_json: bool, exit_code: int, error: str, message: str) -> int:
-    """One line on stderr, or {"error", "message"} on stdout under --json; the exit code."""
+    """One line on stderr and, under --json, {"error", "message"} on stdout (what a script reads); the exit code."""
     if as_json:
         _json_out({"error": error, "message": message})
-    else:
-        print(message, file=sys.stderr)
+    print(message, file=sys.stderr)
     return exit_code
