@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,10 +27,36 @@ def _connection(db_path: str, data_dir: str, auto_demo: bool) -> duckdb.DuckDBPy
     return con
 
 
+DB_RETRIES, DB_RETRY_SECONDS = 3, 2.0  # while another process holds the file: retry by itself, then a button
+
+
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor of the process-wide connection: one per script run, never shared between threads."""
+    """A cursor of the process-wide connection: one per script run, never shared between threads. While
+    another process holds the database file, the page says so and retries instead of showing an exception
+    (a failed open is not cached: the next run opens it again)."""
     s = settings()
-    return _connection(str(s.db_path), str(s.data_dir), s.auto_demo).cursor()
+    try:
+        con = _connection(str(s.db_path), str(s.data_dir), s.auto_demo)
+    except duckdb.IOException as exc:
+        if not db.held_elsewhere(exc):
+            raise
+        _wait_for_database()
+    st.session_state.pop("_db_retries", None)
+    return con.cursor()
+
+
+def _wait_for_database() -> None:
+    """Say that the database is held elsewhere; rerun after a pause a few times, then offer a button."""
+    st.warning(t("db_held"), icon=":material/lock_clock:")
+    tries = st.session_state.get("_db_retries", 0)
+    if tries < DB_RETRIES:
+        st.session_state["_db_retries"] = tries + 1
+        time.sleep(DB_RETRY_SECONDS)
+        st.rerun()
+    if st.button(t("db_retry"), key="db_retry", icon=":material/refresh:"):
+        st.session_state.pop("_db_retries", None)
+        st.rerun()
+    st.stop()
 
 
 def data_version() -> pd.Series:

@@ -14,7 +14,10 @@ Each kill ends as "committed" (the upload row is there), "nothing" (the database
 (before the repair); "broken" counts those still wrong after it (must be 0). Figures only; the test
 tests/unit/test_kill.py runs a small loop and asserts "broken" is 0.
 
-    .venv/bin/python bench/kill_bench.py [--units 300] [--kills 20] [--seed 1] [--keep]
+With --after-wal S the delay is drawn in [0, S] from the moment the write-ahead log file appears (the
+commit starts writing it), which aims every kill at the commit itself.
+
+    .venv/bin/python bench/kill_bench.py [--units 300] [--kills 20] [--seed 1] [--after-wal 0.5] [--keep]
 """
 
 from __future__ import annotations
@@ -83,14 +86,29 @@ def inspect(database: Path) -> tuple[int, bool]:
     return uploads, torn
 
 
-def one_kill(master: Path, csv: Path, work: Path, delay: float) -> tuple[str, bool, list[str]]:
-    """Import, SIGKILL after delay seconds, reopen: (outcome, torn before repair, problems after it)."""
+def wait_for_commit(proc: subprocess.Popen, wal: Path, timeout: float) -> bool:
+    """Wait until the import starts writing its commit (the write-ahead log appears); False if it ended first."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline and proc.poll() is None:
+        if wal.exists():
+            return True
+        time.sleep(0.002)
+    return False
+
+
+def one_kill(
+    master: Path, csv: Path, work: Path, delay: float, *, after_wal: bool = False
+) -> tuple[str, bool, list[str]]:
+    """Import, SIGKILL after delay seconds (counted from the start, or with after_wal from the moment its
+    commit starts writing the log), reopen: (outcome, torn before repair, problems after it)."""
     database = work / "killed.duckdb"
     for old in (database, database.with_name(database.name + ".wal")):
         old.unlink(missing_ok=True)
     shutil.copy(master, database)
     before, _ = inspect(database)
     proc = _import(database, csv)
+    if after_wal:
+        wait_for_commit(proc, database.with_name(database.name + ".wal"), timeout=600)
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -111,8 +129,9 @@ def one_kill(master: Path, csv: Path, work: Path, delay: float) -> tuple[str, bo
     return outcome, torn, problems
 
 
-def kill_loop(units: int, kills: int, seed: int, work: Path) -> Counter:
-    """The whole bench; the counts of each outcome (and of 'torn' and 'broken')."""
+def kill_loop(units: int, kills: int, seed: int, work: Path, *, after_wal: float | None = None) -> Counter:
+    """The whole bench; the counts of each outcome (and of 'torn' and 'broken'). after_wal: kill within that
+    many seconds of the commit starting to write the log, instead of at a time drawn around the commit."""
     rng = random.Random(seed)
     start = time.perf_counter()
     master, csv = build(work, units)
@@ -123,9 +142,12 @@ def kill_loop(units: int, kills: int, seed: int, work: Path) -> Counter:
     lo, hi = 0.8 * min(checked, stored), 1.1 * max(checked, stored)
     print(f"import --dry-run {checked:.2f} s, import {stored:.2f} s: kills drawn in [{lo:.2f}, {hi:.2f}] s")
     counts: Counter = Counter()
+    if after_wal is not None:
+        lo, hi = 0.0, after_wal
+        print(f"kills drawn in [0, {after_wal:.2f}] s after the write-ahead log appears")
     for i in range(kills):
         delay = rng.uniform(lo, hi)
-        outcome, torn, problems = one_kill(master, csv, work, delay)
+        outcome, torn, problems = one_kill(master, csv, work, delay, after_wal=after_wal is not None)
         counts[outcome] += 1
         counts["torn"] += torn
         counts["broken"] += bool(problems)
@@ -145,11 +167,12 @@ def main() -> None:
     p.add_argument("--units", type=int, default=300)
     p.add_argument("--kills", type=int, default=20)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--after-wal", type=float, help="kill within this many seconds of the commit writing its log")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     args = p.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kill_bench_"))
     try:
-        kill_loop(args.units, args.kills, args.seed, work)
+        kill_loop(args.units, args.kills, args.seed, work, after_wal=args.after_wal)
     finally:
         if args.keep:
             print(f"kept {work}")

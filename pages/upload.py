@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from reform import fmt, importer, periods, template
+from reform import fmt, importer, locks, periods, store, template
 from reform.config import settings
 from reform.ingest import IngestError
 from reform.texts import t
@@ -102,6 +102,10 @@ except IngestError as exc:
     st.error(t("upload_unreadable", message=exc.message), icon=":material/block:")
     st.stop()
 bar.empty()
+if "up_refused" in st.session_state:
+    # this run has already checked the file again against what is stored now: the figures below are new
+    ui.show_error_message(st.session_state.pop("up_refused"))
+    st.button(t("recheck_button"), key="up_recheck", icon=":material/refresh:")
 
 summary = prepared.summary()
 cols = st.columns(6)
@@ -141,8 +145,30 @@ if summary["inserted"] + summary["updated"] == 0:
 acknowledged = True
 if prepared.report.warnings:
     acknowledged = st.checkbox(t("warnings_ack"), key="up_ack")
-if st.button(t("commit_button"), type="primary", disabled=not acknowledged, key="up_commit", icon=":material/save:"):
-    result = importer.commit(ui.cursor(), prepared, user=user.strip() or "Văn phòng")
+
+
+def _commit(checked: importer.Prepared, by: str) -> None:
+    """Store what the uploader saw and confirmed (bound when the button was drawn, not the file re-read on this
+    run): refused, with nothing stored, when another upload wrote the same values since it was checked."""
+    try:
+        result = importer.commit(ui.cursor(), checked, user=by.strip() or "Văn phòng")
+    except (store.StaleUpload, locks.LockBusy) as exc:
+        st.session_state["up_refused"] = str(exc)
+        st.session_state["up_ack"] = False  # warnings of the new check are acknowledged anew
+        return
     ui.clear_caches()
+    if result is None:
+        st.session_state["up_flash"] = t("nothing_new")
+        return
     st.session_state["up_flash"] = t("committed", id=result.upload_id, inserted=result.inserted, updated=result.updated)
-    st.rerun()
+
+
+st.button(
+    t("commit_button"),
+    type="primary",
+    disabled=not acknowledged,
+    key="up_commit",
+    icon=":material/save:",
+    on_click=_commit,
+    args=(prepared, user),
+)

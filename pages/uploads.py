@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from reform import fmt, periods, store
+from reform import fmt, locks, periods, store
 from reform.texts import t
 
 ui.page_header(t("page_uploads"))
@@ -50,7 +50,7 @@ if row["status"] == "stored" and row["layout"] != "undo":
     if st.button(t("undo_button"), disabled=not sure, key="ul_undo", icon=":material/undo:"):
         try:
             res = store.undo(ui.cursor(), chosen, user="Văn phòng")
-        except store.UndoRefused as exc:
+        except (store.UndoRefused, locks.LockBusy) as exc:
             ui.show_error_message(str(exc))
         else:
             ui.clear_caches()

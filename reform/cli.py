@@ -421,18 +421,12 @@ def main(argv: list[str] | None = None) -> int:
     except store.StaleUpload as exc:
         return _failure(as_json, REFUSED, "E_STALE", str(exc))
     except duckdb.IOException as exc:
-        if not _held(exc):
+        if not db.held_elsewhere(exc):
             raise
         return _failure(as_json, BAD_INPUT, "E_DB_HELD", DB_HELD.format(path=_db_path(argv)))
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         return _failure(as_json, BAD_INPUT, "E_FILE", f"Không đọc hoặc ghi được tệp{where}: {exc.strerror or exc}.")
-
-
-def _held(exc: duckdb.Error) -> bool:
-    """Whether DuckDB refused to open the file because another process has it open."""
-    text = str(exc)
-    return "Could not set lock" in text or "Conflicting lock" in text
 
 
 def _db_path(argv: list[str]) -> Path:

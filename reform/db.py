@@ -129,6 +129,12 @@ def _migrate(con: duckdb.DuckDBPyConnection, upto: int | None) -> list[int]:
     return applied
 
 
+def held_elsewhere(exc: BaseException) -> bool:
+    """Whether DuckDB refused to open the file because another process has it open (the dashboard, a command)."""
+    text = str(exc)
+    return isinstance(exc, duckdb.IOException) and ("Could not set lock" in text or "Conflicting lock" in text)
+
+
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (or create) the database file, apply pending migrations and repair a torn write (see
     invariants.repair: rows of an upload whose row is absent, left by a crash during a commit)."""

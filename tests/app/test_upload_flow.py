@@ -1,10 +1,16 @@
 """The upload and history pages driven through their widgets, on a copy of the demo database."""
 
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from reform import store
 
 # every write of these tests is followed by invariants.check (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("checked_writes")
@@ -98,3 +104,52 @@ def test_undo_is_refused_while_a_later_upload_changed_the_same_values(page, monk
         at.button(key="ul_undo").click().run()
         assert any(f"Đã hoàn tác lần tải lên số {upload_id}" in s.value for s in at.success)
     assert [r[:4] for r in stored(demo_db)] == [r[:4] for r in before]
+
+
+def test_a_confirmation_made_stale_by_another_upload_stores_nothing_until_checked_again(
+    page, monkeypatch, demo_db
+) -> None:
+    at = page(monkeypatch, demo_db, "pages/upload.py")
+    upload(at, "dung.csv", GOOD)  # previewed: 41 and 77, two changes
+    other = duckdb.connect(str(demo_db))  # another session of the same server process
+    rows = pd.DataFrame([("XP01", date(2026, 7, 1), "kt_tcd", 41.0)], columns=store.VALUE_COLUMNS)
+    store.write_values(other, rows, file_name="khac.csv", digest="k", layout="long", user="khác")
+    other.close()
+    middle = stored(demo_db)
+    at.button(key="up_commit").click().run()
+    assert not at.exception
+    assert any(
+        "Một lần tải lên khác vừa ghi vào Quý III/2026" in e.value and "Kiểm tra lại" in e.value for e in at.error
+    )
+    assert stored(demo_db) == middle  # nothing of the file
+    assert [b for b in at.button if b.key == "up_recheck"]
+    metrics = {m.label: m.value for m in at.metric}  # checked again against what the other upload stored
+    assert metrics["Thay đổi"] == "1"  # kt_tcd is 41 already
+    at.button(key="up_commit").click().run()  # confirmed again: stored
+    assert any("Đã lưu lần tải lên số 17" in s.value for s in at.success)
+    after = {(r[0], r[2]): r[3] for r in stored(demo_db) if r[0] == "XP01" and str(r[1]) == "2026-07-01"}
+    assert after[("XP01", "kt_tcd")] == 41 and after[("XP01", "kt_dv")] == 77
+
+
+HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
+
+
+def test_a_page_beside_a_process_holding_the_database_says_so_and_retries(monkeypatch, demo_db) -> None:
+    monkeypatch.setenv("REFORM_DB", str(demo_db))
+    monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+    monkeypatch.setattr("ui.DB_RETRY_SECONDS", 0.1)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(demo_db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "ready"
+    try:
+        at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60).run()
+        assert not at.exception
+        assert any("đang được mở bởi tiến trình khác" in w.value for w in at.warning)
+        assert [b for b in at.button if b.key == "db_retry"]
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    at.button(key="db_retry").click().run()  # the holder is gone: the page opens the database
+    assert not at.exception and not any("tiến trình khác" in w.value for w in at.warning)
+    assert at.title
