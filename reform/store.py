@@ -104,7 +104,8 @@ def write_values(
                 )["id"].iloc[0]
             )
             _apply(con, upload_id, now, quarters, fresh)
-            _refuse_duplicates(con, quarters)
+            if not fresh:  # a fresh quarter had no value inside this lock and transaction: every key is new
+                _refuse_duplicates(con, quarters)
             rollup.refresh(con, quarters)
     return WriteResult(upload_id, len(rows), counts["new"], counts["changed"], counts["unchanged"])
 

@@ -175,3 +175,13 @@ def test_two_checked_files_of_a_new_quarter_through_the_importer(con) -> None:
         again = importer.prepare(con, files[1], "f1.csv")  # re-checked: compared with what the winner stored
         assert again.preview.inserted == 0
     assert invariants.check(con) == []
+
+
+def test_a_key_stored_twice_after_a_write_rolls_the_write_back(con) -> None:
+    q = quarter(0)
+    write(con, rows(q, UNITS, 1))
+    con.execute("insert into value select * from value where unit_code = 'A' and indicator_code = 'kt_tcd'")
+    before = con.execute("select * from value order by all").fetchall()
+    with pytest.raises(store.StoreError, match="lưu hai lần"):
+        write(con, rows(q, ["A"], 5))
+    assert con.execute("select * from value order by all").fetchall() == before
