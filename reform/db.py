@@ -18,6 +18,7 @@ _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 # Repeatable files (macros and views, all "create or replace") are applied after the numbered
 # ones whenever their text changes, so an old database always gets today's definitions.
 _REPEATABLE = re.compile(r"^R_([a-z0-9_]+)\.sql$")
+COMPARED_VERSION = 9  # figure_compared: filled from the values once it exists
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -110,9 +111,19 @@ def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[
                 {"v": version, "n": name, "t": datetime.now()},
             )
         applied.append(version)
+    if COMPARED_VERSION in applied:
+        _fill_compared(con)
     if upto is None:
         apply_repeatable(con)
     return applied
+
+
+def _fill_compared(con: duckdb.DuckDBPyConnection) -> None:
+    # the migration makes the table; the rows come from the same statements the writer runs
+    from reform import rollup  # rollup needs this module: imported here, not at the top
+
+    with transaction(con):
+        rollup.fill_compared(con)
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
