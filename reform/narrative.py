@@ -69,11 +69,17 @@ def change_phrase(row: Mapping, *, note: bool = True) -> str:
     return f"{text} ({extra})" if extra else text
 
 
-def clause(row: Mapping) -> str:
+def clause(row: Mapping, *, note: bool = True) -> str:
     """One figure as a clause: "kiểm tra 45 tổ chức đảng, tăng 12,5% so với cùng kỳ"."""
     if fmt.missing(row["value"]):
         return f"chưa có số liệu {lower_first(row['short_vi'])}"
-    return f"{value_phrase(row)}, {change_phrase(row)}"
+    return f"{value_phrase(row)}, {change_phrase(row, note=note)}"
+
+
+def shared_note(rows: list[Mapping]) -> str:
+    """The like-for-like note when every compared figure of a sentence has the same one, else ""."""
+    notes = {compared_note(r) for r in rows if not fmt.missing(r["value"]) and not fmt.missing(r["change"])}
+    return notes.pop() if len(notes) == 1 else ""
 
 
 def reporting_clause(reported: int, expected: int) -> str:
@@ -94,9 +100,12 @@ def opening(
 ) -> str:
     """The first sentence of a slide: the period, who, each figure, and how many units have reported."""
     rows = list(rows)
-    parts = [clause(r) for r in rows]
+    once = shared_note(rows)  # the same "trên 34/42 đơn vị ..." for every figure: said once, at the end
+    parts = [clause(r, note=not once) for r in rows]
     if parts and not fmt.missing(rows[0]["value"]) and not str(rows[0].get("phrase_vi") or ""):
         parts[0] = f"có {parts[0]}"  # "toàn Đảng bộ có tỷ lệ văn bản đi gửi qua mạng đạt 92,4%"
+    if once:
+        parts.append(f"so sánh cùng kỳ tính {once}")
     if reported is not None and expected is not None:
         parts.append(reporting_clause(reported, expected))
     return f"{period_label}, {who} " + "; ".join(parts) + "."
