@@ -238,7 +238,7 @@ def yoy(f: Facts, code: str) -> Slide:
     )
     table = Table(
         ["Đơn vị", "Kỳ này", "Cùng kỳ", "Tăng/giảm"],
-        [[r.name, _num(r.value, d), _num(r.previous, d), r.change] for r in ranked.itertuples()],
+        [[r.name, _num(r.value, d), _num(r.previous, d), _num(r.change, shown_d)] for r in ranked.itertuples()],
     )
     return Slide("yoy", title, head, sentences, chart, table, param=str(ind.name))
 
