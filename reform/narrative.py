@@ -77,9 +77,18 @@ def clause(row: Mapping, *, note: bool = True) -> str:
 
 
 def shared_note(rows: list[Mapping]) -> str:
-    """The like-for-like note when every compared figure of a sentence has the same one, else ""."""
-    notes = {compared_note(r) for r in rows if not fmt.missing(r["value"]) and not fmt.missing(r["change"])}
-    return notes.pop() if len(notes) == 1 else ""
+    """The like-for-like note of a sentence, said once: "trên 34/42 đơn vị báo cáo cả hai kỳ", or
+    "trên 33–34/42 ..." when the figures were compared on different numbers of units; "" when some
+    figure was compared on every unit (then each clause carries its own note)."""
+    compared = [r for r in rows if not fmt.missing(r["value"]) and not fmt.missing(r["change"])]
+    notes = [compared_note(r) for r in compared]
+    if not notes or not all(notes):
+        return ""
+    counts = sorted({int(r["units_compared"]) for r in compared})
+    expected = {int(r["units_expected"]) for r in compared}
+    if len(counts) == 1 or len(expected) > 1:
+        return notes[0] if len(set(notes)) == 1 else ""
+    return f"trên {counts[0]}–{counts[-1]}/{expected.pop()} đơn vị báo cáo cả hai kỳ"
 
 
 def reporting_clause(reported: int, expected: int) -> str:

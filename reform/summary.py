@@ -79,14 +79,14 @@ def tone(change: float, good: str) -> str:
     return "good" if (change > 0) == (good == "up") else "bad"
 
 
-def change_text(row: pd.Series) -> str:
+def change_text(row: pd.Series, *, note: bool = True) -> str:
     """Vietnamese reading of a change: "tăng 12 (12,5%)", "giảm 3,1 điểm %", "chưa có số liệu cùng kỳ",
-    followed by "trên 34/42 đơn vị báo cáo cả hai kỳ" when not every unit is compared."""
+    followed (with note) by "trên 34/42 đơn vị báo cáo cả hai kỳ" when not every unit is compared."""
     if fmt.missing(row["value"]):
         return "chưa có số liệu"
     if fmt.missing(row["change"]):
         return "chưa có số liệu cùng kỳ"
-    note = compared_note(row)
+    note = compared_note(row) if note else ""
     return change_words(row) + (f" {note}" if note else "")
 
 

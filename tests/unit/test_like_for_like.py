@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from reform import periods, store
+from reform import narrative, periods, store
 from reform import summary as core
 
 OLD_END, NEW_START, START = date(2025, 6, 30), date(2025, 7, 1), date(2020, 1, 1)
@@ -125,3 +125,14 @@ def test_the_rollup_gives_the_comparison_of_its_definition(con, period: str, dep
     old = con.execute("select * from period_figures($s, $d, $a, $b) order by all", args).df()
     pd.testing.assert_frame_equal(new, old, check_dtype=False)
     assert new["units_compared"].sum() > 0
+
+
+def test_a_sentence_says_once_on_how_many_units_its_changes_were_compared(con) -> None:
+    s = summary(con, "2025-Q3")
+    rows = [s.loc["kt_tcd"].to_dict(), s.loc["tl_vb_di_dientu"].to_dict()]  # compared on 3 and 2 of 5 units
+    text = narrative.opening("Quý III/2025", "toàn Đảng bộ", rows)
+    assert text.count("đơn vị báo cáo cả hai kỳ") == 1
+    assert text.endswith("so sánh cùng kỳ tính trên 2–3/5 đơn vị báo cáo cả hai kỳ.")
+    assert "tăng 27,8% so với cùng kỳ" in text
+    whole = summary(con, "2025-Q2").loc["kt_tcd"].to_dict()  # every unit compared: nothing to say
+    assert "cả hai kỳ" not in narrative.opening("Quý II/2025", "toàn Đảng bộ", [whole])
