@@ -12,11 +12,15 @@ with
 wanted as (
     select unnest(cast($periods as date[])) as period
 ),
+read_periods as (
+    select period from wanted
+    union
+    select cast(period - interval 1 year as date) from wanted
+),
 unit_values as (
     select unit_code, period, indicator_code, value
     from value
-    where period in (select period from wanted)
-       or period in (select cast(period - interval 1 year as date) from wanted)
+    where period in (select period from read_periods)
 ),
 pairs as (
     select row_number() over (order by numerator, denominator) as pair, numerator, denominator
@@ -58,16 +62,26 @@ in_force as (
     from figure_epoch as e
     join units as u on u.valid_from <= e.as_of and (u.valid_to is null or u.valid_to >= e.as_of)
 ),
-sources as (
-    select as_of, until, code as unit_code, code as source_code, 1.0 as w
-    from in_force
-    union all
-    select f.as_of, f.until, l.new_code, l.old_code, l.share
+merged as (  -- per epoch, the units in force that stand for units no longer in force, with their shares
+    select f.as_of, f.until, l.new_code as unit_code, l.old_code as source_code, l.share as w
     from in_force as f
     join unit_lineage as l on l.new_code = f.code
     where not exists (select 1 from in_force as g where g.as_of = f.as_of and g.code = l.old_code)
 ),
+merged_sources as (
+    select as_of, until, unit_code, source_code, w from merged
+    union all
+    select distinct as_of, until, unit_code, unit_code, 1.0 from merged
+),
+-- a unit that replaced no other is its own figure: no grouping for the many such units, the cost of
+-- this statement (grouping every value again took most of its time)
 unit_rows as (
+    select f.as_of, r.source_code as unit_code, r.period, r.indicator_code, r.pair_code, r.num, r.den
+    from source_rows as r
+    join in_force as f on f.code = r.source_code
+    where (f.until is null or r.period < f.until)
+      and not exists (select 1 from merged as m where m.as_of = f.as_of and m.unit_code = f.code)
+    union all
     select
         s.as_of,
         s.unit_code,
@@ -77,7 +91,7 @@ unit_rows as (
         sum(r.num * s.w) as num,
         sum(r.den * s.w) as den,
     from source_rows as r
-    join sources as s on s.source_code = r.source_code
+    join merged_sources as s on s.source_code = r.source_code
     where s.until is null or r.period < s.until
     group by s.as_of, s.unit_code, r.period, r.indicator_code, r.pair_code
 ),
@@ -86,10 +100,15 @@ current_rows as (
     from unit_rows
     where period in (select period from wanted)
 ),
+previous_rows as (
+    select *
+    from unit_rows
+    where period in (select cast(period - interval 1 year as date) from wanted)
+),
 both_years as (
     select c.as_of, c.unit_code, c.period, c.indicator_code, c.pair_code,
         c.num, c.den, p.num as num_prev, p.den as den_prev
-    from unit_rows as p
+    from previous_rows as p
     join current_rows as c
         on c.as_of = p.as_of
         and c.unit_code = p.unit_code
@@ -97,10 +116,14 @@ both_years as (
         and c.pair_code = p.pair_code
         and c.period = cast(p.period + interval 1 year as date)
 ),
+scopes as (  -- the groups the rollup holds at each epoch
+    select distinct as_of, scope_code
+    from figure_weight
+),
 members as (
-    select distinct w.as_of, w.scope_code, c.descendant as unit_code
+    select s.as_of, s.scope_code, c.descendant as unit_code
     from unit_closure as c
-    join figure_weight as w on w.scope_code = c.ancestor
+    join scopes as s on s.scope_code = c.ancestor
 )
 select
     m.as_of,

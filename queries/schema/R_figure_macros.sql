@@ -504,11 +504,15 @@ create or replace macro rollup_group_quarter_compared(scope_code, at_date, group
           and r.period between from_date and to_date
           and r.scope_code in (select group_code from groups where rolled)
     ),
-    own as (
+    own as (  -- two range scans, not one scan with an or: each reads only its quarters' row groups
         select v.unit_code as group_code, v.period, v.indicator_code, v.value
         from value as v
-        where (v.period between from_date and to_date
-               or v.period between cast(from_date - interval 1 year as date) and cast(to_date - interval 1 year as date))
+        where v.period between from_date and to_date
+          and v.unit_code in (select group_code from groups where not rolled)
+        union all
+        select v.unit_code as group_code, v.period, v.indicator_code, v.value
+        from value as v
+        where v.period between cast(from_date - interval 1 year as date) and cast(to_date - interval 1 year as date)
           and v.unit_code in (select group_code from groups where not rolled)
     ),
     own_pairs as (
