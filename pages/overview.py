@@ -61,12 +61,13 @@ def card(row: pd.Series) -> None:
     st.metric(
         row["short_vi"],
         fmt.with_unit(row["value"], shown_unit, int(row["decimals"])),
-        delta=core.change_text(row),
+        delta=core.change_text(row, note=False),  # the card is narrow: the comparison base is in its help
         delta_color=TONE_COLOR[row["tone"]],
         delta_arrow=arrow,
         border=True,
         chart_data=series or None,
-        help=f"{row['name_vi']} ({row['unit']}). {t('col_units')}: {int(row['units_reported'])}/{units_expected}",
+        help=f"{row['name_vi']} ({row['unit']}). {t('col_units')}: {int(row['units_reported'])}/{units_expected}"
+        + (f". {t('compared_help', note=core.compared_note(row))}" if core.compared_note(row) else ""),
     )
 
 

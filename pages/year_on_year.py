@@ -33,17 +33,25 @@ if ranked.empty:
 children = ui.run("children_started", scope=chosen.scope, end=period.end).set_index("code")
 started = pd.to_datetime(children.loc[ranked["unit_code"], "valid_from"]).dt.date.to_numpy()
 mapped = started > previous.end  # did not exist a year ago: its previous figure comes through the lineage
-changes = [
-    core.compare(v, p, ind["type"], ind["good"]) for v, p in zip(ranked["value"], ranked["previous"], strict=True)
+changes = [  # like for like: each child's change on its units that reported in both periods
+    core.compare(v, p, ind["type"], ind["good"])
+    for v, p in zip(ranked["value_compared"], ranked["previous_compared"], strict=True)
 ]
 is_rate = core.is_percent(unit_label) or ind["type"] == "rate"
+
+
+def _shown(x: float | None, places: int) -> float:
+    """Rounded once, half away from zero, as the sentences round it."""
+    return float("nan") if fmt.missing(x) else fmt.rounded(float(x), places)
+
+
 table = pd.DataFrame(
     {
         t("col_unit"): ranked["name"],
-        t("col_value"): ranked["value"].round(decimals + 1),
-        t("col_previous"): ranked["previous"].round(decimals + 1),
-        t("col_change"): [float("nan") if c.change is None else round(c.change, decimals + 1) for c in changes],
-        t("yoy_col_change_pct"): [float("nan") if c.change_pct is None else round(c.change_pct, 1) for c in changes],
+        t("col_value"): [_shown(v, decimals) for v in ranked["value"]],
+        t("col_previous"): [_shown(v, decimals) for v in ranked["previous"]],
+        t("col_change"): [_shown(c.change, max(decimals, 1) if is_rate else decimals) for c in changes],
+        t("yoy_col_change_pct"): [_shown(c.change_pct, 1) for c in changes],
         t("yoy_col_note"): [t("yoy_mapped") if m else "" for m in mapped],
     }
 )

@@ -2,7 +2,10 @@
 -- Each child counts itself and every unit below it; last year's values are mapped onto today's
 -- children through the lineage (period_figures in queries/schema/, read from the rollup). Rank 1 is the best: highest
 -- for "up" indicators, lowest for "down"; neutral indicators are not ranked (null ranks).
--- Returns: unit_code, name, value, previous, units_reported, rank, previous_rank
+-- value_compared / previous_compared: the child's figures on its units that reported in both
+-- periods (units_compared of them), what its change is computed on.
+-- Returns: unit_code, name, value, previous, units_reported, rank, previous_rank, units_compared,
+--          value_compared, previous_compared
 -- $scope VARCHAR      the unit whose children are ranked
 -- $indicator VARCHAR  indicator code (base or derived rate)
 -- $start DATE         first day of the period's first quarter
@@ -35,6 +38,9 @@ select
         when d.good = 'up' then rank() over (order by f.previous desc nulls last)
         else rank() over (order by f.previous asc nulls last)
     end as previous_rank,
+    coalesce(f.units_compared, 0) as units_compared,
+    f.value_compared,
+    f.previous_compared,
 from children as ch
 left join figures as f on f.group_code = ch.code
 cross join direction as d

@@ -4,6 +4,8 @@ select period from value
 union
 select period from figure_rollup
 union
+select period from figure_compared
+union
 select period from unit_period_count
 union
 select period from scope_period_count

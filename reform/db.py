@@ -19,6 +19,7 @@ _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 # Repeatable files (macros and views, all "create or replace") are applied after the numbered
 # ones whenever their text changes, so an old database always gets today's definitions.
 _REPEATABLE = re.compile(r"^R_([a-z0-9_]+)\.sql$")
+COMPARED_VERSION = 9  # figure_compared: filled from the values once it exists
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -124,6 +125,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, upto: int | None) -> list[int]:
                 {"v": version, "n": name, "t": datetime.now()},
             )
         applied.append(version)
+    if COMPARED_VERSION in applied:
+        _fill_compared(con)
     if upto is None:
         apply_repeatable(con)
     return applied
@@ -133,6 +136,14 @@ def held_elsewhere(exc: BaseException) -> bool:
     """Whether DuckDB refused to open the file because another process has it open (the dashboard, a command)."""
     text = str(exc)
     return isinstance(exc, duckdb.IOException) and ("Could not set lock" in text or "Conflicting lock" in text)
+
+
+def _fill_compared(con: duckdb.DuckDBPyConnection) -> None:
+    # the migration makes the table; the rows come from the same statements the writer runs
+    from reform import rollup  # rollup needs this module: imported here, not at the top
+
+    with transaction(con):
+        rollup.fill_compared(con)
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def missing(x: object) -> bool:
@@ -10,10 +11,24 @@ def missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+def rounded(x: float, decimals: int = 0) -> float:
+    """x rounded once, half away from zero: 83.85 -> 83.9, 98.747 -> 98.7 (1 decimal), -0.25 -> -0.3.
+
+    The float is first read to 9 decimals, so that 83.85 computed as 83.84999999999999 still rounds up;
+    every screen, chart label, sentence and file shows this one rounding."""
+    if not math.isfinite(float(x)):
+        return float(x)
+    exact = Decimal(f"{float(x):.9f}")
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
 def number(x: float | None, decimals: int = 0) -> str:
-    """1234567.8 -> "1.234.567,8"; None -> "–"."""
+    """1234567.8 -> "1.234.567,8"; None -> "–"; rounded half away from zero (see rounded)."""
     if missing(x):
         return "–"
+    x = rounded(x, decimals)
+    if x == 0:
+        x = 0.0  # never "-0"
     text = f"{x:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from reform import fmt
-from reform.summary import PERCENT_TYPES, is_percent
+from reform.summary import PERCENT_TYPES, change_words, compared_note, compared_previous, is_percent
 
 ROOT_SUBJECT = "toàn Đảng bộ"
 JUDGED = {"good": "chuyển biến tích cực", "bad": "cần quan tâm"}
@@ -48,30 +48,47 @@ def value_phrase(row: Mapping) -> str:
     return f"{lower_first(row['name_vi'])} là {value}"
 
 
-def change_phrase(row: Mapping) -> str:
-    """How it moved against the same period last year (row["change"], row["change_pct"] of reform.summary):
-    percent for counts, points for percentages, the amount where a percent would mislead."""
+def change_phrase(row: Mapping, *, note: bool = True) -> str:
+    """How it moved against the same period last year (row["change"], row["change_pct"] of reform.summary,
+    like for like): percent for counts, points for percentages, the amount where a percent would mislead;
+    with note, "(trên 34/42 đơn vị báo cáo cả hai kỳ)" when not every unit is compared."""
     if fmt.missing(row["change"]):
         return "chưa có số liệu cùng kỳ để so sánh"
-    change, decimals = float(row["change"]), int(row["decimals"])
-    if abs(change) < 0.5 * 10 ** -max(decimals, 1):
-        return "bằng cùng kỳ"
-    verb = "tăng" if change > 0 else "giảm"
-    if is_percent(row["unit"]):
-        return f"{verb} {fmt.number(abs(change), 1)} điểm % so với cùng kỳ"
-    if fmt.missing(row["change_pct"]):  # a rate that is not a percentage, or nothing a year ago
-        zero = row["type"] not in PERCENT_TYPES and float(row["previous"]) == 0
-        return f"{verb} {fmt.with_unit(abs(change), row['unit'], decimals)} so với cùng kỳ" + (
-            " (cùng kỳ không có)" if zero else ""
-        )
-    return f"{verb} {fmt.number(abs(float(row['change_pct'])), 1)}% so với cùng kỳ"
+    words = change_words(row)
+    if words.startswith("không đổi"):
+        text = "bằng cùng kỳ"
+    elif fmt.missing(row["change_pct"]) and not is_percent(row["unit"]):
+        zero = row["type"] not in PERCENT_TYPES and float(compared_previous(row)) == 0
+        text = words.removesuffix(" (cùng kỳ bằng 0)") + " so với cùng kỳ" + (" (cùng kỳ không có)" if zero else "")
+    elif is_percent(row["unit"]):
+        text = f"{words} so với cùng kỳ"
+    else:  # counts: the relative change ("giảm 2,4% so với cùng kỳ")
+        verb = words.split(" ", 1)[0]
+        text = f"{verb} {fmt.number(abs(float(row['change_pct'])), 1)}% so với cùng kỳ"
+    extra = compared_note(row) if note else ""
+    return f"{text} ({extra})" if extra else text
 
 
-def clause(row: Mapping) -> str:
+def clause(row: Mapping, *, note: bool = True) -> str:
     """One figure as a clause: "kiểm tra 45 tổ chức đảng, tăng 12,5% so với cùng kỳ"."""
     if fmt.missing(row["value"]):
         return f"chưa có số liệu {lower_first(row['short_vi'])}"
-    return f"{value_phrase(row)}, {change_phrase(row)}"
+    return f"{value_phrase(row)}, {change_phrase(row, note=note)}"
+
+
+def shared_note(rows: list[Mapping]) -> str:
+    """The like-for-like note of a sentence, said once: "trên 34/42 đơn vị báo cáo cả hai kỳ", or
+    "trên 33–34/42 ..." when the figures were compared on different numbers of units; "" when some
+    figure was compared on every unit (then each clause carries its own note)."""
+    compared = [r for r in rows if not fmt.missing(r["value"]) and not fmt.missing(r["change"])]
+    notes = [compared_note(r) for r in compared]
+    if not notes or not all(notes):
+        return ""
+    counts = sorted({int(r["units_compared"]) for r in compared})
+    expected = {int(r["units_expected"]) for r in compared}
+    if len(counts) == 1 or len(expected) > 1:
+        return notes[0] if len(set(notes)) == 1 else ""
+    return f"trên {counts[0]}–{counts[-1]}/{expected.pop()} đơn vị báo cáo cả hai kỳ"
 
 
 def reporting_clause(reported: int, expected: int) -> str:
@@ -92,9 +109,12 @@ def opening(
 ) -> str:
     """The first sentence of a slide: the period, who, each figure, and how many units have reported."""
     rows = list(rows)
-    parts = [clause(r) for r in rows]
+    once = shared_note(rows)  # the same "trên 34/42 đơn vị ..." for every figure: said once, at the end
+    parts = [clause(r, note=not once) for r in rows]
     if parts and not fmt.missing(rows[0]["value"]) and not str(rows[0].get("phrase_vi") or ""):
         parts[0] = f"có {parts[0]}"  # "toàn Đảng bộ có tỷ lệ văn bản đi gửi qua mạng đạt 92,4%"
+    if once:
+        parts.append(f"so sánh cùng kỳ tính {once}")
     if reported is not None and expected is not None:
         parts.append(reporting_clause(reported, expected))
     return f"{period_label}, {who} " + "; ".join(parts) + "."
@@ -105,7 +125,7 @@ def verdict(rows: Iterable[Mapping]) -> str:
     by_tone: dict[str, list[str]] = {"good": [], "bad": []}
     for r in rows:
         if r["tone"] in by_tone and r["good"] != "neutral":
-            moved = change_phrase(r).removesuffix(" so với cùng kỳ")
+            moved = change_phrase(r, note=False).removesuffix(" so với cùng kỳ")
             by_tone[r["tone"]].append(f"{lower_first(r['short_vi'])} ({moved})")
     parts = [f"{JUDGED[t].capitalize()}: {', '.join(names)}." for t, names in by_tone.items() if names]
     return " ".join(parts)

@@ -31,6 +31,9 @@ PER_PERIOD = [
     "rollup_scope_counts_delete",
     "rollup_scope_counts_insert",
 ]
+# the like-for-like comparison of a quarter reads that quarter and the same quarter a year earlier:
+# a change to a quarter's values sums again its own comparison and that of the quarter a year later
+COMPARED = ["rollup_compared_delete", "rollup_compared_insert"]
 
 
 def refresh(con: duckdb.DuckDBPyConnection, periods: Iterable[object] | None = None) -> None:
@@ -57,6 +60,22 @@ def _sum_periods(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
     with db.joins_as_written(con):
         for name in PER_PERIOD:
             sql.execute(con, name, periods=periods)
+        compared = compared_periods(periods)
+        for name in COMPARED:
+            sql.execute(con, name, periods=compared)
+
+
+def compared_periods(periods: list[date]) -> list[date]:
+    """The quarters whose like-for-like comparison reads any of the given ones: each and a year later."""
+    return sorted(set(periods) | {p.replace(year=p.year + 1) for p in periods})
+
+
+def fill_compared(con: duckdb.DuckDBPyConnection) -> None:
+    """The like-for-like rows of every stored quarter (a database made before figure_compared)."""
+    periods = quarter_starts(sql.run(con, "rollup_all_periods")["period"])
+    with db.joins_as_written(con):
+        for name in COMPARED:
+            sql.execute(con, name, periods=compared_periods(periods))
 
 
 def _stale_pairs(con: duckdb.DuckDBPyConnection) -> bool:

@@ -20,6 +20,7 @@ from reform.deck import Chart, Series, Slide, Table
 TONE_COLORS = {"good": STATUS_COLORS["reported"], "bad": STATUS_COLORS["missing"], "neutral": GREY, "none": GREY}
 MAX_BARS = 15  # categories on one projected chart
 GROUP_QUARTERS, TREND_QUARTERS = 8, 12
+TREND_DECIMALS = 1  # the catalogue's decimals of a percentage: the lines' labels and sentences show this rounding
 SLIDE_TABLE_ROWS = 40  # units listed on a slide's table; the rest are counted in its last row
 
 
@@ -107,7 +108,7 @@ def overview(f: Facts, _: str = "") -> Slide:
         series=[
             Series(
                 "Thay đổi so với cùng kỳ (%)",
-                [round(float(v), 1) for v in counts["change_pct"]],
+                [fmt.rounded(float(v), 1) for v in counts["change_pct"]],
                 point_colors=[TONE_COLORS[t] for t in counts["tone"]],
             )
         ],
@@ -116,9 +117,9 @@ def overview(f: Facts, _: str = "") -> Slide:
         empty_message=f"Chưa có số liệu cùng kỳ để so sánh {f.period.label}",
     )
     title = f"Tổng quan {f.period.label}"
-    return Slide(
-        "overview", title, narrative.headline(_records(heads), f"{f.who[:1].upper()}{f.who[1:]}"), sentences, chart
-    )
+    # the headline counts the indicators of the chart beside it, not every headline indicator
+    head = narrative.headline(_records(counts), f"{f.who[:1].upper()}{f.who[1:]}")
+    return Slide("overview", title, head, sentences, chart)
 
 
 def group(f: Facts, code: str) -> Slide:
@@ -141,7 +142,7 @@ def _trend_chart(f: Facts, rows: pd.DataFrame, first: periods.Period, *, title: 
     quarters = sorted(trend["period"].unique())
     by = trend.set_index(["indicator_code", "period"])["value"]
     series = [
-        Series(r.short_vi, [_num(by.get((r.code, q))) for q in quarters], PALETTE[i % len(PALETTE)])
+        Series(r.short_vi, [_num(by.get((r.code, q)), TREND_DECIMALS) for q in quarters], PALETTE[i % len(PALETTE)])
         for i, r in enumerate(rows.itertuples())
     ]
     labels = [_label(q) for q in quarters]
@@ -152,13 +153,14 @@ def _trend_chart(f: Facts, rows: pd.DataFrame, first: periods.Period, *, title: 
         labels,
         series,
         unit="%",
-        decimals=1,
+        decimals=TREND_DECIMALS,
         empty_message=f"Chưa có số liệu các quý đến {f.period.label}",
     )
 
 
 def _num(x: object, decimals: int = 2) -> float | None:
-    return None if x is None or pd.isna(x) else round(float(x), decimals)
+    """A figure rounded once, half away from zero, as every label, cell and sentence shows it."""
+    return None if x is None or pd.isna(x) else fmt.rounded(float(x), decimals)
 
 
 def trend(f: Facts, _: str = "") -> Slide:
@@ -184,9 +186,11 @@ def _from_to(s: Series, categories: list[str]) -> str:
     if len(known) < 2:
         return ""
     (c0, v0), (c1, v1) = known[0], known[-1]
-    verb = "tăng" if v1 > v0 else ("giảm" if v1 < v0 else "giữ ở")
-    moved = f", {verb} {fmt.number(abs(v1 - v0), 1)} điểm %" if v1 != v0 else ""
-    return f"{s.name}: từ {fmt.percent(v0)} ({c0}) đến {fmt.percent(v1)} ({c1}){moved}."
+    verb = "tăng" if v1 > v0 else "giảm"
+    # v0 and v1 are the figures as labelled on the chart: their difference is the one the reader can check
+    step = fmt.rounded(v1 - v0, TREND_DECIMALS)
+    moved = f", {verb} {fmt.number(abs(step), TREND_DECIMALS)} điểm %" if step else ""
+    return f"{s.name}: từ {fmt.percent(v0, TREND_DECIMALS)} ({c0}) đến {fmt.percent(v1, TREND_DECIMALS)} ({c1}){moved}."
 
 
 def _indicator(f: Facts, code: str) -> pd.Series:
@@ -197,50 +201,73 @@ def yoy(f: Facts, code: str) -> Slide:
     """One indicator for each child unit, this period against the same period last year."""
     ind = _indicator(f, code)
     ranked = core.rank(f.con, f.scope, str(ind.name), f.period).dropna(subset=["value"])
-    ranked = ranked.assign(change=ranked["value"] - ranked["previous"])
+    d = int(ind["decimals"])
+    points = core.is_percent(ind["unit"])
+    # the change as said and shown: like for like, rounded once (points of a percentage to at least 1 decimal)
+    shown_d = max(d, 1) if points else d
+    ranked = ranked.assign(change=[_num(c, shown_d) for c in ranked["change"]])
     title = f"{ind['short_vi']}: so sánh cùng kỳ giữa các đơn vị"
     shown = ranked
     if len(ranked) > MAX_BARS:  # the units that moved most, either way
         shown = ranked.assign(size=ranked["change"].abs()).nlargest(MAX_BARS, "size")
     shown = shown.sort_values("value", ascending=False)
     suffix = f" ({len(shown)} đơn vị thay đổi nhiều nhất trong {len(ranked)})" if len(ranked) > MAX_BARS else ""
-    d = int(ind["decimals"])
     chart = Chart(
         "bar",
         f"{ind['short_vi']}, {f.period.label} và cùng kỳ{suffix}",
         shown["name"].tolist(),
         [
-            Series("Cùng kỳ năm trước", [_num(v, d + 1) for v in shown["previous"]], GREY),
-            Series(f.period.label, [_num(v, d + 1) for v in shown["value"]], str(ind["group_color"])),
+            Series("Cùng kỳ năm trước", [_num(v, d) for v in shown["previous"]], GREY),
+            Series(f.period.label, [_num(v, d) for v in shown["value"]], str(ind["group_color"])),
         ],
         unit=str(ind["unit"]),
         decimals=d,
         empty_message="Chưa có số liệu của các đơn vị trực thuộc",
     )
-    up, down = int((ranked["change"] > 0).sum()), int((ranked["change"] < 0).sum())
-    head = f"{up}/{len(ranked)} đơn vị tăng, {down} đơn vị giảm so với cùng kỳ" if len(ranked) else "Chưa có số liệu"
+    compared = ranked.dropna(subset=["change"])
+    up, down = int((compared["change"] > 0).sum()), int((compared["change"] < 0).sum())
+    head = (
+        f"{up}/{len(compared)} đơn vị tăng, {down} đơn vị giảm so với cùng kỳ"
+        if len(compared)
+        else ("Chưa có số liệu cùng kỳ để so sánh" if len(ranked) else "Chưa có số liệu")
+    )
     sentences = (
         [narrative.opening(f.period.label, f.who, [ind.to_dict()])]
-        + _extremes(ranked.dropna(subset=["change"]), ind)
+        + _extremes(compared, ind)
         + ["Số liệu cùng kỳ quy đổi theo địa giới mới (đơn vị sáp nhập từ 1/7/2025) theo bảng kế thừa."]
     )
     table = Table(
         ["Đơn vị", "Kỳ này", "Cùng kỳ", "Tăng/giảm"],
-        [[r.name, _num(r.value, d + 1), _num(r.previous, d + 1), _num(r.change, d + 1)] for r in ranked.itertuples()],
+        [[r.name, _num(r.value, d), _num(r.previous, d), _num(r.change, shown_d)] for r in ranked.itertuples()],
     )
     return Slide("yoy", title, head, sentences, chart, table, param=str(ind.name))
 
 
 def _extremes(ranked: pd.DataFrame, ind: pd.Series) -> list[str]:
+    """Who rose most and who fell most, each said only when it happened (changes already rounded as shown):
+    with no decrease, the smallest rise ("tăng ít nhất"); with no rise, the smallest fall."""
     if ranked.empty:
         return []
-    top, low = ranked.loc[ranked["change"].idxmax()], ranked.loc[ranked["change"].idxmin()]
     points = core.is_percent(ind["unit"])
     unit, d = ("điểm %", max(int(ind["decimals"]), 1)) if points else (str(ind["unit"]), int(ind["decimals"]))
-    return [
-        f"Tăng nhiều nhất: {top['name']} ({'+' if top['change'] > 0 else ''}{fmt.number(top['change'], d)} {unit}); "
-        f"giảm nhiều nhất: {low['name']} ({fmt.number(low['change'], d)} {unit})."
-    ]
+    top, low = ranked.loc[ranked["change"].idxmax()], ranked.loc[ranked["change"].idxmin()]
+
+    def said(words: str, r: pd.Series) -> str:
+        return f"{words}: {r['name']} ({'+' if r['change'] > 0 else ''}{fmt.number(r['change'], d)} {unit})"
+
+    parts = []
+    if top["change"] > 0:
+        parts.append(said("tăng nhiều nhất", top))
+    if low["change"] < 0:
+        parts.append(said("giảm nhiều nhất", low))
+    elif low["change"] > 0 and low["unit_code"] != top["unit_code"]:
+        parts.append(said("tăng ít nhất", low))
+    if top["change"] < 0 and top["unit_code"] != low["unit_code"]:
+        parts.append(said("giảm ít nhất", top))
+    if not parts:
+        return ["Không đơn vị nào thay đổi so với cùng kỳ."]
+    text = "; ".join(parts)
+    return [text[:1].upper() + text[1:] + "."]
 
 
 def ranking(f: Facts, code: str) -> Slide:
@@ -267,7 +294,7 @@ def ranking(f: Facts, code: str) -> Slide:
         "bar",
         f"{ind['short_vi']}, {f.period.label}" + (" (5 đơn vị đầu và 5 đơn vị cuối bảng)" if len(done) > 10 else ""),
         [f"{int(r.rank)}. {r.name}" for r in shown.itertuples()],
-        [Series(f.period.label, [_num(v, d + 1) for v in shown["value"]], str(ind["group_color"]))],
+        [Series(f.period.label, [_num(v, d) for v in shown["value"]], str(ind["group_color"]))],
         unit=unit,
         decimals=d,
         empty_message="Chưa có số liệu để xếp hạng",
@@ -276,7 +303,7 @@ def ranking(f: Facts, code: str) -> Slide:
     table = Table(
         ["Hạng", "Đơn vị", "Kỳ này", "Hạng cùng kỳ"],
         [
-            [int(r.rank), r.name, _num(r.value, d + 1), None if pd.isna(r.previous_rank) else int(r.previous_rank)]
+            [int(r.rank), r.name, _num(r.value, d), None if pd.isna(r.previous_rank) else int(r.previous_rank)]
             for r in done.itertuples()
         ],
     )
@@ -354,7 +381,12 @@ def watch(f: Facts, _: str = "") -> Slide:
     kids = kids[kids["indicator_code"].isin(judged)]
     kids = kids.assign(
         tone=[
-            core.compare(r.value, r.previous, cat.loc[r.indicator_code, "type"], cat.loc[r.indicator_code, "good"]).tone
+            core.compare(
+                r.value_compared,
+                r.previous_compared,
+                cat.loc[r.indicator_code, "type"],
+                cat.loc[r.indicator_code, "good"],
+            ).tone
             for r in kids.itertuples()
         ]
     )
@@ -374,7 +406,7 @@ def watch(f: Facts, _: str = "") -> Slide:
         f"{r.name}: {r.n}/{len(judged)} chỉ tiêu, trong đó "
         f"{', '.join(narrative.lower_first(short[c]) for c in r.indicator_code[:3])}."
         for r in top.head(3).itertuples()
-    ] or ["Không có đơn vị nào có chỉ tiêu chính giảm so với cùng kỳ."]
+    ] or ["Không có đơn vị nào có chỉ tiêu chính diễn biến chưa tốt so với cùng kỳ."]
     if silent:
         sentences.append(f"Chưa có số liệu kỳ này: {narrative.names_list(silent)}.")
     table = Table(

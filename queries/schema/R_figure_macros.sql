@@ -121,6 +121,120 @@ create or replace macro indicator_quarter_figures(scope_code, at_date, group_dep
     from group_quarter_figures(scope_code, at_date, group_depth, from_date, to_date)
     where indicator_code = ind;
 
+-- Each unit in force on at_date with the units whose figures it carries a year earlier: itself
+-- (weight 1) and, through the lineage, the units it replaced that are no longer in force (their share).
+-- The grain of a like-for-like comparison: a unit is compared when it reported in both periods.
+create or replace macro unit_sources(at_date) as table
+    with
+    in_force as (
+        select code
+        from units
+        where valid_from <= at_date
+          and (valid_to is null or valid_to >= at_date)
+    ),
+    all_sources as (
+        select code as unit_code, code as source_code, 1.0 as w
+        from in_force
+        union all
+        select l.new_code, l.old_code, l.share
+        from unit_lineage as l
+        join in_force as f on f.code = l.new_code
+        where l.old_code not in (select code from in_force)
+    )
+    select unit_code, source_code, sum(w) as w
+    from all_sources
+    group by unit_code, source_code;
+
+-- Per unit in force on at_date (lineage-mapped as unit_sources), quarter from_date..to_date and
+-- indicator: base indicator (pair_code null): num = Σ w·value, den = Σ w; rate pair (pair_code = the
+-- denominator): over the units that reported both, num = Σ w·numerator, den = Σ w·denominator.
+create or replace macro unit_quarter_figures(at_date, from_date, to_date) as table
+    with
+    facts as (
+        select s.unit_code, v.unit_code as source_code, v.period, v.indicator_code, v.value, s.w
+        from value as v
+        join unit_sources(at_date) as s on s.source_code = v.unit_code
+        where v.period between from_date and to_date
+    ),
+    base as (
+        select unit_code, period, indicator_code, cast(null as varchar) as pair_code,
+            sum(value * w) as num, sum(w) as den
+        from facts
+        group by unit_code, period, indicator_code
+    ),
+    pairs as (
+        select n.unit_code, n.period, r.numerator as indicator_code, r.denominator as pair_code,
+            sum(n.value * n.w) as num, sum(d.value * d.w) as den
+        from (select distinct numerator, denominator from indicator where type = 'rate') as r
+        join facts as n on n.indicator_code = r.numerator
+        join facts as d
+            on d.indicator_code = r.denominator
+            and d.source_code = n.source_code
+            and d.unit_code = n.unit_code
+            and d.period = n.period
+        group by n.unit_code, n.period, r.numerator, r.denominator
+    )
+    select * from base
+    union all
+    select * from pairs;
+
+-- Per group (as group_quarter_figures), quarter from_date..to_date and indicator (base and derived
+-- rate), the figure of that quarter and of the same quarter a year earlier summed over the units
+-- that reported the indicator (a rate: both its parts) in both: the like-for-like comparison.
+-- num/den and num_prev/den_prev read as in group_quarter_figures; units_compared counts those units.
+create or replace macro group_quarter_compared(scope_code, at_date, group_depth, from_date, to_date) as table
+    with
+    members as (
+        select g.descendant as group_code, c.descendant as unit_code
+        from unit_closure as g
+        join units as u on u.code = g.descendant
+        join unit_closure as c on c.ancestor = g.descendant
+        where g.ancestor = scope_code
+          and g.depth = group_depth
+          and u.valid_from <= at_date
+          and (u.valid_to is null or u.valid_to >= at_date)
+    ),
+    cur as (
+        select * from unit_quarter_figures(at_date, from_date, to_date)
+    ),
+    prev as (
+        select *
+        from unit_quarter_figures(
+            at_date, cast(from_date - interval 1 year as date), cast(to_date - interval 1 year as date)
+        )
+    ),
+    both_years as (
+        select m.group_code, c.period, c.indicator_code, c.pair_code,
+            c.num, c.den, p.num as num_prev, p.den as den_prev
+        from cur as c
+        join prev as p
+            on p.unit_code = c.unit_code
+            and p.indicator_code = c.indicator_code
+            and coalesce(p.pair_code, '') = coalesce(c.pair_code, '')
+            and p.period = cast(c.period - interval 1 year as date)
+        join members as m on m.unit_code = c.unit_code
+    ),
+    sums as (
+        select group_code, period, indicator_code, pair_code,
+            sum(num) as num, sum(den) as den, sum(num_prev) as num_prev, sum(den_prev) as den_prev,
+            count(*) as units_compared,
+        from both_years
+        group by group_code, period, indicator_code, pair_code
+    )
+    select s.group_code, s.period, s.indicator_code, s.num,
+        case when i.type = 'flag' then s.den end as den,
+        s.num_prev,
+        case when i.type = 'flag' then s.den_prev end as den_prev,
+        s.units_compared,
+    from sums as s
+    join indicator as i on i.code = s.indicator_code
+    where s.pair_code is null
+    union all
+    select s.group_code, s.period, r.code, s.num, s.den, s.num_prev, s.den_prev, s.units_compared
+    from sums as s
+    join indicator as r on r.numerator = s.indicator_code and r.denominator = s.pair_code
+    where r.type = 'rate';
+
 -- How each indicator adds up across quarters: 'sum' for flows and rates of flows,
 -- 'last' (the value at the last quarter with data) for stocks, flags and rates of stocks.
 create or replace view indicator_semantics as
@@ -178,15 +292,56 @@ create or replace macro period_figures(scope_code, group_depth, start_date, end_
             case when den is null then num else scale * num / nullif(den, 0) end as value,
             units_reported,
         from by_side
+    ),
+    -- like for like: flows add up each quarter's comparison (the units that reported that quarter
+    -- in both years), and count the fewest units compared in a quarter; stocks, flags and rates of
+    -- stocks take the last quarter with a comparison
+    compared as (
+        select
+            q.group_code,
+            q.indicator_code,
+            any_value(s.scale) as scale,
+            case any_value(s.across_quarters)
+                when 'sum' then sum(q.num) else arg_max(q.num, q.period)
+            end as num,
+            case any_value(s.across_quarters)
+                when 'sum' then sum(q.den) else arg_max(q.den, q.period)
+            end as den,
+            case any_value(s.across_quarters)
+                when 'sum' then sum(q.num_prev) else arg_max(q.num_prev, q.period)
+            end as num_prev,
+            case any_value(s.across_quarters)
+                when 'sum' then sum(q.den_prev) else arg_max(q.den_prev, q.period)
+            end as den_prev,
+            case any_value(s.across_quarters)
+                when 'sum' then min(q.units_compared) else arg_max(q.units_compared, q.period)
+            end as units_compared,
+        from group_quarter_compared(scope_code, end_date, group_depth, start_date, end_date) as q
+        join indicator_semantics as s using (indicator_code)
+        group by q.group_code, q.indicator_code
+    ),
+    sides as (
+        select
+            group_code,
+            indicator_code,
+            max(value) filter (where side = 'cur') as value,
+            max(value) filter (where side = 'prev') as previous,
+            coalesce(max(units_reported) filter (where side = 'cur'), 0) as units_reported,
+        from figures
+        group by group_code, indicator_code
     )
     select
-        group_code,
-        indicator_code,
-        max(value) filter (where side = 'cur') as value,
-        max(value) filter (where side = 'prev') as previous,
-        coalesce(max(units_reported) filter (where side = 'cur'), 0) as units_reported,
-    from figures
-    group by group_code, indicator_code;
+        f.group_code,
+        f.indicator_code,
+        f.value,
+        f.previous,
+        f.units_reported,
+        case when c.den is null then c.num else c.scale * c.num / nullif(c.den, 0) end as value_compared,
+        case when c.den_prev is null then c.num_prev else c.scale * c.num_prev / nullif(c.den_prev, 0) end
+            as previous_compared,
+        coalesce(c.units_compared, 0) as units_compared,
+    from sides as f
+    left join compared as c using (group_code, indicator_code);
 
 -- ---------------------------------------------------------------- the same macros, read from the rollup
 -- The figure macros above, read from the rollup the writer keeps (migration 007,
@@ -334,6 +489,78 @@ create or replace macro rollup_quarter_figures(scope_code, at_date, from_date, t
     select period, indicator_code, num, den, units_reported
     from rollup_group_quarter_figures(scope_code, at_date, 0, from_date, to_date);
 
+-- group_quarter_compared, from the rollup: rolled groups read figure_compared at the epoch of
+-- at_date; any other group is its own values, compared when it reported in both quarters.
+create or replace macro rollup_group_quarter_compared(scope_code, at_date, group_depth, from_date, to_date) as table
+    with
+    groups as (
+        select * from figure_groups(scope_code, at_date, group_depth)
+    ),
+    rolled as (
+        select r.scope_code as group_code, r.period, r.indicator_code, r.pair_code,
+            r.num, r.den, r.num_prev, r.den_prev, r.units_compared
+        from figure_compared as r
+        where r.as_of = (select max(as_of) from groups)
+          and r.period between from_date and to_date
+          and r.scope_code in (select group_code from groups where rolled)
+    ),
+    own as (  -- two range scans, not one scan with an or: each reads only its quarters' row groups
+        select v.unit_code as group_code, v.period, v.indicator_code, v.value
+        from value as v
+        where v.period between from_date and to_date
+          and v.unit_code in (select group_code from groups where not rolled)
+        union all
+        select v.unit_code as group_code, v.period, v.indicator_code, v.value
+        from value as v
+        where v.period between cast(from_date - interval 1 year as date) and cast(to_date - interval 1 year as date)
+          and v.unit_code in (select group_code from groups where not rolled)
+    ),
+    own_pairs as (
+        select n.group_code, n.period, r.numerator as indicator_code, r.denominator as pair_code,
+            n.value as num, d.value as den
+        from (select distinct numerator, denominator from indicator where type = 'rate') as r
+        join own as n on n.indicator_code = r.numerator
+        join own as d
+            on d.indicator_code = r.denominator
+            and d.group_code = n.group_code
+            and d.period = n.period
+    ),
+    own_rows as (
+        select group_code, period, indicator_code, cast(null as varchar) as pair_code, value as num, 1.0 as den
+        from own
+        union all
+        select * from own_pairs
+    ),
+    own_compared as (
+        select c.group_code, c.period, c.indicator_code, c.pair_code,
+            c.num, c.den, p.num as num_prev, p.den as den_prev, cast(1 as bigint) as units_compared
+        from own_rows as c
+        join own_rows as p
+            on p.group_code = c.group_code
+            and p.indicator_code = c.indicator_code
+            and coalesce(p.pair_code, '') = coalesce(c.pair_code, '')
+            and p.period = cast(c.period - interval 1 year as date)
+        where c.period between from_date and to_date
+    ),
+    sums as (
+        select * from rolled
+        union all
+        select * from own_compared
+    )
+    select s.group_code, s.period, s.indicator_code, s.num,
+        case when i.type = 'flag' then s.den end as den,
+        s.num_prev,
+        case when i.type = 'flag' then s.den_prev end as den_prev,
+        cast(s.units_compared as bigint) as units_compared,
+    from sums as s
+    join indicator as i on i.code = s.indicator_code
+    where s.pair_code is null
+    union all
+    select s.group_code, s.period, r.code, s.num, s.den, s.num_prev, s.den_prev, cast(s.units_compared as bigint)
+    from sums as s
+    join indicator as r on r.numerator = s.indicator_code and r.denominator = s.pair_code
+    where r.type = 'rate';
+
 -- period_figures, from the rollup (the same text with rollup_group_quarter_figures).
 create or replace macro rollup_period_figures(scope_code, group_depth, start_date, end_date) as table
     with
@@ -373,15 +600,56 @@ create or replace macro rollup_period_figures(scope_code, group_depth, start_dat
             case when den is null then num else scale * num / nullif(den, 0) end as value,
             units_reported,
         from by_side
+    ),
+    -- like for like: flows add up each quarter's comparison (the units that reported that quarter
+    -- in both years), and count the fewest units compared in a quarter; stocks, flags and rates of
+    -- stocks take the last quarter with a comparison
+    compared as (
+        select
+            q.group_code,
+            q.indicator_code,
+            any_value(s.scale) as scale,
+            case any_value(s.across_quarters)
+                when 'sum' then sum(q.num) else arg_max(q.num, q.period)
+            end as num,
+            case any_value(s.across_quarters)
+                when 'sum' then sum(q.den) else arg_max(q.den, q.period)
+            end as den,
+            case any_value(s.across_quarters)
+                when 'sum' then sum(q.num_prev) else arg_max(q.num_prev, q.period)
+            end as num_prev,
+            case any_value(s.across_quarters)
+                when 'sum' then sum(q.den_prev) else arg_max(q.den_prev, q.period)
+            end as den_prev,
+            case any_value(s.across_quarters)
+                when 'sum' then min(q.units_compared) else arg_max(q.units_compared, q.period)
+            end as units_compared,
+        from rollup_group_quarter_compared(scope_code, end_date, group_depth, start_date, end_date) as q
+        join indicator_semantics as s using (indicator_code)
+        group by q.group_code, q.indicator_code
+    ),
+    sides as (
+        select
+            group_code,
+            indicator_code,
+            max(value) filter (where side = 'cur') as value,
+            max(value) filter (where side = 'prev') as previous,
+            coalesce(max(units_reported) filter (where side = 'cur'), 0) as units_reported,
+        from figures
+        group by group_code, indicator_code
     )
     select
-        group_code,
-        indicator_code,
-        max(value) filter (where side = 'cur') as value,
-        max(value) filter (where side = 'prev') as previous,
-        coalesce(max(units_reported) filter (where side = 'cur'), 0) as units_reported,
-    from figures
-    group by group_code, indicator_code;
+        f.group_code,
+        f.indicator_code,
+        f.value,
+        f.previous,
+        f.units_reported,
+        case when c.den is null then c.num else c.scale * c.num / nullif(c.den, 0) end as value_compared,
+        case when c.den_prev is null then c.num_prev else c.scale * c.num_prev / nullif(c.den_prev, 0) end
+            as previous_compared,
+        coalesce(c.units_compared, 0) as units_compared,
+    from sides as f
+    left join compared as c using (group_code, indicator_code);
 
 -- How many values each unit stored in each quarter from_date..to_date, summed from the value table
 -- (the definition) ...

@@ -57,7 +57,8 @@ def test_the_overview_chart_and_sentence_are_the_summary_figures(demo_con, root,
 def test_the_group_slide_lines_are_the_quarterly_figures(demo_con, root, deck) -> None:
     cntt = next(s for s in deck.slides if s.param == "cntt")
     trend = sql.run(demo_con, "trend", scope=root, start=date(2023, 10, 1), end=periods.parse(PERIOD).end)
-    expected = trend[trend["indicator_code"] == "tl_vb_di_dientu"]["value"].round(2).tolist()
+    # each figure rounded once, half away from zero, to the catalogue's 1 decimal: the label the sentence quotes
+    expected = [fmt.rounded(v, 1) for v in trend[trend["indicator_code"] == "tl_vb_di_dientu"]["value"]]
     series = next(x for x in cntt.chart.series if x.name == "Văn bản đi gửi qua mạng")
     assert series.values == expected and cntt.chart.categories[-1] == "Quý III/2025"
     assert len(cntt.chart.categories) == 8
@@ -67,7 +68,7 @@ def test_the_ranking_slide_is_the_rank_query(demo_con, root, deck) -> None:
     ranking = next(s for s in deck.slides if s.key == "ranking")
     ranked = core.rank(demo_con, root, "tl_dv_csdl", periods.parse(PERIOD)).dropna(subset=["rank"])
     assert ranking.chart.categories[0] == f"1. {ranked['name'].iloc[0]}"
-    assert ranking.chart.series[0].values[0] == round(ranked["value"].iloc[0], 2)
+    assert ranking.chart.series[0].values[0] == fmt.rounded(ranked["value"].iloc[0], 1)  # rounded once
     assert [r[1] for r in ranking.table.rows] == ranked.sort_values("rank")["name"].tolist()
 
 

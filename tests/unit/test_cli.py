@@ -59,8 +59,12 @@ def test_summary_and_rank_json_contract(tmp_path: Path) -> None:
     assert len(rows) == 58
     for r in rows.values():
         assert {"value", "previous", "change", "change_pct", "units_reported", "units_expected"} <= set(r)
+        assert {"units_compared", "value_compared", "previous_compared"} <= set(r)
+        assert r["units_compared"] <= r["units_expected"]
     assert rows["tl_vb_di_dientu"]["change_pct"] is None  # rates change in points, never in %
-    assert rows["kt_tcd"]["change"] == pytest.approx(rows["kt_tcd"]["value"] - rows["kt_tcd"]["previous"])
+    kt = rows["kt_tcd"]  # like for like: the change is on the units that reported in both periods
+    assert kt["change"] == pytest.approx(kt["value_compared"] - kt["previous_compared"])
+    assert kt["change_pct"] == pytest.approx(100 * kt["change"] / kt["previous_compared"])
     unit = json.loads(reform("summary", "--period", "2025-Q3", "--unit", "XP01", "--db", str(path), "--json").stdout)
     assert unit["scope"] == "XP01" and {r["units_expected"] for r in unit["indicators"]} == {1}
     ranked = json.loads(
@@ -68,6 +72,11 @@ def test_summary_and_rank_json_contract(tmp_path: Path) -> None:
     )
     units = ranked["units"]
     assert {"unit_code", "value", "rank", "previous_rank"} <= set(units[0])
+    assert {"units_compared", "value_compared", "previous_compared", "change", "change_pct"} <= set(units[0])
+    for u in units:
+        if u["change"] is not None:
+            assert u["change"] == pytest.approx(u["value_compared"] - u["previous_compared"])
+            assert u["change_pct"] is None
     assert [u["rank"] for u in units if u["rank"] is not None] == sorted(u["rank"] for u in units if u["rank"])
     assert reform("rank", "--period", "2025-Q3", "--indicator", "khong_co", "--db", str(path)).returncode == 2
     assert reform("summary", "--period", "3/2025", "--db", str(path)).returncode == 2

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reform import catalog, periods, rollup, sql, store
+from reform import catalog, db, periods, rollup, sql, store
 from reform.config import DEFAULT_DATA_DIR
 
 # every write of these tests is followed by invariants.check (tests/conftest.py)
@@ -134,7 +134,7 @@ def check_peers(con: duckdb.DuckDBPyConnection) -> None:
 
 def assert_rollup_is_a_fresh_rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """What the writer kept up to date equals the rollup made again from nothing."""
-    tables = ["figure_epoch", "figure_weight", "figure_pair", "figure_rollup", "unit_period_count"]
+    tables = ["figure_epoch", "figure_weight", "figure_pair", "figure_rollup", "figure_compared", "unit_period_count"]
     before = {t: con.execute(f"select * from {t} order by all").df() for t in tables}
     rollup.rebuild(con)
     for t in tables:
@@ -146,6 +146,15 @@ def test_the_queries_read_the_rollup_and_their_definition_sums_the_value_table(d
         assert "rollup_" in sql.text(name), name
         assert "rollup_" not in old_text(name)
     assert demo_con.execute("select count(*) from figure_rollup").fetchone()[0] > 0
+    assert demo_con.execute("select count(*) from figure_compared").fetchone()[0] > 0
+
+
+def test_a_database_made_before_the_comparison_table_gets_it_filled(demo_con) -> None:
+    made = demo_con.execute("select * from figure_compared order by all").df()
+    demo_con.execute("drop table figure_compared")
+    demo_con.execute("delete from schema_migrations where version = $v", {"v": db.COMPARED_VERSION})
+    assert db.migrate(demo_con) == [db.COMPARED_VERSION]
+    assert_same(demo_con.execute("select * from figure_compared order by all").df(), made, "figure_compared")
 
 
 def test_summary_rank_and_period_figures_of_every_quarter_equal_the_sums_of_values(demo_con) -> None:
@@ -200,9 +209,11 @@ def test_after_an_upload_the_figures_still_equal_the_sums_of_values(changed_con)
 
 def test_after_an_undo_the_figures_still_equal_the_sums_of_values(demo_con) -> None:
     before = demo_con.execute("select * from figure_rollup order by all").df()
+    compared = demo_con.execute("select * from figure_compared order by all").df()
     store.undo(demo_con, upload(demo_con), user="test")
     assert demo_con.execute("select count(*) from figure_rollup where period = date '2026-10-01'").fetchone()[0] == 0
     assert_same(demo_con.execute("select * from figure_rollup order by all").df(), before, "rollup after undo")
+    assert_same(demo_con.execute("select * from figure_compared order by all").df(), compared, "compared after undo")
     check_figures(demo_con, every_period=False)
 
 
