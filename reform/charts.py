@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -15,7 +17,7 @@ PALETTE = ["#1f5fa8", "#b8562b", "#2a8a5c", "#7b4fa0", "#c28f00", "#4a4a4a"]
 def base_layout(fig: go.Figure, *, title: str, y_title: str) -> go.Figure:
     """Common look: title, Vietnamese separators, readable fonts, legend below."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": title, "x": 0.01, "xanchor": "left"},  # off the edge of an exported PNG
         separators=VI_SEPARATORS,
         font={"family": FONT, "size": 14},
         yaxis_title=y_title,
@@ -24,8 +26,9 @@ def base_layout(fig: go.Figure, *, title: str, y_title: str) -> go.Figure:
         hovermode="x unified",
         plot_bgcolor="white",
     )
-    fig.update_xaxes(showgrid=False, type="category")
-    fig.update_yaxes(gridcolor="#e5e5e5", zeroline=False)
+    # automargin: long category names and two-line quarters push the margin instead of being cut (also in PNGs)
+    fig.update_xaxes(showgrid=False, type="category", automargin=True)
+    fig.update_yaxes(gridcolor="#e5e5e5", zeroline=False, automargin=True)
     return fig
 
 
@@ -290,11 +293,16 @@ def rank_history_figure(df: pd.DataFrame, *, title: str, color: str) -> go.Figur
     return fig
 
 
-PROJECTOR_FONT_SIZE = 22
+PROJECTOR_FONT_SIZE = 20
+QUARTER = re.compile(r"Quý (I{1,3}|IV)/")  # "Quý III/2026" is one word when a title wraps
 
 
 def slide_figure(chart, *, projector: bool = False) -> go.Figure:
-    """A briefing slide's chart (reform.deck.Chart) as a Plotly figure; projector: large type, high contrast."""
+    """A briefing slide's chart (reform.deck.Chart) as a Plotly figure; projector: large type, high contrast.
+
+    On the projector the figure sets no height: the page gives the chart what the window leaves, and the
+    title, legend and labels are laid out so that none runs over another at 720 or 1080 pixels high.
+    """
     if chart is None or chart.is_empty:
         message = chart.empty_message if chart else "Trang này không có biểu đồ"
         return empty_figure(chart.title if chart else "", message)
@@ -304,43 +312,83 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
     fig.update_layout(showlegend=len(chart.series) > 1, barmode="group", hovermode="closest")
     if horizontal:
         bars = len(chart.categories) * len(chart.series)
-        fig.update_layout(xaxis_title=chart.unit, height=620 if projector else max(360, 34 * bars + 160))
+        fig.update_layout(xaxis_title=chart.unit, height=None if projector else max(360, 34 * bars + 160))
         fig.update_xaxes(type="linear", showgrid=True, gridcolor="#e5e5e5", range=_padded(chart))
-        fig.update_yaxes(type="category", autorange="reversed", showgrid=False)
-    elif projector:
-        fig.update_layout(height=560)
+        fig.update_yaxes(type="category", autorange="reversed", showgrid=False, ticklabelstandoff=8)
+    elif _is_share(chart):
+        fig.update_yaxes(range=_share_range(chart), dtick=10 if chart.kind == "line" else 20)
+    _quarter_ticks(fig, chart, size=(16 if len(chart.categories) > 6 else 20) if projector else 13)
     if projector:
-        big = {"size": PROJECTOR_FONT_SIZE, "color": "#111"}
-        fig.update_layout(font=big, title={"font": {"size": 28}}, legend={"font": big})
-        fig.update_xaxes(tickfont=big, title_font=big)
-        fig.update_yaxes(tickfont=big, title_font=big)
-        crowded = {**big, "size": PROJECTOR_FONT_SIZE if len(chart.categories) <= 8 else 16}
-        fig.update_traces(textfont=crowded, selector={"type": "bar"})
-        if horizontal:
-            fig.update_yaxes(tickfont=crowded)
-        fig.update_layout(
-            legend={"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0},
-            title={
-                "y": 0.97,
-                "yref": "container",
-                "yanchor": "top",
-                "text": _wrap(chart.title, 70),
-                "font": {"size": 22},
-            },
-            margin={"t": 150},
-        )
-        if not horizontal:  # "Quý III/2025" on two lines, smaller beyond 6, so 8-12 quarters fit beside the sidebar
-            fig.update_xaxes(
-                tickangle=0,
-                tickvals=chart.categories,
-                tickfont={**big, "size": 22 if len(chart.categories) <= 6 else 16},
-                ticktext=[c.replace("/", "<br>") for c in chart.categories],
-            )
+        _projector_look(fig, chart, horizontal)
     return fig
 
 
+def _projector_look(fig: go.Figure, chart, horizontal: bool) -> None:
+    """Large type, the legend at the foot with the room it needs; the page writes the title above the chart
+    (a browser wraps it; Plotly would draw a two-line title over the plot)."""
+    big = {"size": PROJECTOR_FONT_SIZE, "color": "#111"}
+    crowded = len(chart.categories) * len(chart.series) > 10
+    fig.update_layout(font=big, legend={"font": big}, title=None)
+    fig.update_xaxes(tickfont=big, title_font=big)
+    fig.update_yaxes(tickfont=big, title_font=big)
+    fig.update_traces(textfont={**big, "size": 14 if crowded else PROJECTOR_FONT_SIZE}, selector={"type": "bar"})
+    if horizontal:
+        # every category named, however many (Plotly would skip some), smaller when crowded
+        fig.update_yaxes(tickfont={**big, "size": 14 if crowded else 18}, tickmode="array", tickvals=chart.categories)
+        if len(chart.series) > 1:  # values on the current period only: two labels per row run into each other
+            for trace in fig.data[:-1]:
+                trace.texttemplate = None
+    else:
+        fig.update_xaxes(tickfont={**big, "size": 20 if len(chart.categories) <= 6 else 16})
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yref": "container",
+            "yanchor": "bottom",
+            "font": {"size": 17 if len(chart.series) > 2 else PROJECTOR_FONT_SIZE},
+        },
+        margin={"t": 30, "b": 10, "l": 10, "r": 30, "autoexpand": True},
+    )
+
+
+def _is_share(chart) -> bool:
+    """A chart of rates (a share of 100), not of changes in percent: its axis ends at 100."""
+    known = [v for s in chart.series for v in s.values if v is not None]
+    named_change = any("thay đổi" in s.name.lower() for s in chart.series)
+    return chart.unit == "%" and not named_change and bool(known) and min(known) >= 0 and max(known) <= 100
+
+
+def _share_range(chart) -> list[float]:
+    """From 0 for bars (their length is the value), from a round ten below the lowest point for lines."""
+    if chart.kind != "line":
+        return [0.0, 100.0]
+    low = min(v for s in chart.series for v in s.values if v is not None)
+    return [max(0.0, (low - 5) // 10 * 10), 100.0]
+
+
+def _quarter_ticks(fig: go.Figure, chart, *, size: int) -> None:
+    """Quarter labels on two lines ("Quý III" over "2026") so neighbours never touch; beyond 6 quarters
+    the axis is titled "Quý" and each tick keeps only the numeral and the year."""
+    if chart.kind == "bar" or not any(QUARTER.match(c) for c in chart.categories):
+        return
+    many = len(chart.categories) > 6
+    text = [c.replace("/", "<br>") for c in chart.categories]
+    fig.update_xaxes(
+        tickangle=0,
+        tickvals=chart.categories,
+        ticktext=[x.removeprefix("Quý ") for x in text] if many else text,
+        tickfont={"size": size},
+        title_text="Quý" if many else None,
+    )
+
+
 def _wrap(title: str, width: int = 55) -> str:
-    """A long chart title on two lines (at the last space before width), so it is never cut at the edge."""
+    """A long chart title on two lines (at the last space before width), so it is never cut at the edge;
+    never inside "Quý III/2026"."""
+    title = QUARTER.sub(lambda m: m.group(0).replace(" ", "\u00a0"), title)
     if len(title) <= width or " " not in title[:width]:
         return title
     cut = title[:width].rindex(" ")
