@@ -340,9 +340,17 @@ def layout_label(layout: str) -> str:
     return " · ".join(words.get(part, part) for part in str(layout).split("-"))
 
 
-def column_number(unit: str) -> st.column_config.NumberColumn:
-    """A sortable number column shown in the reader's locale (1.234,5 in Vietnamese), unit in the help."""
-    return st.column_config.NumberColumn(format="localized", help=unit)
+def column_number(unit: str, decimals: int | None = None) -> st.column_config.NumberColumn:
+    """A sortable number column shown in the reader's locale (1.234,5 in Vietnamese), unit in the help;
+    with decimals, every row shows that many (83,9 and 84,0, not 83,85 and 84)."""
+    step = None if decimals is None else 10.0**-decimals
+    return st.column_config.NumberColumn(format="localized", help=unit, step=step)
+
+
+def column_percent(unit: str, decimals: int) -> st.column_config.NumberColumn:
+    """A sortable percent column, "83,9%" in the reader's locale, for values given as shares (0.839):
+    the browser's percent format writes the % sign and the catalogue's decimals."""
+    return st.column_config.NumberColumn(format="percent", help=unit, step=10.0 ** -(decimals + 2))
 
 
 def analysis_page(title: str) -> Filters:

@@ -91,7 +91,7 @@ def dumbbell_figure(
     if len(df) > 2 * top_n:
         keep = set(df.head(top_n)["unit_code"]) | set(df.tail(top_n)["unit_code"]) | {highlight}
         shown = df[df["unit_code"].isin(keep)]
-        title = f"{title} ({top_n} cao nhất và {top_n} thấp nhất trong {len(df)} đơn vị)"
+        title = _wrap(f"{title} ({top_n} cao nhất và {top_n} thấp nhất trong {len(df)} đơn vị)", 90)
     shown = shown.iloc[::-1]  # best at the top of a horizontal chart
     names = [f"<b>{n}</b>" if c == highlight else n for c, n in zip(shown["unit_code"], shown["name"], strict=True)]
     xs, ys = [], []
@@ -130,32 +130,71 @@ def dumbbell_figure(
     return fig
 
 
+HEAT_SCALE = [[0.0, "#c6dbef"], [0.5, "#4a90c4"], [1.0, "#08306b"]]  # the lowest value is blue, never white
+NO_REPORT = "#f2f2f2"  # a cell without a report: light grey with a "–", named in the legend
+
+
 def heatmap_figure(
     df: pd.DataFrame, *, title: str, unit_label: str, decimals: int = 0, max_rows: int = 60, reverse: bool = False
 ) -> go.Figure:
-    """Units × quarters (df: unit_code, name, period, value); rows sorted by the latest quarter."""
+    """Units × quarters (df: unit_code, name, period, value); rows sorted by the latest quarter.
+
+    A quarter without a report is a grey cell marked "–" and named in the legend, so it never reads as a
+    zero (which is the palest blue)."""
     if df.empty:
         return empty_figure(title, "Chưa có số liệu của các đơn vị trong các quý đã chọn")
-    wide = df.pivot_table(index="name", columns="period", values="value", aggfunc="first")
+    wide = df.pivot_table(index="name", columns="period", values="value", aggfunc="first", dropna=False)
     wide = wide.sort_values(wide.columns[-1], ascending=True, na_position="first")
     if len(wide) > max_rows:
         wide = wide.tail(max_rows)
         title = f"{title} ({max_rows} đơn vị có giá trị cao nhất)"
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in wide.columns]
+    gaps = wide.isna()
     fig = go.Figure(
-        go.Heatmap(
-            z=wide.to_numpy(),
-            x=labels,
-            y=list(wide.index),
-            colorscale="Blues",
-            reversescale=reverse,
-            colorbar={"title": unit_label},
-            hoverongaps=False,
-            hovertemplate=f"%{{y}}<br>%{{x}}: %{{z:,.{decimals}f}} {unit_label}<extra></extra>",
-        )
+        [
+            go.Heatmap(
+                z=wide.to_numpy(),
+                x=labels,
+                y=list(wide.index),
+                colorscale=HEAT_SCALE,
+                reversescale=reverse,
+                colorbar={"title": unit_label},
+                hoverongaps=False,
+                xgap=1,
+                ygap=1,
+                hovertemplate=f"%{{y}}<br>%{{x}}: %{{z:,.{decimals}f}} {unit_label}<extra></extra>",
+            ),
+            go.Heatmap(  # the quarters without a report, drawn apart so they cannot take a colour of the scale
+                z=gaps.where(gaps).astype(float).to_numpy(),
+                x=labels,
+                y=list(wide.index),
+                colorscale=[[0, NO_REPORT], [1, NO_REPORT]],
+                showscale=False,
+                text=gaps.where(gaps, "").replace({True: "–"}).to_numpy(),
+                texttemplate="%{text}",
+                textfont={"color": "#555"},
+                xgap=1,
+                ygap=1,
+                hoverongaps=False,
+                hovertemplate="%{y}<br>%{x}: chưa báo cáo<extra></extra>",
+            ),
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="– Chưa báo cáo (không phải số 0)",
+                marker={"symbol": "square", "size": 14, "color": NO_REPORT, "line": {"color": "#999", "width": 1}},
+            ),
+        ]
     )
     base_layout(fig, title=title, y_title="")
-    fig.update_layout(height=max(320, 22 * len(wide) + 160), hovermode="closest")
+    fig.update_layout(
+        height=max(320, 22 * len(wide) + 190),
+        hovermode="closest",
+        showlegend=bool(gaps.to_numpy().any()),
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        margin={"t": 100},
+    )
     return fig
 
 
@@ -163,52 +202,108 @@ STATUS_COLORS = {"reported": "#2a8a5c", "partial": "#e0a800", "missing": "#c0392
 STATUS_LABELS = {"reported": "Đã báo cáo", "partial": "Báo cáo một phần", "missing": "Chưa báo cáo"}
 
 
-def completeness_figure(df: pd.DataFrame, *, title: str, max_rows: int = 80) -> go.Figure:
-    """Units × quarters coloured by reporting status (df: name, period, status; optionally units, how many
-    units the scope had before queries/completeness kept those with the most gaps); grey where not in force."""
+# The status grid: Okabe–Ito colours that colour-blind readers tell apart, and a symbol in every cell
+GRID_COLORS = {"reported": "#0072B2", "partial": "#E69F00", "missing": "#D55E00"}
+GRID_SYMBOLS = {"reported": "✓", "partial": "◐", "missing": "✗"}
+NOT_IN_FORCE = "#ececec"
+
+
+def completeness_figure(df: pd.DataFrame, *, title: str, in_force: int | None = None, max_rows: int = 80) -> go.Figure:
+    """Units × quarters coloured by reporting status, with a symbol in each cell and a legend (df: unit_code,
+    name, period, status; optionally units, how many units the scope had in these quarters before
+    queries/completeness kept those with the most gaps). in_force: units in force in the last quarter,
+    the count the title gives; grey where a unit was not in force."""
     if df.empty:
         return empty_figure(title, "Chưa có kỳ báo cáo nào trong khoảng đã chọn")
     code = {"missing": 0, "partial": 1, "reported": 2}
-    wide = df.assign(z=df["status"].map(code)).pivot_table(index="name", columns="period", values="z", aggfunc="min")
+    key = "unit_code" if "unit_code" in df else "name"
+    wide = df.assign(z=df["status"].map(code)).pivot_table(index=key, columns="period", values="z", aggfunc="min")
     # Plotly draws the last row on top: units with gaps go last
     gaps = (2 - wide).sum(axis=1)
     wide = wide.loc[gaps.sort_values(kind="stable").index]
     total = int(df["units"].max()) if "units" in df else len(wide)
     if len(wide) > max_rows:
         wide = wide.tail(max_rows)
-    if total > len(wide):
-        title = f"{title} ({fmt.number(len(wide))}/{fmt.number(total)} đơn vị, báo cáo thiếu nhiều nhất)"
+    title = _grid_title(title, shown=len(wide), total=total, in_force=in_force, last=wide.columns[-1])
+    rows = _grid_row_labels(df, wide, key)
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in wide.columns]
-    text = wide.apply(
-        lambda col: col.map({0: STATUS_LABELS["missing"], 1: STATUS_LABELS["partial"], 2: STATUS_LABELS["reported"]})
+    names = {v: k for k, v in code.items()}
+    symbol = wide.apply(lambda col: col.map(lambda z: GRID_SYMBOLS[names[z]] if pd.notna(z) else ""))
+    words = wide.apply(lambda col: col.map(lambda z: STATUS_LABELS[names[z]] if pd.notna(z) else "Chưa thành lập"))
+    scale = [[0.0, GRID_COLORS["missing"]], [0.33, GRID_COLORS["missing"]], [0.34, GRID_COLORS["partial"]]]
+    scale += [[0.66, GRID_COLORS["partial"]], [0.67, GRID_COLORS["reported"]], [1.0, GRID_COLORS["reported"]]]
+    grid = go.Heatmap(
+        z=wide.to_numpy(),
+        x=labels,
+        y=rows,
+        zmin=0,
+        zmax=2,
+        colorscale=scale,
+        showscale=False,
+        text=symbol.to_numpy(),
+        texttemplate="%{text}",
+        textfont={"size": 12, "color": "#111"},
+        customdata=words.to_numpy(),
+        xgap=2,
+        ygap=2,
+        hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
+        showlegend=False,
     )
-    scale = [
-        [0.0, STATUS_COLORS["missing"]],
-        [0.33, STATUS_COLORS["missing"]],
-        [0.34, STATUS_COLORS["partial"]],
-        [0.66, STATUS_COLORS["partial"]],
-        [0.67, STATUS_COLORS["reported"]],
-        [1.0, STATUS_COLORS["reported"]],
+    fig = go.Figure([grid, *_legend_keys()])
+    base_layout(fig, title=title, y_title="")
+    fig.update_layout(
+        height=max(320, 20 * len(wide) + 190),
+        hovermode="closest",
+        plot_bgcolor=NOT_IN_FORCE,  # a unit not yet (or no longer) in force: a grey cell, named in the legend
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "yref": "paper"},
+        margin={"t": 110},
+    )
+    return fig
+
+
+def _legend_keys() -> list[go.Scatter]:
+    """Legend entries for the grid (a heatmap has none): each status with its colour and symbol."""
+    keys = [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=f"{GRID_SYMBOLS[s]} {STATUS_LABELS[s]}",
+            marker={"symbol": "square", "size": 14, "color": GRID_COLORS[s]},
+        )
+        for s in ("reported", "partial", "missing")
     ]
-    fig = go.Figure(
-        go.Heatmap(
-            z=wide.to_numpy(),
-            x=labels,
-            y=list(wide.index),
-            zmin=0,
-            zmax=2,
-            colorscale=scale,
-            showscale=False,
-            text=text.to_numpy(),
-            xgap=2,
-            ygap=2,
-            hoverongaps=False,
-            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+    keys.append(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name="Chưa thành lập hoặc đã sáp nhập",
+            marker={"symbol": "square", "size": 14, "color": NOT_IN_FORCE, "line": {"color": "#999", "width": 1}},
         )
     )
-    base_layout(fig, title=title, y_title="")
-    fig.update_layout(height=max(300, 20 * len(wide) + 160), hovermode="closest")
-    return fig
+    return keys
+
+
+def _grid_title(title: str, *, shown: int, total: int, in_force: int | None, last: object) -> str:
+    """The grid's title counts the units in force in the last quarter, then says which rows are shown."""
+    quarter = periods.from_date(pd.Timestamp(last).date()).label
+    parts = [f"{fmt.number(in_force)} đơn vị đang hoạt động {quarter}"] if in_force is not None else []
+    if shown < total:
+        parts.append(f"hiện {fmt.number(shown)} đơn vị báo cáo thiếu nhiều nhất trong {fmt.number(total)} đơn vị")
+        parts[-1] += " từng hoạt động trong giai đoạn"
+    return _wrap(f"{title} ({'; '.join(parts)})", 90) if parts else title
+
+
+def _grid_row_labels(df: pd.DataFrame, wide: pd.DataFrame, key: str) -> list[str]:
+    """Unit names as row labels, unique: a unit's code is added where two units share a name (a unit merged
+    away and the new one that took its name)."""
+    if key == "name":
+        return list(wide.index)
+    names = df.drop_duplicates("unit_code").set_index("unit_code")["name"]
+    shown = names.loc[wide.index]
+    twice = shown.duplicated(keep=False)
+    return [f"{n} ({c})" if d else str(n) for c, n, d in zip(wide.index, shown, twice, strict=True)]
 
 
 def reporting_rate_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
