@@ -434,7 +434,7 @@ def _projector_look(fig: go.Figure, chart, horizontal: bool) -> None:
             for trace in fig.data[:-1]:
                 trace.texttemplate = None
     else:
-        fig.update_xaxes(tickfont={**big, "size": 20 if len(chart.categories) <= 6 else 16})
+        fig.update_xaxes(tickfont={**big, "family": FONT, "size": 20 if len(chart.categories) <= 6 else 16})
     fig.update_layout(
         legend={
             "orientation": "h",
@@ -475,7 +475,7 @@ def _quarter_ticks(fig: go.Figure, chart, *, size: int) -> None:
         tickangle=0,
         tickvals=chart.categories,
         ticktext=[x.removeprefix("Quý ") for x in text] if many else text,
-        tickfont={"size": size},
+        tickfont={"size": size, "family": FONT},  # a tick font given a size alone fell back to serif
         title_text="Quý" if many else None,
     )
 
