@@ -408,7 +408,9 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
     if horizontal:
         bars = len(chart.categories) * len(chart.series)
         fig.update_layout(xaxis_title=chart.unit, height=None if projector else max(360, 34 * bars + 160))
-        fig.update_xaxes(type="linear", showgrid=True, gridcolor="#e5e5e5", range=_padded(chart))
+        share = _is_share(chart)  # rates end at 100; their labels ("100,0") go in the right margin
+        fig.update_xaxes(type="linear", showgrid=True, gridcolor="#e5e5e5", range=[0, 100] if share else _padded(chart))
+        fig.update_layout(margin={"r": 80 if share else 20})
         fig.update_yaxes(type="category", autorange="reversed", showgrid=False, ticklabelstandoff=8)
     elif _is_share(chart):
         fig.update_yaxes(range=_share_range(chart), dtick=10 if chart.kind == "line" else 20)
@@ -445,7 +447,7 @@ def _projector_look(fig: go.Figure, chart, horizontal: bool) -> None:
             "yanchor": "bottom",
             "font": {"size": 17 if len(chart.series) > 2 else PROJECTOR_FONT_SIZE},
         },
-        margin={"t": 30, "b": 10, "l": 10, "r": 30, "autoexpand": True},
+        margin={"t": 30, "b": 10, "l": 10, "r": 80 if horizontal and _is_share(chart) else 30, "autoexpand": True},
     )
 
 

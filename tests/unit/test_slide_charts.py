@@ -69,6 +69,13 @@ def test_a_rate_axis_ends_at_100_and_a_change_in_percent_is_not_capped(projector
     assert list(charts.slide_figure(BARS, projector=projector).layout.xaxis.range) != [0, 100]
 
 
+def test_a_ranking_of_rates_ends_at_100_with_room_for_its_labels() -> None:
+    chart = Chart("bar", "Xếp hạng", ["1. Xã A", "2. Xã B"], [Series("Quý III/2026", [100.0, 86.1])], "%", 1)
+    for projector in (False, True):
+        fig = charts.slide_figure(chart, projector=projector)
+        assert list(fig.layout.xaxis.range) == [0, 100] and fig.layout.margin.r >= 80
+
+
 def test_many_quarters_are_named_on_two_lines_without_repeating_the_word() -> None:
     axis = charts.slide_figure(RATES, projector=True).layout.xaxis
     assert axis.ticktext[0] == "IV<br>2024" and axis.title.text == "Quý"
