@@ -35,6 +35,7 @@ CHROME = {True: 165, False: 270}  # pixels around the chart: full screen, and un
 # a new slide starts at the top (the number in the comment makes the script run again on every slide)
 TO_TOP = "<script>/* %d */ window.parent.document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0);</script>"
 
+keep = charts.keep_quarters  # "Quý III/2026" never broken over two lines on the screen
 ui.router_check()
 period, scope, _ = ui.period_scope_or_stop()
 name = ui.url_select(t("pr_deck"), ["", *ui.deck_names()], "bai", lambda n: n or t("pr_default"))
@@ -75,14 +76,12 @@ if not full:  # first on the page, so it is never below the fold
         on_click=lambda: st.query_params.update(toan_man_hinh="1"),
     )
 
-st.markdown(
-    f"<div class='pr-title'>{escape(slide.title)}</div><div class='pr-headline'>{escape(slide.headline)}</div>",
-    unsafe_allow_html=True,
-)
+title, headline = escape(keep(slide.title)), escape(keep(slide.headline))
+st.markdown(f"<div class='pr-title'>{title}</div><div class='pr-headline'>{headline}</div>", unsafe_allow_html=True)
 left, right = st.columns([2.7, 1.5], gap="large")
 with left:
     if slide.chart is not None and not slide.chart.is_empty:
-        st.markdown(f"<div class='pr-chart-title'>{escape(slide.chart.title)}</div>", unsafe_allow_html=True)
+        st.markdown(f"<div class='pr-chart-title'>{escape(keep(slide.chart.title))}</div>", unsafe_allow_html=True)
     st.plotly_chart(
         charts.slide_figure(slide.chart, projector=True),
         width="stretch",
@@ -91,7 +90,7 @@ with left:
         config={"displayModeBar": False},
     )
 with right:
-    lines = "".join(f"<li>{escape(b)}</li>" for b in narrative.bullets(slide.sentences))
+    lines = "".join(f"<li>{escape(keep(b))}</li>" for b in narrative.bullets(slide.sentences))
     st.markdown(f"<ul class='pr-text'>{lines}</ul>", unsafe_allow_html=True)
 
 nav = st.columns([1.25, 1.1, 2.2, 7], vertical_alignment="center")

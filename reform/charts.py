@@ -482,10 +482,15 @@ def _quarter_ticks(fig: go.Figure, chart, *, size: int) -> None:
     )
 
 
+def keep_quarters(text: str) -> str:
+    """ "Quý III/2026" joined by a no-break space, so neither a browser nor a chart splits it over two lines."""
+    return QUARTER.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
 def _wrap(title: str, width: int = 55) -> str:
     """A long chart title on two lines (at the last space before width), so it is never cut at the edge;
     never inside "Quý III/2026"."""
-    title = QUARTER.sub(lambda m: m.group(0).replace(" ", "\u00a0"), title)
+    title = keep_quarters(title)
     if len(title) <= width or " " not in title[:width]:
         return title
     cut = title[:width].rindex(" ")

@@ -97,6 +97,13 @@ def test_crowded_bars_name_every_category_and_label_the_current_period_only() ->
     assert fig.data[0].texttemplate is None and fig.data[1].texttemplate
 
 
+def test_quarters_are_joined_for_the_browser_too() -> None:
+    assert (
+        charts.keep_quarters("Tổng quan Quý III/2026 và Quý I/2025") == "Tổng quan Quý\u00a0III/2026 và Quý\u00a0I/2025"
+    )
+    assert charts.keep_quarters("Quý khách") == "Quý khách"
+
+
 def test_a_wrapped_title_never_splits_a_quarter() -> None:
     title = "Văn bản đi gửi qua mạng của các đơn vị trực thuộc, so sánh giữa Quý III/2026"
     for width in range(20, len(title)):
