@@ -19,7 +19,12 @@ if chosen.scope == ui.root_unit()[0]:  # the top has no peers: open on its first
     if below.empty:
         st.info(t("prof_pick"), icon=":material/account_tree:")
         st.stop()
-    unit = str(below["code"].iloc[0])
+    # the first unit (register order) with a figure for the indicator: a unit of zeros shows nothing
+    ranked = ui.run(
+        "rank", scope=chosen.scope, indicator=chosen.indicator, start=chosen.period.start, end=chosen.period.end
+    )
+    shown = ranked[ranked["value"].fillna(0) != 0].sort_values("unit_code")["unit_code"]
+    unit = str(shown.iloc[0]) if not shown.empty else str(below["code"].iloc[0])
     unit_name = ui.names()[0].get(unit, unit)
     st.info(t("prof_first_child", unit=unit_name, scope=chosen.scope_name), icon=":material/account_tree:")
 cat = ui.run("catalog").set_index("code")

@@ -384,7 +384,9 @@ def rank_history_figure(df: pd.DataFrame, *, title: str, color: str) -> go.Figur
         )
     )
     base_layout(fig, title=title, y_title="Hạng (1 là tốt nhất)")
-    fig.update_yaxes(autorange="reversed", rangemode="tozero")
+    peers = int(df["peers"].max()) if df["peers"].notna().any() else 10
+    # whole places only (never "hạng 1,5"), about ten ticks however many peers
+    fig.update_yaxes(autorange="reversed", rangemode="tozero", dtick=max(1, -(-peers // 10)), tick0=1)
     return fig
 
 
