@@ -360,6 +360,21 @@ def table(data: pd.DataFrame, *, key: str | None = None, column_config: dict | N
     )
 
 
+def vietnamese_uploader(max_mb: int) -> None:
+    """The uploader's button and its size line in Vietnamese: Streamlit writes them in English with no
+    parameter to change them, so the English words are hidden and ours are drawn in their place."""
+    css = """
+<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
+  {content: "%(pick)s"; font-size: .875rem;}
+[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0;}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {content: "%(drop)s"; font-size: .875rem;}
+</style>
+"""
+    st.markdown(css % {"pick": t("upload_pick"), "drop": t("upload_drop", mb=max_mb)}, unsafe_allow_html=True)
+
+
 def layout_label(layout: str) -> str:
     """An upload's stored layout ("wide-xlsx", "long-csv", "undo") in words: "Dạng bảng · Excel"."""
     words = {"long": t("layout_short_long"), "wide": t("layout_short_wide"), "undo": t("layout_short_undo")}
@@ -367,14 +382,56 @@ def layout_label(layout: str) -> str:
     return " · ".join(words.get(part, part) for part in str(layout).split("-"))
 
 
-def column_number(unit: str) -> st.column_config.NumberColumn:
-    """A sortable number column shown in the reader's locale (1.234,5 in Vietnamese), unit in the help."""
-    return st.column_config.NumberColumn(format="localized", help=unit)
+def column_number(unit: str, decimals: int | None = None) -> st.column_config.NumberColumn:
+    """A sortable number column shown in the reader's locale (1.234,5 in Vietnamese), unit in the help;
+    with decimals, every row shows that many (83,9 and 84,0, not 83,85 and 84)."""
+    step = None if decimals is None else 10.0**-decimals
+    return st.column_config.NumberColumn(format="localized", help=unit, step=step)
+
+
+def column_percent(unit: str, decimals: int) -> st.column_config.NumberColumn:
+    """A sortable percent column, "83,9%" in the reader's locale, for values given as shares (0.839):
+    the browser's percent format writes the % sign and the catalogue's decimals."""
+    return st.column_config.NumberColumn(format="percent", help=unit, step=10.0 ** -(decimals + 2))
+
+
+PRINT_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="stToolbar"],
+  .st-key-print_page, [data-testid="stElementToolbar"], [data-testid="stDecoration"] {display: none !important;}
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"], .block-container
+    {padding: 0 !important; max-width: 100% !important; overflow: visible !important;}
+  .stPlotlyChart, [data-testid="stMetric"], [data-testid="stDataFrame"] {break-inside: avoid;}
+}
+</style>
+"""
+
+
+def _ask_to_print() -> None:
+    st.session_state["print_asked"] = st.session_state.get("print_asked", 0) + 1
+
+
+def print_button() -> None:
+    """ "In / Xuất PDF": the browser's print dialog (where "Lưu dưới dạng PDF" is offered), with the page
+    laid out for paper: no sidebar, menus or buttons. Streamlit's own Print item is in its English menu,
+    which .streamlit/config.toml hides (client.toolbarMode = "minimal")."""
+    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+    st.button(t("print"), icon=":material/print:", key="print_page", on_click=_ask_to_print, help=t("print_help"))
+    asked = st.session_state.pop("print_asked", 0)
+    if asked:  # the number makes the script new, so the browser runs it again on the next click
+        st.html(f"<script>/* {asked} */ setTimeout(() => window.print(), 300);</script>", unsafe_allow_javascript=True)
 
 
 def analysis_page(title: str) -> Filters:
-    """Start an analysis page: header, the shared filters, and a stop with a word when there is no data."""
-    page_header(title)
+    """Start an analysis page: header with the print action, the shared filters, and a stop with a word
+    when there is no data."""
+    _ensure_router()
+    head, action = st.columns([5, 1], vertical_alignment="bottom")
+    head.title(title)
+    with action:
+        print_button()
+    demo_banner()
     chosen = filters()
     if chosen is None:
         st.info(t("empty_db"), icon=":material/upload_file:")

@@ -54,13 +54,16 @@ st.caption(t("lineage_note"))
 
 
 def rank_change(now: object, before: object) -> str:
-    """ "↑ 3" when the unit climbed three places, "↓ 2", "=" or "mới" without a rank last year."""
+    """ "↑ lên 3 bậc" when the unit climbed three places, "↓ xuống 2 bậc", "= giữ nguyên", or "mới" without
+    a rank last year: places in the ranking, written out so they are never read as values."""
     if pd.isna(now):
         return ""
     if pd.isna(before):
         return t("rank_new")
     moved = int(before) - int(now)
-    return "=" if moved == 0 else (f"↑ {moved}" if moved > 0 else f"↓ {-moved}")
+    if moved == 0:
+        return t("rank_same")
+    return t("rank_up", n=moved) if moved > 0 else t("rank_down", n=-moved)
 
 
 st.markdown(f"**{t('ind_ranking', period=period.label)}**")
@@ -69,13 +72,15 @@ if ind["good"] == "neutral":
 ui.table(
     pd.DataFrame(
         {
+            # the rank and its move side by side, the values after the unit's name: a move of places
+            # never stands next to a value it could be read against
             t("col_rank"): ranked["rank"].astype("Int64"),
-            t("col_unit"): ranked["name"],
-            t("col_value"): [fmt.with_unit(v, unit_label, decimals) for v in ranked["value"]],
-            t("col_previous"): [fmt.with_unit(v, unit_label, decimals) for v in ranked["previous"]],
             t("col_rank_change"): [
                 rank_change(a, b) for a, b in zip(ranked["rank"], ranked["previous_rank"], strict=True)
             ],
+            t("col_unit"): ranked["name"],
+            t("col_value"): [fmt.with_unit(v, unit_label, decimals) for v in ranked["value"]],
+            t("col_previous"): [fmt.with_unit(v, unit_label, decimals) for v in ranked["previous"]],
         }
     ),
     key="ind_ranking_table",

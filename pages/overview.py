@@ -84,6 +84,11 @@ def detail_table(group: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+spark = sorted(pd.to_datetime(trend["period"]).unique())[-SPARK_QUARTERS:]
+if spark:  # a sparkline says nothing until the reader knows which quarters it covers
+    first, final = (periods.from_date(pd.Timestamp(p).date()).label for p in (spark[0], spark[-1]))
+    st.caption(t("spark_span", n=len(spark), first=first, last=final))
+
 for _group_code, group in figures.groupby("group_code", sort=False):
     st.markdown(f"### {group['group_name'].iloc[0]}")
     headline = group[group["headline"]]

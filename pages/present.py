@@ -10,23 +10,32 @@ import ui
 from reform import briefing, charts, narrative
 from reform.texts import t
 
+# Sized by the window's height (vh), so a slide fits 1280×720 and 1920×1080 alike: the chart takes what the
+# title, headline, footer and buttons leave (CHROME, in pixels, measured in the browser test's screenshots).
 PROJECTOR_CSS = """
 <style>
-.pr-title {font-size: 2.6rem; font-weight: 700; line-height: 1.15; color: #111; margin: 0 0 .3rem 0;}
-.pr-headline {font-size: 1.75rem; font-weight: 600; color: #1f4f8a; margin: 0 0 .8rem 0;}
-.pr-text {font-size: 1.35rem; line-height: 1.45; color: #111; padding-left: 1.1rem;}
-.pr-text li {font-size: 1.4rem; line-height: 1.45; margin-bottom: .4rem; color: #111;}
-.pr-footer {font-size: 1.05rem; color: #333; border-top: 2px solid #1f4f8a; padding-top: .4rem; margin-top: .6rem;}
+.pr-title {font-size: clamp(1.5rem, 5vh, 2.6rem); font-weight: 700; line-height: 1.15; color: #111; margin: 0;}
+.pr-headline {font-size: clamp(1.05rem, 3vh, 1.75rem); font-weight: 600; color: #1f4f8a; margin: .2rem 0 0 0;}
+.pr-text {line-height: 1.35; color: #111; padding-left: 1.1rem; margin: 0;}
+.pr-text li {font-size: clamp(.9rem, 2.3vh, 1.4rem); line-height: 1.35; margin-bottom: .35rem; color: #111;}
+.pr-footer {font-size: clamp(.8rem, 1.9vh, 1.05rem); color: #333; border-top: 2px solid #1f4f8a; padding-top: .3rem;}
+.pr-chart-title {font-size: clamp(.95rem, 2.5vh, 1.3rem); font-weight: 600; color: #222; margin: 0;}
 .st-key-pr_pageup, .st-key-pr_pagedown {display: none;}
+.block-container, [data-testid="stMainBlockContainer"] {padding-top: 3.6rem; padding-bottom: 1rem;}
+.st-key-pr_chart {height: calc(90vh - %(chrome)dpx) !important; min-height: 300px;}
 </style>
 """
 FULL_SCREEN_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-.block-container {padding-top: 1rem; max-width: 100%;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: .8rem 2rem .4rem 2rem; max-width: 100%;}
 </style>
 """
+CHROME = {True: 165, False: 270}  # pixels around the chart: full screen, and under Streamlit's header
+# a new slide starts at the top (the number in the comment makes the script run again on every slide)
+TO_TOP = "<script>/* %d */ window.parent.document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0);</script>"
 
+keep = charts.keep_quarters  # "Quý III/2026" never broken over two lines on the screen
 ui.router_check()
 period, scope, _ = ui.period_scope_or_stop()
 name = ui.url_select(t("pr_deck"), ["", *ui.deck_names()], "bai", lambda n: n or t("pr_default"))
@@ -55,27 +64,36 @@ def go(step: int) -> None:
 number = _number()
 st.query_params["trang"] = str(number)
 full = st.query_params.get("toan_man_hinh") == "1"
-st.markdown(PROJECTOR_CSS + (FULL_SCREEN_CSS if full else ""), unsafe_allow_html=True)
+st.markdown(PROJECTOR_CSS % {"chrome": CHROME[full]} + (FULL_SCREEN_CSS if full else ""), unsafe_allow_html=True)
+st.sidebar.html(TO_TOP % number, unsafe_allow_javascript=True)
 slide = deck.slides[number - 1]
+if not full:  # first on the page, so it is never below the fold
+    st.button(
+        t("pr_full"),
+        icon=":material/fullscreen:",
+        key="pr_full",
+        type="primary",
+        on_click=lambda: st.query_params.update(toan_man_hinh="1"),
+    )
 
-st.markdown(
-    f"<div class='pr-title'>{escape(slide.title)}</div><div class='pr-headline'>{escape(slide.headline)}</div>",
-    unsafe_allow_html=True,
-)
-left, right = st.columns([3, 1.25], gap="large")
+title, headline = escape(keep(slide.title)), escape(keep(slide.headline))
+st.markdown(f"<div class='pr-title'>{title}</div><div class='pr-headline'>{headline}</div>", unsafe_allow_html=True)
+left, right = st.columns([2.7, 1.5], gap="large")
 with left:
+    if slide.chart is not None and not slide.chart.is_empty:
+        st.markdown(f"<div class='pr-chart-title'>{escape(keep(slide.chart.title))}</div>", unsafe_allow_html=True)
     st.plotly_chart(
         charts.slide_figure(slide.chart, projector=True),
         width="stretch",
+        height="stretch",
         key="pr_chart",
         config={"displayModeBar": False},
     )
 with right:
-    lines = "".join(f"<li>{escape(b)}</li>" for b in narrative.bullets(slide.sentences))
+    lines = "".join(f"<li>{escape(keep(b))}</li>" for b in narrative.bullets(slide.sentences))
     st.markdown(f"<ul class='pr-text'>{lines}</ul>", unsafe_allow_html=True)
-st.markdown(f"<div class='pr-footer'>{escape(deck.footer.text())} · {number}/{total}</div>", unsafe_allow_html=True)
 
-nav = st.columns([1, 1, 1.6, 4])
+nav = st.columns([1.25, 1.1, 2.2, 7], vertical_alignment="center")
 nav[0].button(
     t("pr_prev"),
     icon=":material/chevron_left:",
@@ -94,8 +112,6 @@ nav[1].button(
     shortcut="right",
     disabled=number == total,
 )
-st.button("PageUp", key="pr_pageup", on_click=go, args=(-1,), shortcut="pageup")
-st.button("PageDown", key="pr_pagedown", on_click=go, args=(1,), shortcut="pagedown")
 if full:
     nav[2].button(
         t("pr_exit"),
@@ -103,13 +119,13 @@ if full:
         key="pr_exit",
         on_click=lambda: st.query_params.pop("toan_man_hinh", None),
     )
-else:
-    nav[2].button(
-        t("pr_full"),
-        icon=":material/fullscreen:",
-        key="pr_full",
-        on_click=lambda: st.query_params.update(toan_man_hinh="1"),
-    )
+nav[3].markdown(
+    f"<div class='pr-footer'>{escape(deck.footer.text())} · <b>{number}/{total}</b></div>", unsafe_allow_html=True
+)
+st.button("PageUp", key="pr_pageup", on_click=go, args=(-1,), shortcut="pageup")
+st.button("PageDown", key="pr_pagedown", on_click=go, args=(1,), shortcut="pagedown")
+if full:  # the slide alone; the footer already says when the figures are invented
+    st.stop()
 ui.demo_banner()
 if slide.notes:
     with st.expander(t("pr_notes")):

@@ -75,4 +75,9 @@ else:
     )
 
 status = ui.run("completeness", scope=chosen.scope, start=first.start, end=last.start, limit=GRID_UNITS)
-st.plotly_chart(charts.completeness_figure(status, title=t("rep_grid", **span)), width="stretch", key="rep_grid_chart")
+in_force = int(now["expected"].iloc[0]) if not now.empty else None
+st.plotly_chart(
+    charts.completeness_figure(status, title=t("rep_grid", **span), in_force=in_force),
+    width="stretch",
+    key="rep_grid_chart",
+)

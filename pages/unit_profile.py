@@ -12,23 +12,33 @@ from reform.texts import t
 PROFILE_QUARTERS = 12
 
 chosen = ui.analysis_page(t("page_profile"))
-root = ui.root_unit()
-if chosen.scope == root[0]:
-    st.info(t("prof_pick"), icon=":material/account_tree:")
-    st.stop()
+last = periods.from_date(chosen.period.end)
+unit, unit_name = chosen.scope, chosen.scope_name
+if chosen.scope == ui.root_unit()[0]:  # the top has no peers: open on its first unit rather than on nothing
+    below = ui.run("children_started", scope=chosen.scope, end=last.start)
+    if below.empty:
+        st.info(t("prof_pick"), icon=":material/account_tree:")
+        st.stop()
+    # the first unit (register order) with a figure for the indicator: a unit of zeros shows nothing
+    ranked = ui.run(
+        "rank", scope=chosen.scope, indicator=chosen.indicator, start=chosen.period.start, end=chosen.period.end
+    )
+    shown = ranked[ranked["value"].fillna(0) != 0].sort_values("unit_code")["unit_code"]
+    unit = str(shown.iloc[0]) if not shown.empty else str(below["code"].iloc[0])
+    unit_name = ui.names()[0].get(unit, unit)
+    st.info(t("prof_first_child", unit=unit_name, scope=chosen.scope_name), icon=":material/account_tree:")
 cat = ui.run("catalog").set_index("code")
 ind = cat.loc[chosen.indicator]
-last = periods.from_date(chosen.period.end)
 first = periods.quarter(last.year - PROFILE_QUARTERS // 4, last.last_q)
-mine = ui.run("peer_figures", unit=chosen.scope, indicator=chosen.indicator, start=first.start, end=last.start)
+mine = ui.run("peer_figures", unit=unit, indicator=chosen.indicator, start=first.start, end=last.start)
 frame = str(mine["peer_scope"].iloc[0]) if not mine.empty else ""
 span = {"first": first.label, "last": last.label, "frame": frame}
-st.subheader(chosen.scope_name)
+st.subheader(unit_name)
 st.plotly_chart(
     charts.profile_figure(
         mine,
         title=t("prof_vs_peers", name=ind["short_vi"], **span),
-        unit_name=chosen.scope_name,
+        unit_name=unit_name,
         y_title=ind["unit"],
         color=ind["group_color"],
         decimals=int(ind["decimals"]),
@@ -40,15 +50,15 @@ st.plotly_chart(
 n_peers = int(mine["peers"].max()) if not mine.empty else 0
 st.plotly_chart(
     charts.rank_history_figure(
-        mine, title=t("prof_rank", unit=chosen.scope_name, peers=n_peers, **span), color=ind["group_color"]
+        mine, title=t("prof_rank", unit=unit_name, peers=n_peers, **span), color=ind["group_color"]
     ),
     width="stretch",
     key="prof_rank_chart",
 )
 
-figures = ui.summary(chosen.scope, chosen.period)
+figures = ui.summary(unit, chosen.period)
 group = figures[figures["group_code"] == chosen.group]
-st.markdown(f"**{t('prof_table', unit=chosen.scope_name, period=chosen.period.label)}**")
+st.markdown(f"**{t('prof_table', unit=unit_name, period=chosen.period.label)}**")
 ui.table(
     pd.DataFrame(
         {

@@ -70,11 +70,14 @@ st.download_button(
 st.subheader(t("upload_title"))
 col_file, col_period, col_user = st.columns([3, 1, 1])
 with col_file:
+    upload_mb = max(1, settings().max_upload_bytes // (1024 * 1024))
+    ui.vietnamese_uploader(upload_mb)
     uploaded = st.file_uploader(
         t("upload_file"),
         type=["xlsx", "csv", "txt", "tsv"],
         key="up_file",
-        max_upload_size=max(1, settings().max_upload_bytes // (1024 * 1024)),
+        help=t("upload_help", mb=upload_mb),
+        max_upload_size=upload_mb,
     )
 with col_period:
     auto = t("upload_period_auto")

@@ -57,7 +57,15 @@ table = pd.DataFrame(
 )
 if is_rate:  # a rate changes in points; a % change of a percentage would mislead
     table = table.drop(columns=t("yoy_col_change_pct"))
-number = ui.column_number(unit_label)
+if not mapped.any():  # a note column with nothing in it says nothing
+    table = table.drop(columns=t("yoy_col_note"))
+percent_cols = [t("yoy_col_change_pct")] + ([t("col_value"), t("col_previous")] if core.is_percent(unit_label) else [])
+for col in percent_cols:  # shown by the percent format, which takes shares: 83,9% is 0.839
+    if col in table:
+        table[col] = table[col] / 100
+number = (
+    ui.column_percent(unit_label, decimals) if core.is_percent(unit_label) else ui.column_number(unit_label, decimals)
+)
 ui.table(
     table,
     key="yoy_table",
@@ -65,9 +73,13 @@ ui.table(
     column_config={
         t("col_value"): number,
         t("col_previous"): number,
-        t("col_change"): ui.column_number("điểm %" if is_rate else unit_label),
-        t("yoy_col_change_pct"): ui.column_number("%"),
+        t("col_change"): ui.column_number("điểm %" if is_rate else unit_label, decimals),
+        t("yoy_col_change_pct"): ui.column_percent("%", 1),
     },
 )
 notes = [t("lineage_note")] + ([t("yoy_footnote")] if mapped.any() else []) + ([t("yoy_points")] if is_rate else [])
+notes += [t("yoy_dash_value", period=period.label)] if ranked["value"].isna().any() else []
+notes += [t("yoy_dash_previous", prev=previous.label)] if ranked["previous"].isna().any() else []
+zero_before = ((ranked["previous"] == 0) & ranked["value"].notna()).any()
+notes += [t("yoy_dash_pct")] if zero_before and not is_rate else []
 st.caption(" ".join(notes))

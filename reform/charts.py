@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -15,7 +17,7 @@ PALETTE = ["#1f5fa8", "#b8562b", "#2a8a5c", "#7b4fa0", "#c28f00", "#4a4a4a"]
 def base_layout(fig: go.Figure, *, title: str, y_title: str) -> go.Figure:
     """Common look: title, Vietnamese separators, readable fonts, legend below."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": title, "x": 0.01, "xanchor": "left"},  # off the edge of an exported PNG
         separators=VI_SEPARATORS,
         font={"family": FONT, "size": 14},
         yaxis_title=y_title,
@@ -24,8 +26,9 @@ def base_layout(fig: go.Figure, *, title: str, y_title: str) -> go.Figure:
         hovermode="x unified",
         plot_bgcolor="white",
     )
-    fig.update_xaxes(showgrid=False, type="category")
-    fig.update_yaxes(gridcolor="#e5e5e5", zeroline=False)
+    # automargin: long category names and two-line quarters push the margin instead of being cut (also in PNGs)
+    fig.update_xaxes(showgrid=False, type="category", automargin=True)
+    fig.update_yaxes(gridcolor="#e5e5e5", zeroline=False, automargin=True)
     return fig
 
 
@@ -88,7 +91,7 @@ def dumbbell_figure(
     if len(df) > 2 * top_n:
         keep = set(df.head(top_n)["unit_code"]) | set(df.tail(top_n)["unit_code"]) | {highlight}
         shown = df[df["unit_code"].isin(keep)]
-        title = f"{title} ({top_n} cao nhất và {top_n} thấp nhất trong {len(df)} đơn vị)"
+        title = _wrap(f"{title} ({top_n} cao nhất và {top_n} thấp nhất trong {len(df)} đơn vị)", 90)
     shown = shown.iloc[::-1]  # best at the top of a horizontal chart
     names = [f"<b>{n}</b>" if c == highlight else n for c, n in zip(shown["unit_code"], shown["name"], strict=True)]
     xs, ys = [], []
@@ -127,32 +130,71 @@ def dumbbell_figure(
     return fig
 
 
+HEAT_SCALE = [[0.0, "#c6dbef"], [0.5, "#4a90c4"], [1.0, "#08306b"]]  # the lowest value is blue, never white
+NO_REPORT = "#f2f2f2"  # a cell without a report: light grey with a "–", named in the legend
+
+
 def heatmap_figure(
     df: pd.DataFrame, *, title: str, unit_label: str, decimals: int = 0, max_rows: int = 60, reverse: bool = False
 ) -> go.Figure:
-    """Units × quarters (df: unit_code, name, period, value); rows sorted by the latest quarter."""
+    """Units × quarters (df: unit_code, name, period, value); rows sorted by the latest quarter.
+
+    A quarter without a report is a grey cell marked "–" and named in the legend, so it never reads as a
+    zero (which is the palest blue)."""
     if df.empty:
         return empty_figure(title, "Chưa có số liệu của các đơn vị trong các quý đã chọn")
-    wide = df.pivot_table(index="name", columns="period", values="value", aggfunc="first")
+    wide = df.pivot_table(index="name", columns="period", values="value", aggfunc="first", dropna=False)
     wide = wide.sort_values(wide.columns[-1], ascending=True, na_position="first")
     if len(wide) > max_rows:
         wide = wide.tail(max_rows)
         title = f"{title} ({max_rows} đơn vị có giá trị cao nhất)"
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in wide.columns]
+    gaps = wide.isna()
     fig = go.Figure(
-        go.Heatmap(
-            z=wide.to_numpy(),
-            x=labels,
-            y=list(wide.index),
-            colorscale="Blues",
-            reversescale=reverse,
-            colorbar={"title": unit_label},
-            hoverongaps=False,
-            hovertemplate=f"%{{y}}<br>%{{x}}: %{{z:,.{decimals}f}} {unit_label}<extra></extra>",
-        )
+        [
+            go.Heatmap(
+                z=wide.to_numpy(),
+                x=labels,
+                y=list(wide.index),
+                colorscale=HEAT_SCALE,
+                reversescale=reverse,
+                colorbar={"title": unit_label},
+                hoverongaps=False,
+                xgap=1,
+                ygap=1,
+                hovertemplate=f"%{{y}}<br>%{{x}}: %{{z:,.{decimals}f}} {unit_label}<extra></extra>",
+            ),
+            go.Heatmap(  # the quarters without a report, drawn apart so they cannot take a colour of the scale
+                z=gaps.where(gaps).astype(float).to_numpy(),
+                x=labels,
+                y=list(wide.index),
+                colorscale=[[0, NO_REPORT], [1, NO_REPORT]],
+                showscale=False,
+                text=gaps.where(gaps, "").replace({True: "–"}).to_numpy(),
+                texttemplate="%{text}",
+                textfont={"color": "#555"},
+                xgap=1,
+                ygap=1,
+                hoverongaps=False,
+                hovertemplate="%{y}<br>%{x}: chưa báo cáo<extra></extra>",
+            ),
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="– Chưa báo cáo (không phải số 0)",
+                marker={"symbol": "square", "size": 14, "color": NO_REPORT, "line": {"color": "#999", "width": 1}},
+            ),
+        ]
     )
     base_layout(fig, title=title, y_title="")
-    fig.update_layout(height=max(320, 22 * len(wide) + 160), hovermode="closest")
+    fig.update_layout(
+        height=max(320, 22 * len(wide) + 190),
+        hovermode="closest",
+        showlegend=bool(gaps.to_numpy().any()),
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        margin={"t": 100},
+    )
     return fig
 
 
@@ -160,52 +202,108 @@ STATUS_COLORS = {"reported": "#2a8a5c", "partial": "#e0a800", "missing": "#c0392
 STATUS_LABELS = {"reported": "Đã báo cáo", "partial": "Báo cáo một phần", "missing": "Chưa báo cáo"}
 
 
-def completeness_figure(df: pd.DataFrame, *, title: str, max_rows: int = 80) -> go.Figure:
-    """Units × quarters coloured by reporting status (df: name, period, status; optionally units, how many
-    units the scope had before queries/completeness kept those with the most gaps); grey where not in force."""
+# The status grid: Okabe–Ito colours that colour-blind readers tell apart, and a symbol in every cell
+GRID_COLORS = {"reported": "#0072B2", "partial": "#E69F00", "missing": "#D55E00"}
+GRID_SYMBOLS = {"reported": "✓", "partial": "◐", "missing": "✗"}
+NOT_IN_FORCE = "#ececec"
+
+
+def completeness_figure(df: pd.DataFrame, *, title: str, in_force: int | None = None, max_rows: int = 80) -> go.Figure:
+    """Units × quarters coloured by reporting status, with a symbol in each cell and a legend (df: unit_code,
+    name, period, status; optionally units, how many units the scope had in these quarters before
+    queries/completeness kept those with the most gaps). in_force: units in force in the last quarter,
+    the count the title gives; grey where a unit was not in force."""
     if df.empty:
         return empty_figure(title, "Chưa có kỳ báo cáo nào trong khoảng đã chọn")
     code = {"missing": 0, "partial": 1, "reported": 2}
-    wide = df.assign(z=df["status"].map(code)).pivot_table(index="name", columns="period", values="z", aggfunc="min")
+    key = "unit_code" if "unit_code" in df else "name"
+    wide = df.assign(z=df["status"].map(code)).pivot_table(index=key, columns="period", values="z", aggfunc="min")
     # Plotly draws the last row on top: units with gaps go last
     gaps = (2 - wide).sum(axis=1)
     wide = wide.loc[gaps.sort_values(kind="stable").index]
     total = int(df["units"].max()) if "units" in df else len(wide)
     if len(wide) > max_rows:
         wide = wide.tail(max_rows)
-    if total > len(wide):
-        title = f"{title} ({fmt.number(len(wide))}/{fmt.number(total)} đơn vị, báo cáo thiếu nhiều nhất)"
+    title = _grid_title(title, shown=len(wide), total=total, in_force=in_force, last=wide.columns[-1])
+    rows = _grid_row_labels(df, wide, key)
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in wide.columns]
-    text = wide.apply(
-        lambda col: col.map({0: STATUS_LABELS["missing"], 1: STATUS_LABELS["partial"], 2: STATUS_LABELS["reported"]})
+    names = {v: k for k, v in code.items()}
+    symbol = wide.apply(lambda col: col.map(lambda z: GRID_SYMBOLS[names[z]] if pd.notna(z) else ""))
+    words = wide.apply(lambda col: col.map(lambda z: STATUS_LABELS[names[z]] if pd.notna(z) else "Chưa thành lập"))
+    scale = [[0.0, GRID_COLORS["missing"]], [0.33, GRID_COLORS["missing"]], [0.34, GRID_COLORS["partial"]]]
+    scale += [[0.66, GRID_COLORS["partial"]], [0.67, GRID_COLORS["reported"]], [1.0, GRID_COLORS["reported"]]]
+    grid = go.Heatmap(
+        z=wide.to_numpy(),
+        x=labels,
+        y=rows,
+        zmin=0,
+        zmax=2,
+        colorscale=scale,
+        showscale=False,
+        text=symbol.to_numpy(),
+        texttemplate="%{text}",
+        textfont={"size": 12, "color": "#111"},
+        customdata=words.to_numpy(),
+        xgap=2,
+        ygap=2,
+        hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
+        showlegend=False,
     )
-    scale = [
-        [0.0, STATUS_COLORS["missing"]],
-        [0.33, STATUS_COLORS["missing"]],
-        [0.34, STATUS_COLORS["partial"]],
-        [0.66, STATUS_COLORS["partial"]],
-        [0.67, STATUS_COLORS["reported"]],
-        [1.0, STATUS_COLORS["reported"]],
+    fig = go.Figure([grid, *_legend_keys()])
+    base_layout(fig, title=title, y_title="")
+    fig.update_layout(
+        height=max(320, 20 * len(wide) + 190),
+        hovermode="closest",
+        plot_bgcolor=NOT_IN_FORCE,  # a unit not yet (or no longer) in force: a grey cell, named in the legend
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "yref": "paper"},
+        margin={"t": 110},
+    )
+    return fig
+
+
+def _legend_keys() -> list[go.Scatter]:
+    """Legend entries for the grid (a heatmap has none): each status with its colour and symbol."""
+    keys = [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=f"{GRID_SYMBOLS[s]} {STATUS_LABELS[s]}",
+            marker={"symbol": "square", "size": 14, "color": GRID_COLORS[s]},
+        )
+        for s in ("reported", "partial", "missing")
     ]
-    fig = go.Figure(
-        go.Heatmap(
-            z=wide.to_numpy(),
-            x=labels,
-            y=list(wide.index),
-            zmin=0,
-            zmax=2,
-            colorscale=scale,
-            showscale=False,
-            text=text.to_numpy(),
-            xgap=2,
-            ygap=2,
-            hoverongaps=False,
-            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+    keys.append(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name="Chưa thành lập hoặc đã sáp nhập",
+            marker={"symbol": "square", "size": 14, "color": NOT_IN_FORCE, "line": {"color": "#999", "width": 1}},
         )
     )
-    base_layout(fig, title=title, y_title="")
-    fig.update_layout(height=max(300, 20 * len(wide) + 160), hovermode="closest")
-    return fig
+    return keys
+
+
+def _grid_title(title: str, *, shown: int, total: int, in_force: int | None, last: object) -> str:
+    """The grid's title counts the units in force in the last quarter, then says which rows are shown."""
+    quarter = periods.from_date(pd.Timestamp(last).date()).label
+    parts = [f"{fmt.number(in_force)} đơn vị đang hoạt động {quarter}"] if in_force is not None else []
+    if shown < total:
+        parts.append(f"hiện {fmt.number(shown)} đơn vị báo cáo thiếu nhiều nhất trong {fmt.number(total)} đơn vị")
+        parts[-1] += " từng hoạt động trong giai đoạn"
+    return _wrap(f"{title} ({'; '.join(parts)})", 90) if parts else title
+
+
+def _grid_row_labels(df: pd.DataFrame, wide: pd.DataFrame, key: str) -> list[str]:
+    """Unit names as row labels, unique: a unit's code is added where two units share a name (a unit merged
+    away and the new one that took its name)."""
+    if key == "name":
+        return list(wide.index)
+    names = df.drop_duplicates("unit_code").set_index("unit_code")["name"]
+    shown = names.loc[wide.index]
+    twice = shown.duplicated(keep=False)
+    return [f"{n} ({c})" if d else str(n) for c, n, d in zip(wide.index, shown, twice, strict=True)]
 
 
 def reporting_rate_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
@@ -286,15 +384,22 @@ def rank_history_figure(df: pd.DataFrame, *, title: str, color: str) -> go.Figur
         )
     )
     base_layout(fig, title=title, y_title="Hạng (1 là tốt nhất)")
-    fig.update_yaxes(autorange="reversed", rangemode="tozero")
+    peers = int(df["peers"].max()) if df["peers"].notna().any() else 10
+    # whole places only (never "hạng 1,5"), about ten ticks however many peers
+    fig.update_yaxes(autorange="reversed", rangemode="tozero", dtick=max(1, -(-peers // 10)), tick0=1)
     return fig
 
 
-PROJECTOR_FONT_SIZE = 22
+PROJECTOR_FONT_SIZE = 20
+QUARTER = re.compile(r"Quý (I{1,3}|IV)/")  # "Quý III/2026" is one word when a title wraps
 
 
 def slide_figure(chart, *, projector: bool = False) -> go.Figure:
-    """A briefing slide's chart (reform.deck.Chart) as a Plotly figure; projector: large type, high contrast."""
+    """A briefing slide's chart (reform.deck.Chart) as a Plotly figure; projector: large type, high contrast.
+
+    On the projector the figure sets no height: the page gives the chart what the window leaves, and the
+    title, legend and labels are laid out so that none runs over another at 720 or 1080 pixels high.
+    """
     if chart is None or chart.is_empty:
         message = chart.empty_message if chart else "Trang này không có biểu đồ"
         return empty_figure(chart.title if chart else "", message)
@@ -304,43 +409,90 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
     fig.update_layout(showlegend=len(chart.series) > 1, barmode="group", hovermode="closest")
     if horizontal:
         bars = len(chart.categories) * len(chart.series)
-        fig.update_layout(xaxis_title=chart.unit, height=620 if projector else max(360, 34 * bars + 160))
-        fig.update_xaxes(type="linear", showgrid=True, gridcolor="#e5e5e5", range=_padded(chart))
-        fig.update_yaxes(type="category", autorange="reversed", showgrid=False)
-    elif projector:
-        fig.update_layout(height=560)
+        fig.update_layout(xaxis_title=chart.unit, height=None if projector else max(360, 34 * bars + 160))
+        share = _is_share(chart)  # rates end at 100; their labels ("100,0") go in the right margin
+        fig.update_xaxes(type="linear", showgrid=True, gridcolor="#e5e5e5", range=[0, 100] if share else _padded(chart))
+        fig.update_layout(margin={"r": 80 if share else 20})
+        fig.update_yaxes(type="category", autorange="reversed", showgrid=False, ticklabelstandoff=8)
+    elif _is_share(chart):
+        fig.update_yaxes(range=_share_range(chart), dtick=10 if chart.kind == "line" else 20)
+    _quarter_ticks(fig, chart, size=(16 if len(chart.categories) > 6 else 20) if projector else 13)
     if projector:
-        big = {"size": PROJECTOR_FONT_SIZE, "color": "#111"}
-        fig.update_layout(font=big, title={"font": {"size": 28}}, legend={"font": big})
-        fig.update_xaxes(tickfont=big, title_font=big)
-        fig.update_yaxes(tickfont=big, title_font=big)
-        crowded = {**big, "size": PROJECTOR_FONT_SIZE if len(chart.categories) <= 8 else 16}
-        fig.update_traces(textfont=crowded, selector={"type": "bar"})
-        if horizontal:
-            fig.update_yaxes(tickfont=crowded)
-        fig.update_layout(
-            legend={"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0},
-            title={
-                "y": 0.97,
-                "yref": "container",
-                "yanchor": "top",
-                "text": _wrap(chart.title, 70),
-                "font": {"size": 22},
-            },
-            margin={"t": 150},
-        )
-        if not horizontal:  # "Quý III/2025" on two lines, smaller beyond 6, so 8-12 quarters fit beside the sidebar
-            fig.update_xaxes(
-                tickangle=0,
-                tickvals=chart.categories,
-                tickfont={**big, "size": 22 if len(chart.categories) <= 6 else 16},
-                ticktext=[c.replace("/", "<br>") for c in chart.categories],
-            )
+        _projector_look(fig, chart, horizontal)
     return fig
 
 
+def _projector_look(fig: go.Figure, chart, horizontal: bool) -> None:
+    """Large type, the legend at the foot with the room it needs; the page writes the title above the chart
+    (a browser wraps it; Plotly would draw a two-line title over the plot)."""
+    big = {"size": PROJECTOR_FONT_SIZE, "color": "#111"}
+    crowded = len(chart.categories) * len(chart.series) > 10
+    fig.update_layout(font=big, legend={"font": big}, title=None)
+    fig.update_xaxes(tickfont=big, title_font=big)
+    fig.update_yaxes(tickfont=big, title_font=big)
+    fig.update_traces(textfont={**big, "size": 14 if crowded else PROJECTOR_FONT_SIZE}, selector={"type": "bar"})
+    if horizontal:
+        # every category named, however many (Plotly would skip some), smaller when crowded
+        fig.update_yaxes(tickfont={**big, "size": 14 if crowded else 18}, tickmode="array", tickvals=chart.categories)
+        if len(chart.series) > 1:  # values on the current period only: two labels per row run into each other
+            for trace in fig.data[:-1]:
+                trace.texttemplate = None
+    else:
+        fig.update_xaxes(tickfont={**big, "family": FONT, "size": 20 if len(chart.categories) <= 6 else 16})
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yref": "container",
+            "yanchor": "bottom",
+            "font": {"size": 17 if len(chart.series) > 2 else PROJECTOR_FONT_SIZE},
+        },
+        margin={"t": 30, "b": 10, "l": 10, "r": 80 if horizontal and _is_share(chart) else 30, "autoexpand": True},
+    )
+
+
+def _is_share(chart) -> bool:
+    """A chart of rates (a share of 100), not of changes in percent: its axis ends at 100."""
+    known = [v for s in chart.series for v in s.values if v is not None]
+    named_change = any("thay đổi" in s.name.lower() for s in chart.series)
+    return chart.unit == "%" and not named_change and bool(known) and min(known) >= 0 and max(known) <= 100
+
+
+def _share_range(chart) -> list[float]:
+    """From 0 for bars (their length is the value), from a round ten below the lowest point for lines."""
+    if chart.kind != "line":
+        return [0.0, 100.0]
+    low = min(v for s in chart.series for v in s.values if v is not None)
+    return [max(0.0, (low - 5) // 10 * 10), 100.0]
+
+
+def _quarter_ticks(fig: go.Figure, chart, *, size: int) -> None:
+    """Quarter labels on two lines ("Quý III" over "2026") so neighbours never touch; beyond 6 quarters
+    the axis is titled "Quý" and each tick keeps only the numeral and the year."""
+    if chart.kind == "bar" or not any(QUARTER.match(c) for c in chart.categories):
+        return
+    many = len(chart.categories) > 6
+    text = [c.replace("/", "<br>") for c in chart.categories]
+    fig.update_xaxes(
+        tickangle=0,
+        tickvals=chart.categories,
+        ticktext=[x.removeprefix("Quý ") for x in text] if many else text,
+        tickfont={"size": size, "family": FONT},  # a tick font given a size alone fell back to serif
+        title_text="Quý" if many else None,
+    )
+
+
+def keep_quarters(text: str) -> str:
+    """ "Quý III/2026" joined by a no-break space, so neither a browser nor a chart splits it over two lines."""
+    return QUARTER.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
 def _wrap(title: str, width: int = 55) -> str:
-    """A long chart title on two lines (at the last space before width), so it is never cut at the edge."""
+    """A long chart title on two lines (at the last space before width), so it is never cut at the edge;
+    never inside "Quý III/2026"."""
+    title = keep_quarters(title)
     if len(title) <= width or " " not in title[:width]:
         return title
     cut = title[:width].rindex(" ")

@@ -116,11 +116,27 @@ def test_year_on_year_lists_every_child_unit_with_points_for_a_rate(app, monkeyp
     assert not at.exception
     table = next(df.value for df in at.dataframe if "Cùng kỳ" in df.value.columns)
     assert len(table) >= 30 and "Tăng/giảm (%)" not in table.columns
-    assert (table["Tăng/giảm"].dropna().round(1) == (table["Kỳ này"] - table["Cùng kỳ"]).dropna().round(1)).all()
+    points = (100 * (table["Kỳ này"] - table["Cùng kỳ"])).dropna().round(1)  # rates are shown as shares: 0,839
+    assert (table["Tăng/giảm"].dropna().round(1) == points).all()
     assert "quy đổi từ đơn vị cũ" in set(table["Ghi chú"])
     shown = next(df for df in at.dataframe if "Cùng kỳ" in df.value.columns)
     assert shown.proto.placeholder == "–"  # a unit without a prior value reads "–", not "None"
     assert any("điểm %" in c.value and "quy đổi theo địa giới mới" in c.value for c in at.caption)
+
+
+def test_year_on_year_shows_percent_columns_as_percent_and_hides_an_empty_note(app, monkeypatch, demo_db) -> None:
+    at = app(monkeypatch, demo_db, "pages/year_on_year.py")
+    at.selectbox(key="chi_tieu").set_value("kt_tcd").run()  # a count, in a quarter after the merger
+    assert not at.exception
+    shown = next(df for df in at.dataframe if "Cùng kỳ" in df.value.columns)
+    assert "Ghi chú" not in shown.value.columns  # nobody was mapped: no empty column
+    config = json.loads(shown.proto.columns)
+    assert config["Tăng/giảm (%)"]["type_config"]["format"] == "percent"
+    assert config["Kỳ này"]["type_config"]["format"] == "localized"
+    ratio = shown.value["Tăng/giảm (%)"].dropna()
+    assert ratio.abs().max() < 5  # a share (0,125 for 12,5%), which the percent format writes with its sign
+    if shown.value["Kỳ này"].isna().any():  # units still to report: the note says why their row shows "–"
+        assert any("“–” ở cột Kỳ này: đơn vị chưa báo cáo" in c.value for c in at.caption)
 
 
 def test_reporting_page_lists_the_units_still_missing(app, monkeypatch, demo_db) -> None:
@@ -133,9 +149,11 @@ def test_reporting_page_lists_the_units_still_missing(app, monkeypatch, demo_db)
     assert rate.startswith("**Quý III/2026:**") and "đơn vị báo cáo đủ" in rate
 
 
-def test_unit_profile_asks_for_a_unit_then_shows_it_against_its_peers(app, monkeypatch, demo_db) -> None:
+def test_unit_profile_opens_on_the_first_unit_then_shows_the_one_picked(app, monkeypatch, demo_db) -> None:
     at = app(monkeypatch, demo_db, "pages/unit_profile.py")
-    assert any("Chọn một đơn vị" in i.value for i in at.info)
+    assert not at.exception
+    assert any("đơn vị đầu tiên thuộc" in i.value for i in at.info)  # never an empty page on the default scope
+    assert at.subheader[0].value != "" and len(at.get("plotly_chart")) == 2
     at.selectbox(key="pham_vi").set_value("XP05").run()
     assert not at.exception
     assert at.subheader[0].value == "Đảng bộ xã An Thành"
