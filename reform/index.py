@@ -157,16 +157,19 @@ def aggregate(points: np.ndarray, scores: np.ndarray, m: Matrices, *, geometric:
 def ranks(scores: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Rank within each peer group per row (1 = best, ties share the best rank); NaN scores unranked."""
     out = np.full(scores.shape, np.nan)
-    d = scores.shape[0]
+    rows = np.arange(scores.shape[0])[:, None]
     for g in np.unique(groups):
         cols = np.flatnonzero(groups == g)
-        s = np.where(np.isnan(scores[:, cols]), -np.inf, scores[:, cols])
-        # one searchsorted for every row: shift row i by i × a span larger than any score range
-        shifted = -s + np.arange(d)[:, None] * 1e4
-        shifted = np.where(np.isinf(shifted), np.arange(d)[:, None] * 1e4 + 5e3, shifted)
-        flat = np.sort(shifted, axis=1).ravel()
-        pos = np.searchsorted(flat, shifted.ravel(), side="left").reshape(shifted.shape)
-        r = pos - np.arange(d)[:, None] * len(cols) + 1.0
+        s = -np.nan_to_num(scores[:, cols], nan=-np.inf)  # best first; unscored last
+        order = np.argsort(s, axis=1, kind="stable")
+        ordered = np.take_along_axis(s, order, axis=1)
+        # a tie takes the position where its run of equal scores starts (SQL's rank())
+        position = np.arange(len(cols))[None, :]
+        with np.errstate(invalid="ignore"):  # inf - inf among the unscored: masked below
+            starts = np.where(np.diff(ordered, axis=1, prepend=-np.inf) != 0, position, 0)
+        np.maximum.accumulate(starts, axis=1, out=starts)
+        r = np.empty_like(ordered)
+        r[rows, order] = starts + 1.0
         out[:, cols] = np.where(np.isnan(scores[:, cols]), np.nan, r)
     return out
 
