@@ -325,3 +325,24 @@ def test_index_of_an_unknown_unit_or_without_a_period_is_refused(demo_db, capsys
     assert cli.main(["index", "--period", "2025-Q3", "--unit", "KHONGCO", "--db", str(demo_db)]) == 2
     assert cli.main(["index", "--db", str(demo_db)]) == 2
     assert "--period" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------ the briefing slide
+def test_the_index_slide_says_how_many_reach_a_band_and_exports_like_the_others(demo_con) -> None:
+    from pypdf import PdfReader
+
+    from reform import briefing, export
+
+    spec = briefing.DeckSpec("Chỉ số", "TU", "2026-Q3", [briefing.SlideSpec("index")])
+    deck = briefing.build(demo_con, spec)
+    slide = deck.slides[0]
+    result = index.compute(demo_con, "TU", periods.parse("2026-Q3"))
+    scored = result.units.dropna(subset=["score"])
+    good = int((scored["score"] >= 70).sum())
+    assert slide.headline == f"Quý III/2026 có {good}/{len(scored)} đơn vị đạt mức Hoàn thành tốt trở lên (tạm tính)"
+    assert "chưa được phê duyệt" in slide.commentary
+    assert slide.chart.categories[0] == scored["name"].iloc[0]
+    assert slide.chart.series[0].values[0] == round(float(scored["score"].iloc[0]), 1)
+    assert export.to_pptx(deck)[:2] == b"PK"
+    text = "".join(page.extract_text() for page in PdfReader(pd.io.common.BytesIO(export.to_pdf(deck))).pages)
+    assert "Chỉ số cải cách hành chính" in text
