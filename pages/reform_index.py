@@ -40,43 +40,41 @@ def _change(change: object) -> str:
     return "không đổi" if change == 0 else (f"↑ {int(change)}" if change > 0 else f"↓ {int(-change)}")
 
 
-left, right = st.columns([3, 2])
-with left:
-    ui.table(
-        pd.DataFrame(
-            {
-                t("ci_col_unit"): units["name"],
-                t("ci_col_score"): units["score"].round(1),
-                t("ci_col_tier"): units["tier"],
-                t("ci_col_rank"): [_rank(r.rank, r.peers) for r in units.itertuples()],
-                t("ci_col_interval"): [_interval(r.rank_low, r.rank_high) for r in units.itertuples()],
-                t("ci_col_borderline"): ["sát ngưỡng" if b is True else "" for b in units["borderline"]],
-                t("ci_col_prev_rank"): [_rank(r.previous_rank, r.peers) for r in units.itertuples()],
-                t("ci_col_change"): [_change(c) for c in units["rank_change"]],
-                t("ci_col_geo"): units["score_geo"].round(1),
-            }
-        ),
-        key="ci_table",
-        column_config={t("ci_col_score"): ui.column_number("/100"), t("ci_col_geo"): ui.column_number("/100")},
-    )
-    st.caption(t("ci_rank_note", draws=fmt.number(core.DRAWS)))
-with right:
-    weights = result.weights
-    since = pd.Timestamp(weights["valid_from"].iloc[0]).strftime("%d/%m/%Y")
-    st.markdown(f"**{t('ci_weights', version=result.version, since=since)}**")
-    ui.table(
-        pd.DataFrame(
-            {
-                t("ci_col_pillar"): weights["pillar_name_vi"],
-                t("ci_col_part"): weights["part_name_vi"],
-                t("ci_col_floor"): weights["floor"],
-                t("ci_col_target"): weights["target"],
-                t("ci_col_points"): weights["points"],
-            }
-        ),
-        key="ci_weights",
-    )
-    st.caption(t("ci_na_note", n=fmt.number(core.MIN_CASES)))
+ui.table(
+    pd.DataFrame(
+        {
+            t("ci_col_unit"): units["name"],
+            t("ci_col_score"): units["score"].round(1),
+            t("ci_col_tier"): units["tier"],
+            t("ci_col_rank"): [_rank(r.rank, r.peers) for r in units.itertuples()],
+            t("ci_col_interval"): [_interval(r.rank_low, r.rank_high) for r in units.itertuples()],
+            t("ci_col_borderline"): ["sát ngưỡng" if b is True else "" for b in units["borderline"]],
+            t("ci_col_prev_rank"): [_rank(r.previous_rank, r.peers) for r in units.itertuples()],
+            t("ci_col_change"): [_change(c) for c in units["rank_change"]],
+            t("ci_col_geo"): units["score_geo"].round(1),
+        }
+    ),
+    key="ci_table",
+    column_config={t("ci_col_score"): ui.column_number("/100"), t("ci_col_geo"): ui.column_number("/100")},
+)
+st.caption(t("ci_rank_note", draws=fmt.number(core.DRAWS)))
+
+weights = result.weights
+since = pd.Timestamp(weights["valid_from"].iloc[0]).strftime("%d/%m/%Y")
+st.markdown(f"**{t('ci_weights', version=result.version, since=since)}**")
+ui.table(
+    pd.DataFrame(
+        {
+            t("ci_col_pillar"): weights["pillar_name_vi"],
+            t("ci_col_part"): weights["part_name_vi"],
+            t("ci_col_floor"): weights["floor"],
+            t("ci_col_target"): weights["target"],
+            t("ci_col_points"): weights["points"],
+        }
+    ),
+    key="ci_weights",
+)
+st.caption(t("ci_na_note", n=fmt.number(core.MIN_CASES)))
 
 st.plotly_chart(
     index_charts.ranking_figure(units, title=t("ci_ranking", period=period.label)), width="stretch", key="ci_chart"
@@ -117,6 +115,7 @@ with st.expander(t("ci_whatif")):
             disabled=["part", "part_name_vi"],
             hide_index=True,
             key="ci_whatif_editor",
+            placeholder=ui.MISSING_CELL,
             column_config={"part": None, "part_name_vi": t("ci_col_part"), "points": t("ci_col_points")},
         )
     points = dict(zip(edited["part"], edited["points"].fillna(0).clip(lower=0), strict=True))

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from reform.charts import base_layout, empty_figure
 
 TIER_COLOR = {
-    "Hoàn thành xuất sắc": "#1f6f43",
+    "Hoàn thành xuất sắc": "#1f5fa8",
     "Hoàn thành tốt": "#2a8a5c",
     "Hoàn thành": "#c28f00",
     "Không hoàn thành": "#b8562b",
