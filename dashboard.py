@@ -16,6 +16,7 @@ pages = {
         st.Page("pages/year_on_year.py", title=t("page_yoy"), icon=":material/compare_arrows:"),
         st.Page("pages/reporting.py", title=t("page_reporting"), icon=":material/fact_check:"),
         st.Page("pages/unit_profile.py", title=t("page_profile"), icon=":material/badge:"),
+        st.Page("pages/reform_index.py", title=t("page_index"), icon=":material/leaderboard:"),
     ],
     t("nav_briefing"): [
         st.Page("pages/present.py", title=t("page_present"), icon=":material/slideshow:"),

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from reform import briefing, catalog, db, demo, fmt, periods, sql, textnorm
+from reform import index as reform_index
 from reform import summary as summary_core
 from reform.config import settings
 from reform.deck import Deck
@@ -83,6 +84,16 @@ def _summary(db_path: str, version: int, scope: str, period_code: str) -> pd.Dat
 def summary(scope: str, period: periods.Period) -> pd.DataFrame:
     """The figures of a scope for a period (see reform.summary), cached."""
     return _summary(str(settings().db_path), int(data_version()["last_upload_id"]), scope, period.code)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _index(db_path: str, version: int, scope: str, period_code: str) -> reform_index.IndexResult:
+    return reform_index.compute(cursor(), scope, periods.parse(period_code))
+
+
+def index_result(scope: str, period: periods.Period) -> reform_index.IndexResult:
+    """The reform index of the scope's child units (see reform.index), cached per data version."""
+    return _index(str(settings().db_path), int(data_version()["last_upload_id"]), scope, period.code)
 
 
 def meta(key: str) -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reform import locks, rollup, sql
+from reform import locks, rollup, sql, weights
 from reform.db import registered, write_transaction
 
 TYPES = {"flow", "stock", "flag", "rate"}
@@ -87,8 +87,10 @@ def _sync(con: duckdb.DuckDBPyConnection, data_dir: Path) -> bool:
     current = fingerprint(data_dir)
     stored = sql.run(con, "meta_get", key="catalog_sha")
     if not stored.empty and stored["value"].iloc[0] == current:
+        weights.sync(con, data_dir)
         return False
     load(con, data_dir)
+    weights.sync(con, data_dir, force=True)
     with write_transaction(con):  # a new or changed rate needs its numerator/denominator pairs summed
         rollup.refresh(con, [])
         sql.execute(con, "meta_set", key="catalog_sha", value=current)

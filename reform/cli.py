@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from reform import briefing, catalog, db, demo, export, importer, locks, periods, sql, store, template
+from reform import index as index_core
 from reform import summary as summary_core
 from reform.config import settings
 from reform.ingest import IngestError
@@ -124,6 +125,42 @@ def cmd_rank(args: argparse.Namespace) -> int:
         )
     else:
         _csv_out(df)
+    return OK
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """The composite reform index of the child units of a scope, or (--weights) the weights in force."""
+    if not args.weights and not args.period:
+        print("Cần --period (ví dụ 2026-Q3) hoặc --weights.", file=sys.stderr)
+        return BAD_INPUT
+    period = periods.parse(args.period) if args.period else None
+    with _connect(args) as con:
+        if args.weights:
+            on = period.start if period else pd.Timestamp.today().date()
+            sys.stdout.write(index_core.weights_csv(sql.run(con, "index_weights", on=on)))
+            return OK
+        scope = _scope(con, args.unit)
+        if scope is None:
+            print(f"Không có đơn vị {args.unit or '(chưa có danh sách đơn vị)'}.", file=sys.stderr)
+            return BAD_INPUT
+        result = index_core.compute(con, scope, period)
+    records = index_core.to_records(result)
+    if not args.json:
+        _csv_out(pd.DataFrame(records).drop(columns="parts"))
+        print(index_core.PROVISIONAL_NOTE, file=sys.stderr)
+        return OK
+    _json_out(
+        {
+            "scope": scope,
+            "period": period.code,
+            "previous_period": period.shift_years(-1).code,
+            "version": result.version,
+            "official_requested": bool(args.official),
+            "provisional": result.provisional,
+            "note": index_core.PROVISIONAL_NOTE,
+            "units": records,
+        }
+    )
     return OK
 
 
@@ -369,6 +406,12 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--period", required=True)
     c.add_argument("--indicator", required=True)
     c.add_argument("--unit", help="đơn vị có các đơn vị trực thuộc được xếp hạng (mặc định: cả tỉnh)")
+    c.add_argument("--json", action="store_true")
+    c = command("index", cmd_index, "Chỉ số CCHC của các đơn vị trực thuộc (tạm tính), hoặc bảng trọng số")
+    c.add_argument("--period", help="2026-Q3, 2026-H1, 2026-9M, 2026-FY")
+    c.add_argument("--unit", help="đơn vị có các đơn vị trực thuộc được chấm điểm (mặc định: cả tỉnh)")
+    c.add_argument("--official", action="store_true", help="chỉ số liệu đã phê duyệt (chưa có: mọi điểm là tạm tính)")
+    c.add_argument("--weights", action="store_true", help="in bảng trọng số đang áp dụng (CSV)")
     c.add_argument("--json", action="store_true")
     c = command("load-units", cmd_load_units, "nạp danh sách đơn vị từ CSV (cột như lệnh units)")
     c.add_argument("units_file")

@@ -16,6 +16,7 @@ from reform import fmt, narrative, periods, sql
 from reform import summary as core
 from reform.charts import GREY, PALETTE, STATUS_COLORS, STATUS_LABELS
 from reform.deck import Chart, Series, Slide, Table
+from reform.index_slide import index_slide
 
 TONE_COLORS = {"good": STATUS_COLORS["reported"], "bad": STATUS_COLORS["missing"], "neutral": GREY, "none": GREY}
 MAX_BARS = 15  # categories on one projected chart
@@ -430,4 +431,5 @@ BUILDERS: dict[str, Callable[[Facts, str], Slide]] = {
     "ranking": ranking,
     "completeness": completeness,
     "watch": watch,
+    "index": index_slide,
 }

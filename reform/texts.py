@@ -206,6 +206,50 @@ VI = {
     "dk_png": "Ảnh PNG",
     "dk_xlsx": "Bảng số liệu .xlsx",
     "dk_csv": "Bảng số liệu .csv",
+    # Chỉ số CCHC (the composite reform index)
+    "page_index": "Chỉ số CCHC",
+    "ci_caption": "Điểm tổng hợp trên 100 của từng đơn vị trực thuộc {scope}, {period}: mỗi phần là một tỷ lệ "
+    "hoặc chỉ tiêu có/không, chấm theo mục tiêu trong bảng trọng số bên dưới. Mức xếp loại theo khung Quy định "
+    "366-QĐ/TW chỉ để tham khảo.",
+    "ci_provisional": "Tạm tính: số liệu chưa được phê duyệt.",
+    "ci_none": "Đơn vị này không có đơn vị trực thuộc để chấm điểm; chọn một phạm vi cao hơn.",
+    "ci_no_weights": "Chưa có bảng trọng số cho kỳ này (data/index_weights.csv).",
+    "ci_ranking": "Xếp hạng Chỉ số CCHC, {period}",
+    "ci_col_unit": "Đơn vị",
+    "ci_col_score": "Điểm",
+    "ci_col_tier": "Mức (tham khảo)",
+    "ci_col_rank": "Hạng",
+    "ci_col_interval": "Khoảng hạng 5–95%",
+    "ci_col_borderline": "Sát ngưỡng",
+    "ci_col_prev_rank": "Hạng cùng kỳ",
+    "ci_col_change": "Thay đổi hạng",
+    "ci_col_geo": "Điểm (trung bình nhân)",
+    "ci_rank_note": "Hạng so với các đơn vị cùng loại, cùng cấp trong tỉnh (như Hồ sơ đơn vị). Khoảng hạng: "
+    "{draws} lần thử thay đổi trọng số ±25%, cách chuẩn hóa (theo mục tiêu hoặc min–max) và cách cộng (cộng "
+    "hoặc trung bình nhân); sát ngưỡng khi mức xếp loại đổi ở hơn 1/5 số lần thử. Hạng cùng kỳ quy đổi theo "
+    "địa giới mới.",
+    "ci_unit": "Xem chi tiết đơn vị",
+    "ci_parts": "{unit}: điểm từng phần so với mục tiêu",
+    "ci_col_pillar": "Trụ cột",
+    "ci_col_part": "Phần",
+    "ci_col_value": "Giá trị",
+    "ci_col_floor": "Ngưỡng (0 điểm)",
+    "ci_col_target": "Mục tiêu (100 điểm)",
+    "ci_col_points": "Điểm tối đa",
+    "ci_col_eff": "Điểm tính cho đơn vị",
+    "ci_col_part_score": "Điểm phần",
+    "ci_na": "không áp dụng",
+    "ci_na_note": "Phần “không áp dụng” (mẫu số dưới {n} trường hợp hoặc chưa có số liệu) được chia điểm cho các "
+    "phần khác cùng trụ cột.",
+    "ci_weights": "Bảng trọng số đang áp dụng (phiên bản {version}, từ {since})",
+    "ci_whatif": "Thử trọng số khác (không lưu)",
+    "ci_whatif_help": "Sửa cột điểm tối đa; tổng được quy về 100. Bảng bên phải cho thấy hạng thay đổi thế nào.",
+    "ci_whatif_rank": "Hạng khi thử",
+    "ci_whatif_move": "Thay đổi so với hạng hiện tại",
+    "ci_card": "Chỉ số CCHC (tạm tính)",
+    "ci_card_value": "{good}/{n} đơn vị",
+    "ci_card_help": "Số đơn vị trực thuộc đạt mức Hoàn thành tốt trở lên (từ 70 điểm) theo Chỉ số CCHC; "
+    "xem trang Chỉ số CCHC.",
 }
 
 EN = {
@@ -410,6 +454,50 @@ EN = {
     "dk_png": "PNG image",
     "dk_xlsx": "Table .xlsx",
     "dk_csv": "Table .csv",
+    "page_index": "Reform index",
+    "ci_caption": "A score out of 100 for each unit directly under {scope}, {period}: each part is a rate or a "
+    "yes/no indicator, scored against the target in the weights table below. The Quy định 366-QĐ/TW bands are "
+    "indicative only.",
+    "ci_provisional": "Provisional: the data are not approved yet.",
+    "ci_none": "This unit has no units below it to score; pick a higher scope.",
+    "ci_no_weights": "No weights table applies to this period (data/index_weights.csv).",
+    "ci_ranking": "Reform index ranking, {period}",
+    "ci_col_unit": "Unit",
+    "ci_col_score": "Score",
+    "ci_col_tier": "Band (indicative)",
+    "ci_col_rank": "Rank",
+    "ci_col_interval": "Rank interval 5–95%",
+    "ci_col_borderline": "Borderline",
+    "ci_col_prev_rank": "Rank a year ago",
+    "ci_col_change": "Rank change",
+    "ci_col_geo": "Score (geometric)",
+    "ci_rank_note": "Rank among units of the same type and level in the province (as in the unit profile). "
+    "Rank interval: {draws} draws varying the weights ±25%, the normalisation (targets or min–max) and the "
+    "aggregation (sum or geometric mean); borderline when the band changes in more than 1/5 of the draws. "
+    "Last year's rank is mapped onto today's units.",
+    "ci_unit": "Unit in detail",
+    "ci_parts": "{unit}: each part's score against its target",
+    "ci_col_pillar": "Pillar",
+    "ci_col_part": "Part",
+    "ci_col_value": "Value",
+    "ci_col_floor": "Floor (0 points)",
+    "ci_col_target": "Target (100 points)",
+    "ci_col_points": "Points",
+    "ci_col_eff": "Points for this unit",
+    "ci_col_part_score": "Part score",
+    "ci_na": "not applicable",
+    "ci_na_note": "A part that is “not applicable” (denominator below {n} cases, or no data) hands its points to "
+    "the other parts of its pillar.",
+    "ci_weights": "Weights in force (version {version}, from {since})",
+    "ci_whatif": "Try other weights (not saved)",
+    "ci_whatif_help": "Edit the points column; the total is brought back to 100. The table on the right shows "
+    "how ranks move.",
+    "ci_whatif_rank": "Rank with these weights",
+    "ci_whatif_move": "Change against the current rank",
+    "ci_card": "Reform index (provisional)",
+    "ci_card_value": "{good}/{n} units",
+    "ci_card_help": "Units directly below reaching Hoàn thành tốt or better (70 points and up) on the reform "
+    "index; see the Reform index page.",
 }
 
 LANGUAGES = {"vi": VI, "en": EN}

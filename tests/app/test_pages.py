@@ -27,6 +27,7 @@ EMPTY_STATE = {
     "pages/year_on_year.py": "Chưa có số liệu",
     "pages/reporting.py": "Chưa có số liệu",
     "pages/unit_profile.py": "Chưa có số liệu",
+    "pages/reform_index.py": "Chưa có số liệu",
     "pages/upload.py": "Chưa có danh sách đơn vị",
     "pages/uploads.py": "Chưa có lần tải lên nào",
     "pages/present.py": "Chưa có số liệu",

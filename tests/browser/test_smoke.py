@@ -13,6 +13,7 @@ PAGES = [
     ("year_on_year", "year_on_year", "[data-testid='stDataFrame']", "So sánh cùng kỳ"),
     ("reporting", "reporting", ".js-plotly-plot", "Tỷ lệ đơn vị đã báo cáo"),
     ("unit_profile?pham_vi=XP05", "unit_profile", ".js-plotly-plot", "Thứ hạng của"),
+    ("reform_index", "reform_index", ".js-plotly-plot", "đơn vị đạt mức Hoàn thành tốt trở lên"),
     ("upload", "upload", "input[type=file]", "Tải mẫu báo cáo"),
     ("uploads", "uploads", "text=Lịch sử một giá trị", "Hoàn tác"),
     ("present?ky=2025-Q3&trang=2", "present", ".js-plotly-plot", "Kiểm tra, giám sát"),

@@ -173,6 +173,8 @@ PARAMS = {
     "snapshot": "{}",
     "limit": 80,
     "quarter": date(2025, 7, 1),
+    "on": date(2025, 7, 1),
+    "min_cases": 5.0,
 }
 
 
