@@ -27,10 +27,11 @@ demo: $(VENV)/.runtime
 demo-files: $(VENV)/.runtime
 	$(PY) -m reform demo --write-files
 
+# fonts-dejavu-core draws the status grid's symbols (✓ ◐ ✗), which Noto Sans lacks
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core; }
 
 test: $(VENV)/.dev chromium
 	$(PY) -m pytest
