@@ -173,6 +173,7 @@ PARAMS = {
     "snapshot": "{}",
     "limit": 80,
     "quarter": date(2025, 7, 1),
+    "since": 0,
 }
 
 
