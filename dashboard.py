@@ -28,6 +28,7 @@ pages = {
     ],
 }
 page = st.navigation(pages)
+ui.cursor()  # open the database first: while another process holds it, the page says so in its main area
 
 with st.sidebar:
     st.markdown(f"**{t('app_title')}**  \n{t('app_subtitle')}")

@@ -175,6 +175,7 @@ PARAMS = {
     "quarter": date(2025, 7, 1),
     "on": date(2025, 7, 1),
     "min_cases": 5.0,
+    "since": 0,
 }
 
 
