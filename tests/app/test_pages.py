@@ -3,8 +3,12 @@
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from reform import fmt, periods
+from reform import summary as core
 
 PROJECT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.relative_to(PROJECT).as_posix() for p in (PROJECT / "pages").glob("*.py"))
@@ -117,8 +121,13 @@ def test_year_on_year_lists_every_child_unit_with_points_for_a_rate(app, monkeyp
     assert not at.exception
     table = next(df.value for df in at.dataframe if "Cùng kỳ" in df.value.columns)
     assert len(table) >= 30 and "Tăng/giảm (%)" not in table.columns
-    points = (100 * (table["Kỳ này"] - table["Cùng kỳ"])).dropna().round(1)  # rates are shown as shares: 0,839
-    assert (table["Tăng/giảm"].dropna().round(1) == points).all()
+    # the change is like for like (each child on its units that reported in both years), rounded once
+    con = duckdb.connect(str(demo_db))
+    ranked = core.rank(con, "TU", "tl_vb_kyso", periods.parse("2025-Q3")).set_index("name")
+    con.close()
+    expected = [fmt.rounded(c, 1) if not fmt.missing(c) else None for c in ranked.loc[table["Đơn vị"], "change"]]
+    shown = [None if fmt.missing(c) else c for c in table["Tăng/giảm"]]
+    assert shown == expected and any(c is not None for c in shown)
     assert "quy đổi từ đơn vị cũ" in set(table["Ghi chú"])
     shown = next(df for df in at.dataframe if "Cùng kỳ" in df.value.columns)
     assert shown.proto.placeholder == "–"  # a unit without a prior value reads "–", not "None"
