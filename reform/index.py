@@ -154,37 +154,41 @@ def aggregate(points: np.ndarray, scores: np.ndarray, m: Matrices, *, geometric:
     return np.exp(total) if geometric else total
 
 
-def ranks(scores: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Rank within each peer group per row (1 = best, ties share the best rank); NaN scores unranked."""
+def ranks(scores: np.ndarray, groups: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
+    """Rank within each peer group per row (1 = best, ties share the best rank, as SQL's rank());
+    NaN scores unranked. Only the `wanted` columns (a boolean mask; all by default) are ranked, the
+    others are NaN: the draws rank a scope's children among many more peers."""
+    d = scores.shape[0]
     out = np.full(scores.shape, np.nan)
-    rows = np.arange(scores.shape[0])[:, None]
-    for g in np.unique(groups):
-        cols = np.flatnonzero(groups == g)
-        s = -np.nan_to_num(scores[:, cols], nan=-np.inf)  # best first; unscored last
-        order = np.argsort(s, axis=1, kind="stable")
-        ordered = np.take_along_axis(s, order, axis=1)
-        # a tie takes the position where its run of equal scores starts (SQL's rank())
-        position = np.arange(len(cols))[None, :]
-        with np.errstate(invalid="ignore"):  # inf - inf among the unscored: masked below
-            starts = np.where(np.diff(ordered, axis=1, prepend=-np.inf) != 0, position, 0)
-        np.maximum.accumulate(starts, axis=1, out=starts)
-        r = np.empty_like(ordered)
-        r[rows, order] = starts + 1.0
-        out[:, cols] = np.where(np.isnan(scores[:, cols]), np.nan, r)
+    wanted = np.ones(scores.shape[1], dtype=bool) if wanted is None else wanted
+    offsets = np.arange(d)[:, None] * 1e4  # lifts row i above row i-1: scores lie in [0, 100]
+    for g in np.unique(groups[wanted]):
+        members = groups == g
+        mine = np.flatnonzero(members & wanted)
+        peer = np.nan_to_num(scores[:, members], nan=-1.0)  # unscored peers are never ahead
+        ordered = (np.sort(peer, axis=1) + offsets).ravel()
+        query = np.nan_to_num(scores[:, mine], nan=-1.0) + offsets
+        # one search over every row at once: how many peers score strictly more
+        not_above = np.searchsorted(ordered, query.ravel(), side="right").reshape(query.shape)
+        ahead = (np.arange(1, d + 1)[:, None] * members.sum()) - not_above
+        out[:, mine] = np.where(np.isnan(scores[:, mine]), np.nan, ahead + 1.0)
     return out
 
 
 def robustness(rows: pd.DataFrame, *, draws: int = DRAWS, seed: int = SEED) -> pd.DataFrame:
-    """Per unit: median rank, 5-95 % rank interval, share of draws with another tier, "sát ngưỡng"."""
+    """Per child unit: median rank, 5-95 % rank interval, share of draws with another tier, "sát ngưỡng"."""
     cols = ["unit_code", "median_rank", "rank_low", "rank_high", "tier_change_share", "borderline"]
     if rows.empty or draws <= 0:
         return pd.DataFrame(columns=cols)
     m = matrices(rows)
-    return robustness_of(m, draws=draws, seed=seed)
+    children = set(rows.loc[rows["is_child"], "unit_code"])
+    return robustness_of(m, draws=draws, seed=seed, wanted=np.array([u in children for u in m.units]))
 
 
-def robustness_of(m: Matrices, *, draws: int = DRAWS, seed: int = SEED) -> pd.DataFrame:
-    """robustness() on prepared matrices (the benchmark calls this)."""
+def robustness_of(
+    m: Matrices, *, draws: int = DRAWS, seed: int = SEED, wanted: np.ndarray | None = None
+) -> pd.DataFrame:
+    """robustness() on prepared matrices, for the `wanted` units (all by default; the benchmark calls this)."""
     rng = np.random.default_rng(seed)
     w = m.points * rng.uniform(1 - SPREAD, 1 + SPREAD, size=(draws, len(m.points)))
     w = 100 * w / w.sum(axis=1, keepdims=True)
@@ -196,10 +200,12 @@ def robustness_of(m: Matrices, *, draws: int = DRAWS, seed: int = SEED) -> pd.Da
             pick = (use_minmax == mm) & (use_geo == geo)
             if pick.any():
                 totals[pick] = aggregate(w[pick], m.minmax if mm else m.target, m, geometric=geo)
-    r = ranks(totals, m.groups)
+    wanted = np.ones(len(m.units), dtype=bool) if wanted is None else wanted
+    r = ranks(totals, m.groups, wanted)[:, wanted]
     base = aggregate(m.points[None, :], m.target, m)[0]
     # a min-max score only says where a unit stands among its peers (the best is always 100), so it is
     # never compared with the 366 bands: the tier's stability is judged on the target-normalised draws
+    base, totals = base[wanted], totals[:, wanted]
     against_targets = totals[~use_minmax] if (~use_minmax).any() else totals
     with np.errstate(all="ignore"):
         changed = _tier_index(against_targets) != _tier_index(base[None, :])
@@ -211,7 +217,7 @@ def robustness_of(m: Matrices, *, draws: int = DRAWS, seed: int = SEED) -> pd.Da
         median = np.where(ranked, np.median(safe, axis=0), np.nan)
     return pd.DataFrame(
         {
-            "unit_code": m.units,
+            "unit_code": m.units[wanted],
             "median_rank": median,
             "rank_low": low,
             "rank_high": high,

@@ -246,7 +246,7 @@ VI = {
     "ci_whatif_help": "Sửa cột điểm tối đa; tổng được quy về 100. Bảng bên phải cho thấy hạng thay đổi thế nào.",
     "ci_whatif_rank": "Hạng khi thử",
     "ci_whatif_move": "Thay đổi so với hạng hiện tại",
-    "ci_card": "Chỉ số CCHC (tạm tính)",
+    "ci_card": "Chỉ số CCHC (tạm tính): đơn vị đạt Hoàn thành tốt trở lên",
     "ci_card_value": "{good}/{n} đơn vị",
     "ci_card_help": "Số đơn vị trực thuộc đạt mức Hoàn thành tốt trở lên (từ 70 điểm) theo Chỉ số CCHC; "
     "xem trang Chỉ số CCHC.",
@@ -494,7 +494,7 @@ EN = {
     "how ranks move.",
     "ci_whatif_rank": "Rank with these weights",
     "ci_whatif_move": "Change against the current rank",
-    "ci_card": "Reform index (provisional)",
+    "ci_card": "Reform index (provisional): units at Hoàn thành tốt or better",
     "ci_card_value": "{good}/{n} units",
     "ci_card_help": "Units directly below reaching Hoàn thành tốt or better (70 points and up) on the reform "
     "index; see the Reform index page.",
