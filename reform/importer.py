@@ -104,10 +104,13 @@ def _per_cell(
     use_columns: bool | None,
 ) -> tuple[ingest.Grid, validate.Report, str]:
     """Read every cell into a Python object and check it (a large wide table column by column); the way taken."""
-    grid = ingest.read_xlsx(data) if kind == "xlsx" else ingest.read_text(data)
-    progress(0.4, "Đang nhận dạng bảng số liệu…")
     names = sql.run(con, "indicators_for_validation")
     lookup = ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True)))
+    if kind == "text":
+        grid = ingest.read_text(data)
+    else:  # a workbook of several sheets: the one that holds the data
+        grid = (ingest.read_xlsx if kind == "xlsx" else ingest.read_xls)(data, lookup)
+    progress(0.4, "Đang nhận dạng bảng số liệu…")
     if use_columns or (use_columns is None and sum(map(len, grid.rows)) >= WIDE_MIN_CELLS):
         progress(0.6, "Đang kiểm tra số liệu…")
         report = wide.check(con, grid, lookup, period=period, today=today)

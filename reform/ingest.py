@@ -59,6 +59,9 @@ class Grid:
     sheet: str | None = None
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col), 1-based, formulas w/o value
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # Excel cells formatted as a percentage
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based rows hidden in Excel: never read as figures
+    hidden_cols: set[int] = field(default_factory=set)  # 1-based columns hidden in Excel: never read as figures
+    sheets: list[str] = field(default_factory=list)  # every worksheet of the workbook, in order
 
 
 def column_letter(col: int) -> str:
@@ -66,13 +69,19 @@ def column_letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def read(data: bytes, file_name: str, *, max_bytes: int) -> Grid:
-    """Read an .xlsx, .csv, .txt or .tsv file into a Grid; raise IngestError when it cannot be read."""
-    return read_xlsx(data) if kind_of(data, file_name, max_bytes=max_bytes) == "xlsx" else read_text(data)
+def read(data: bytes, file_name: str, *, max_bytes: int, lookup: dict[str, str] | None = None) -> Grid:
+    """Read an .xlsx, .xls, .csv, .txt or .tsv file into a Grid; raise IngestError when it cannot be read.
+
+    lookup (indicator_lookup): with it, a workbook of several sheets gives the one sheet that holds the data.
+    """
+    kind = kind_of(data, file_name, max_bytes=max_bytes)
+    if kind == "xlsx":
+        return read_xlsx(data, lookup)
+    return read_xls(data, lookup) if kind == "xls" else read_text(data)
 
 
 def kind_of(data: bytes, file_name: str, *, max_bytes: int) -> str:
-    """ "xlsx" or "text"; raise IngestError for a file refused before reading (too large, empty, old .xls)."""
+    """ "xlsx", "xls" or "text"; raise IngestError for a file refused before reading (too large, empty)."""
     if len(data) > max_bytes:
         raise IngestError(
             "E_TOO_LARGE",
@@ -84,14 +93,14 @@ def kind_of(data: bytes, file_name: str, *, max_bytes: int) -> str:
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise IngestError("E_XLS_OLD", "Tệp Excel cũ (.xls) chưa được hỗ trợ. Hãy mở tệp và lưu lại dạng .xlsx.")
+        return "xls"
     if file_name.lower().endswith((".xlsx", ".xlsm")):
         raise IngestError("E_NOT_XLSX", "Tệp có đuôi .xlsx nhưng không phải tệp Excel hợp lệ (có thể đã hỏng).")
     return "text"
 
 
-def read_xlsx(data: bytes) -> Grid:
-    """The first worksheet of an .xlsx file, with cached values of formulas."""
+def read_xlsx(data: bytes, lookup: dict[str, str] | None = None) -> Grid:
+    """The worksheet of an .xlsx file holding the data (the first without lookup), with cached values of formulas."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if "xl/workbook.xml" not in z.namelist():
@@ -104,7 +113,14 @@ def read_xlsx(data: bytes) -> Grid:
         msg = "Không mở được tệp Excel (tệp hỏng hoặc không đúng định dạng .xlsx). Hãy mở bằng Excel và lưu lại."
         raise IngestError("E_BAD_XLSX", msg) from exc
     try:
-        return _read_sheet(book.worksheets[0], formulas)
+        sheets = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        sheets = sheets or book.worksheets
+        if lookup is None or len(sheets) == 1:
+            grid = _read_sheet(sheets[0], formulas)
+        else:
+            grid = pick_sheet([_read_sheet(ws, formulas) for ws in sheets], lookup)
+        grid.sheets = [ws.title for ws in book.worksheets]
+        return grid
     except IngestError:
         raise
     except Exception as exc:
@@ -118,13 +134,95 @@ def _read_sheet(ws: ReadOnlyWorksheet, formulas: bool) -> Grid:
     if (ws.max_column or 0) > MAX_COLUMNS:
         raise _too_wide(ws.title, ws.max_column)
     grid = Grid(rows=[], kind="xlsx", sheet=ws.title)
-    for r, row in enumerate(xlsx.rows(ws, formulas=formulas), 1):
+    dims: dict = {}
+    for r, row in enumerate(xlsx.rows(ws, formulas=formulas, dims=dims), 1):
         if r > MAX_ROWS:
             raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
         if len(row) > MAX_COLUMNS:  # a sheet that does not declare its size (max_column None)
             raise _too_wide(ws.title, len(row))
         grid.rows.append([None if cell is None else _cell_value(cell["value"]) for cell in row])
         _note_cells(grid, r, ws, row)
+    grid.hidden_rows, grid.hidden_cols = dims.get("rows", set()), dims.get("cols", set())
+    return grid
+
+
+def pick_sheet(grids: list[Grid], lookup: dict[str, str]) -> Grid:
+    """The one sheet whose header can be found; refuse, listing the sheets, when none or several can."""
+    found = [g for g in grids if find_columns(g, lookup) is not None]
+    if len(found) == 1:
+        return found[0]
+    names = ", ".join(f"“{g.sheet}”" for g in (found or grids))
+    if not found:
+        raise IngestError(
+            "E_NO_HEADER",
+            f"Tệp có {len(grids)} trang tính ({names}) nhưng không trang nào có dòng tiêu đề với cột “Mã đơn vị” "
+            f"và các cột chỉ tiêu trong {HEADER_SEARCH_ROWS} dòng đầu. Hãy dùng mẫu Excel tải từ trang Tải lên.",
+        )
+    raise IngestError(
+        "E_MANY_SHEETS",
+        f"Tệp có {len(found)} trang tính cùng chứa bảng số liệu ({names}). Hãy để mỗi tệp một trang số liệu "
+        "(xóa hoặc chuyển các trang kia sang tệp khác) rồi tải lên lần lượt.",
+    )
+
+
+def read_xls(data: bytes, lookup: dict[str, str] | None = None) -> Grid:
+    """The worksheet of an Excel 97-2003 (.xls) file holding the data, with cached values of formulas."""
+    import xlrd  # only .xls files need it
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd raises many kinds for a damaged file; none may escape as a traceback
+        msg = (
+            "Không mở được tệp Excel 97-2003 (.xls): tệp hỏng hoặc không đúng định dạng. Hãy mở bằng Excel và lưu lại."
+        )
+        raise IngestError("E_BAD_XLS", msg) from exc
+    try:
+        names = book.sheet_names()
+        sheets = [book.sheet_by_index(i) for i in range(book.nsheets)]
+        visible = [sh for sh in sheets if not sh.visibility] or sheets
+        grids = [_read_xls_sheet(book, sh) for sh in (visible if lookup is not None else visible[:1])]
+        grid = grids[0] if len(grids) == 1 else pick_sheet(grids, lookup or {})
+        grid.sheets = names
+        return grid
+    except IngestError:
+        raise
+    except Exception as exc:
+        raise IngestError(
+            "E_BAD_XLS", "Không đọc được nội dung tệp Excel (.xls). Hãy mở bằng Excel và lưu lại."
+        ) from exc
+    finally:
+        book.release_resources()
+
+
+def _read_xls_sheet(book, sheet) -> Grid:  # noqa: ANN001 (xlrd's Book and Sheet)
+    """The cells of one .xls sheet: numbers, text, dates and yes/no as the .xlsx reader gives them."""
+    import xlrd
+
+    if sheet.ncols > MAX_COLUMNS:
+        raise _too_wide(sheet.name, sheet.ncols)
+    if sheet.nrows > MAX_ROWS:
+        raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
+    grid = Grid(rows=[], kind="xls", sheet=sheet.name)
+    for r in range(sheet.nrows):
+        row: list[object] = []
+        for c, (ctype, value) in enumerate(zip(sheet.row_types(r), sheet.row_values(r), strict=True)):
+            if ctype == xlrd.XL_CELL_NUMBER:
+                value = int(value) if value.is_integer() else value  # .xls keeps every number as a float
+                fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key)
+                if isinstance(value, float) and fmt is not None and "%" in fmt.format_str:
+                    grid.percent_cells.add((r + 1, c + 1))
+            elif ctype == xlrd.XL_CELL_DATE:
+                value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+            elif ctype == xlrd.XL_CELL_BOOLEAN:
+                value = bool(value)
+            elif ctype == xlrd.XL_CELL_TEXT:
+                value = _cell_value(value)
+            else:  # empty, blank, or an error value (#DIV/0!)
+                value = None
+            row.append(value)
+        grid.rows.append(row)
+    grid.hidden_rows = {r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden}
+    grid.hidden_cols = {c + 1 for c, info in sheet.colinfo_map.items() if info.hidden}
     return grid
 
 
@@ -436,6 +534,9 @@ class Table:
     title_period_text: str | None  # a title above the header naming a period
     lookup: dict[str, str] = field(default_factory=dict)  # folded code or name -> indicator code
     ignored_columns: list[tuple[int, str]] = field(default_factory=list)  # (1-based column, header) holding data
+    header_first: int = 0  # 1-based first row of a header of several rows (group names above), else header_row
+    hidden_columns: list[tuple[int, str]] = field(default_factory=list)  # (1-based column, header), not read
+    blank_units: dict[int, str] = field(default_factory=dict)  # row -> the unit of a row left without figures
 
 
 def indicator_lookup(codes_and_names: list[tuple[str, str]]) -> dict[str, str]:
@@ -465,20 +566,37 @@ def _strip_code_suffix(folded: str) -> str:
 
 
 def find_columns(grid: Grid, indicators: dict[str, str]) -> tuple[int, list[Column]] | None:
-    """The header row (0-based) and its columns: the first row naming the unit code and some figures."""
+    """The header row (0-based) and its columns: the first row naming the unit code and some figures.
+
+    A printed template names the key columns once, merged down over two rows, and the indicators in the
+    lower row under their group names: the key columns then come from the upper row. Hidden columns are
+    never read.
+    """
     for r, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
-        roles = [_role(h, indicators) for h in row]
+        roles = _roles(grid, row, indicators)
         kinds = {role for role, _ in roles}
-        if "unit_code" in kinds and ("indicator" in kinds or {"indicator_code", "value"} <= kinds):
-            cols = [Column(i, str(row[i]), role, code) for i, (role, code) in enumerate(roles) if role]
-            below = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
-            return _prefer_code_row(r, cols, below, indicators)
+        if "unit_code" not in kinds:
+            continue
+        cols = [Column(i, str(row[i]), role, code) for i, (role, code) in enumerate(roles) if role]
+        below = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
+        if "indicator" in kinds or {"indicator_code", "value"} <= kinds:
+            return _prefer_code_row(r, cols, below, indicators, grid)
+        if any(role == "indicator" for role, _ in _roles(grid, below, indicators)):
+            r2, cols2 = _prefer_code_row(r, cols, below, indicators, grid)
+            after = grid.rows[r2 + 1] if r2 + 1 < len(grid.rows) else []
+            return _prefer_code_row(r2, cols2, after, indicators, grid)  # a row of codes under the names
     return None
 
 
-def _prefer_code_row(r: int, cols: list[Column], below: list[object], indicators: dict[str, str]):
+def _roles(grid: Grid, row: list[object], indicators: dict[str, str]) -> list[tuple[str | None, str | None]]:
+    """The role of each cell of a header row; none for a hidden column."""
+    hidden = grid.hidden_cols
+    return [(None, None) if i + 1 in hidden else _role(h, indicators) for i, h in enumerate(row)]
+
+
+def _prefer_code_row(r: int, cols: list[Column], below: list[object], indicators: dict[str, str], grid: Grid):
     """Templates put a row of codes under the Vietnamese names: when it is there, read it instead."""
-    roles = [_role(h, indicators) for h in below]
+    roles = _roles(grid, below, indicators)
     if sum(1 for role, _ in roles if role) < max(2, len(cols) // 2):
         return r, cols
     coded = [Column(i, str(below[i]), role, code) for i, (role, code) in enumerate(roles) if role]
@@ -488,13 +606,32 @@ def _prefer_code_row(r: int, cols: list[Column], below: list[object], indicators
     return r + 1, sorted(coded + kept, key=lambda c: c.index)
 
 
-def no_header() -> IngestError:
-    """The refusal of a file in which no header row can be found."""
+def no_header(grid: Grid | None = None, indicators: dict[str, str] | None = None) -> IngestError:
+    """The refusal of a file in which no header row can be found, saying what the nearest row holds."""
+    found = _nearest_header(grid, indicators or {}) if grid is not None else ""
     return IngestError(
         "E_NO_HEADER",
         "Không tìm thấy dòng tiêu đề có cột “Mã đơn vị” và các cột chỉ tiêu (hoặc “Mã chỉ tiêu” và “Giá trị”) "
-        f"trong {HEADER_SEARCH_ROWS} dòng đầu. Hãy dùng mẫu Excel tải từ trang Tải lên.",
+        f"trong {HEADER_SEARCH_ROWS} dòng đầu.{found} Hãy dùng mẫu Excel tải từ trang Tải lên.",
     )
+
+
+def _nearest_header(grid: Grid, indicators: dict[str, str]) -> str:
+    """ " Dòng 5 có ... nhưng ...": what the row closest to a header holds and what it lacks ("" if none)."""
+    best, best_r, best_roles = 0, -1, []
+    for r, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        roles = [role for role, _ in _roles(grid, row, indicators) if role]
+        if len(roles) > best:
+            best, best_r, best_roles = len(roles), r, roles
+    if best_r < 0:
+        return ""
+    names = {"unit_code": "“Mã đơn vị”", "unit_name": "“Tên đơn vị”", "period": "“Kỳ báo cáo”", "note": "“Ghi chú”"}
+    has = [names[k] for k in names if k in best_roles]
+    n = best_roles.count("indicator")
+    if n:
+        has.append(f"{n} cột chỉ tiêu")
+    lacks = "cột “Mã đơn vị”" if "unit_code" not in best_roles else "cột chỉ tiêu nào khớp danh mục chỉ tiêu"
+    return f" Dòng {best_r + 1} có {', '.join(has) or 'một số tên cột'} nhưng không có {lacks}."
 
 
 def key_columns(columns: list[Column]) -> dict[str, Column]:
@@ -519,21 +656,63 @@ def frame(grid: Grid, indicators: dict[str, str]) -> tuple[Table, dict[str, Colu
     """The table in the grid without its cells, and its key columns by role; raise IngestError without a header."""
     found = find_columns(grid, indicators)
     if found is None:
-        raise no_header()
+        raise no_header(grid, indicators)
     header_index, columns = found
     by_role = key_columns(columns)
-    title = title_period(grid.rows[:header_index])
-    table = Table(layout_of(by_role), header_index + 1, columns, [], {}, title, indicators)
+    first = _header_first(grid, header_index, columns)
+    title = title_period(grid.rows[: first - 1])
+    table = Table(layout_of(by_role), header_index + 1, columns, [], {}, title, indicators, header_first=first)
     table.ignored_columns = _ignored_columns(grid, header_index, columns)
+    table.hidden_columns = _hidden_columns(grid, first - 1, header_index)
     return table, by_role
 
 
+def _header_first(grid: Grid, header_index: int, columns: list[Column]) -> int:
+    """The 1-based first row of the header: where the key columns are named, or the group row above them."""
+    first = header_index
+    while first > 0 and not any(
+        _get(grid.rows[first], c) is not None for c in columns if c.role in ("unit_code", "unit_name")
+    ):
+        first -= 1  # the key names sit in the upper row of a merged header
+    return first + 1
+
+
+def _hidden_columns(grid: Grid, first: int, header_index: int) -> list[tuple[int, str]]:
+    """The hidden columns that have a name in the header or hold something below it."""
+    out = []
+    for col in sorted(grid.hidden_cols):
+        names = [row[col - 1] for row in grid.rows[first : header_index + 1] if col - 1 < len(row)]
+        filled = any(col - 1 < len(row) and row[col - 1] is not None for row in grid.rows[header_index + 1 :])
+        named = [str(n) for n in names if n is not None]
+        if named or filled:
+            out.append((col, named[-1] if named else column_letter(col)))
+    return out
+
+
 def data_rows(grid: Grid, table: Table, by_role: dict[str, Column]) -> list[int]:
-    """The 1-based rows below the header that hold figures; the others go to table.skipped_rows with why."""
+    """The 1-based rows below the header that hold figures; the others go to table.skipped_rows with why.
+
+    Besides empty, section and total rows: hidden rows; and in the wide layout the row of column numbers
+    under the header, the notes and signature block under the table (rows with no figure from the first
+    "Ghi chú:" or signature line on), and a unit's row left without figures (named in table.blank_units).
+    """
     found = []
+    figures = [c.index for c in table.columns if c.role == "indicator"] if table.layout == "wide" else []
+    footer = False
     for r in range(table.header_row, len(grid.rows)):
         row = grid.rows[r]
-        reason = skip_reason(row, _get(row, by_role.get("unit_code")))
+        reason = "hidden" if r + 1 in grid.hidden_rows else skip_reason(row, _get(row, by_role.get("unit_code")))
+        if reason is None and figures:
+            cells = [_get_at(row, i) for i in figures]
+            formula = any((r + 1, i + 1) in grid.formula_cells for i in figures)
+            if not found and _is_column_numbers(row):
+                reason = "numbers"
+            elif (footer or _is_footer(row)) and not formula and not any(map(_is_figure, cells)):
+                footer, reason = True, "footer"  # the signature sits under the figure columns: text, no figure
+            elif not formula and all(c is None for c in cells):
+                reason = "no_figures"
+        if reason == "no_figures":
+            table.blank_units[r + 1] = _unit_label(row, by_role)
         if reason:
             table.skipped_rows[r + 1] = reason
         else:
@@ -541,9 +720,49 @@ def data_rows(grid: Grid, table: Table, by_role: dict[str, Column]) -> list[int]
     return found
 
 
+def _get_at(row: list[object], i: int) -> object:
+    return row[i] if i < len(row) else None
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,3})\)?$")
+_FOOTER_START = re.compile(
+    r"^(ghi chu|noi nhan|nguoi lap( bieu)?|nguoi ky|t/m|t/l|k/t|tm\.|tl\.|kt\.|chanh van phong|bi thu|pho bi thu"
+    r"|thu truong|xac nhan|lanh dao|.*,? ngay \d{1,2} thang \d{1,2} nam \d{4})"
+)
+
+
+def _is_figure(cell: object) -> bool:
+    """Whether a cell holds something a figure column can store (a number, a yes/no)."""
+    return cell is not None and (parse_number(cell) is not None or parse_flag(cell) is not None)
+
+
+def _is_column_numbers(row: list[object]) -> bool:
+    """A row "(1) (2) (3) …" (or 1 2 3 …) numbering the columns under the header."""
+    numbers = []
+    for cell in row:
+        if cell is None:
+            continue
+        m = _COLUMN_NUMBER.match(str(cell).strip()) if not isinstance(cell, float) else None
+        if m is None:
+            return False
+        numbers.append(int(m.group(1)))
+    return len(numbers) >= 3 and all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
+
+
+def _is_footer(row: list[object]) -> bool:
+    """A line of the notes or the signature block under a table ("Ghi chú:", "NGƯỜI LẬP BIỂU", "T/L BAN …")."""
+    return any(isinstance(c, str) and _FOOTER_START.match(fold(c)) for c in row)
+
+
+def _unit_label(row: list[object], by_role: dict[str, Column]) -> str:
+    """The unit of a row as the file names it: its name, else its code."""
+    name, code = _get(row, by_role.get("unit_name")), _get(row, by_role.get("unit_code"))
+    return str(name if name is not None else code)
+
+
 def _ignored_columns(grid: Grid, header_index: int, columns: list[Column]) -> list[tuple[int, str]]:
     """Named header cells that match no role but hold data below: a typo would lose a column silently."""
-    used = {c.index for c in columns}
+    used = {c.index for c in columns} | {c - 1 for c in grid.hidden_cols}
     header = grid.rows[header_index]
     data = grid.rows[header_index + 1 :]
     return [
