@@ -12,8 +12,13 @@ from reform.texts import t
 
 ui.page_header(t("page_upload"))
 st.caption(t("upload_intro"))
-if "up_flash" in st.session_state:
+if "up_flash" in st.session_state:  # what the last upload stored, read back, instead of a second check of the file
     st.success(st.session_state.pop("up_flash"), icon=":material/task_alt:")
+    stored_id = st.session_state.pop("up_stored_id", None)
+    if stored_id is not None:
+        with st.expander(t("stored_title"), expanded=True):
+            ui.show_changes(ui.run("upload_changes", upload_id=stored_id), "new_value", key="up_stored")
+    st.caption(t("upload_another"))
 
 if ui.root_unit() is None:
     st.info(t("no_units"), icon=":material/account_tree:")
@@ -70,10 +75,12 @@ st.download_button(
 st.subheader(t("upload_title"))
 col_file, col_period, col_user = st.columns([3, 1, 1])
 with col_file:
+    # a new key after each save empties the picker, so the stored file's bytes are let go
+    generation = st.session_state.get("up_generation", 0)
     uploaded = st.file_uploader(
         t("upload_file"),
-        type=["xlsx", "csv", "txt", "tsv"],
-        key="up_file",
+        type=["xlsx", "xls", "csv", "txt", "tsv"],
+        key="up_file" if generation == 0 else f"up_file_{generation}",
         max_upload_size=max(1, settings().max_upload_bytes // (1024 * 1024)),
     )
 with col_period:
@@ -103,6 +110,10 @@ except IngestError as exc:
     st.stop()
 bar.empty()
 
+with st.container(border=True):  # what was understood comes before any figure or issue
+    st.markdown(f"**{t('understood_title')}**")
+    st.markdown("\n".join(f"- {ui.escape_markdown(line)}" for line in importer.understood(prepared)))
+
 summary = prepared.summary()
 cols = st.columns(6)
 for col, (key, value) in zip(
@@ -118,14 +129,6 @@ for col, (key, value) in zip(
     strict=True,
 ):
     col.metric(t(key), fmt.number(value), border=True)
-st.caption(
-    t(
-        "file_read_as",
-        layout=t(f"layout_{summary['layout']}"),
-        encoding=summary["encoding"] or "Excel",
-        skipped=summary["skipped_rows"],
-    )
-)
 ui.show_report(prepared.report)
 
 changes = prepared.preview.changes
@@ -145,4 +148,7 @@ if st.button(t("commit_button"), type="primary", disabled=not acknowledged, key=
     result = importer.commit(ui.cursor(), prepared, user=user.strip() or "Văn phòng")
     ui.clear_caches()
     st.session_state["up_flash"] = t("committed", id=result.upload_id, inserted=result.inserted, updated=result.updated)
+    st.session_state["up_stored_id"] = result.upload_id
+    st.session_state["up_generation"] = generation + 1
+    st.session_state.pop("up_file" if generation == 0 else f"up_file_{generation}", None)
     st.rerun()
