@@ -711,8 +711,7 @@ def check(
     progress: Progress = _quiet,
 ) -> tuple[Grid, validate.Report] | None:
     """Read and check a long-layout text file as ingest and validate would; None when this path cannot."""
-    text, encoding = ingest.decode_text(data)
-    delimiter = ingest.sniff_delimiter(text)
+    text, encoding, delimiter = ingest.text_table(data)
     sp = split(text, delimiter)
     del text
     if sp is None:

@@ -8,7 +8,7 @@ from datetime import date
 
 import duckdb
 
-from reform import bulk, ingest, periods, sql, store, validate, wide
+from reform import bulk, ingest, periods, sandbox, sql, store, validate, wide
 from reform.config import settings
 from reform.texts import t
 
@@ -107,10 +107,7 @@ def _per_cell(
     """Read every cell into a Python object and check it (a large wide table column by column); the way taken."""
     names = sql.run(con, "indicators_for_validation")
     lookup = ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True)))
-    if kind == "text":
-        grid = ingest.read_text(data)
-    else:  # a workbook of several sheets: the one that holds the data
-        grid = (ingest.read_xlsx if kind == "xlsx" else ingest.read_xls)(data, lookup)
+    grid = sandbox.read(data, kind, lookup)  # a workbook of several sheets: the one that holds the data
     progress(0.4, "Đang nhận dạng bảng số liệu…")
     if use_columns or (use_columns is None and sum(map(len, grid.rows)) >= WIDE_MIN_CELLS):
         progress(0.6, "Đang kiểm tra số liệu…")

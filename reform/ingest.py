@@ -16,16 +16,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
+import numpy as np
 import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from reform import xlsx
+from reform import fmt, xlsx
 from reform.textnorm import fold, nfc
 
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed: it protects Excel parsing against XML bombs"
 
 MAX_COLUMNS = 1000
+MAX_CELLS = 3_000_000  # cells of a sheet as read (rows x width): 20 times a province template of 3,000 x 45
+MAX_LINE_BYTES = 1024 * 1024  # one line of a text file: 1,000 columns of long notes fit in far less
+# An .xlsx part (a sheet, the shared strings) larger than this unpacked, or packed more than MAX_RATIO times
+# tighter than XML ever packs, is a bomb, not a report: refused before any XML is parsed.
+MAX_PART_BYTES = 150 * 1024 * 1024
+MAX_PACKAGE_BYTES = 300 * 1024 * 1024
+MAX_RATIO = 100
 _MB = 1024 * 1024  # as REFORM_MAX_UPLOAD_MB counts (config.py): a 20 MB limit must read "20 MB"
 MAX_ROWS = 3_000_000
 DELIMITERS = [",", ";", "\t"]
@@ -105,6 +113,7 @@ def read_xlsx(data: bytes, lookup: dict[str, str] | None = None) -> Grid:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if "xl/workbook.xml" not in z.namelist():
                 raise IngestError("E_NOT_XLSX", "Tệp nén (.zip) này không phải tệp Excel .xlsx.")
+            check_package(z.infolist())
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas = _has_formulas(data)  # only then does the pass over the cells look for formulas
     except IngestError:
@@ -135,11 +144,15 @@ def _read_sheet(ws: ReadOnlyWorksheet, formulas: bool) -> Grid:
         raise _too_wide(ws.title, ws.max_column)
     grid = Grid(rows=[], kind="xlsx", sheet=ws.title)
     dims: dict = {}
+    cells = 0
     for r, row in enumerate(xlsx.rows(ws, formulas=formulas, dims=dims), 1):
         if r > MAX_ROWS:
             raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
         if len(row) > MAX_COLUMNS:  # a sheet that does not declare its size (max_column None)
             raise _too_wide(ws.title, len(row))
+        cells += len(row)
+        if cells > MAX_CELLS:  # counted as the rows stream in: a sheet declaring a huge size stops here
+            raise _too_many_cells(ws.title, r)
         grid.rows.append([None if cell is None else _cell_value(cell["value"]) for cell in row])
         _note_cells(grid, r, ws, row)
     grid.hidden_rows, grid.hidden_cols = dims.get("rows", set()), dims.get("cols", set())
@@ -200,6 +213,8 @@ def _read_xls_sheet(book, sheet) -> Grid:  # noqa: ANN001 (xlrd's Book and Sheet
 
     if sheet.ncols > MAX_COLUMNS:
         raise _too_wide(sheet.name, sheet.ncols)
+    if sheet.nrows * sheet.ncols > MAX_CELLS:
+        raise _too_many_cells(sheet.name, sheet.nrows)
     if sheet.nrows > MAX_ROWS:
         raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
     grid = Grid(rows=[], kind="xls", sheet=sheet.name)
@@ -226,6 +241,14 @@ def _read_xls_sheet(book, sheet) -> Grid:  # noqa: ANN001 (xlrd's Book and Sheet
     return grid
 
 
+def _too_many_cells(title: str, row: int) -> IngestError:
+    return IngestError(
+        "E_TOO_MANY_CELLS",
+        f"Trang tính “{title}” có quá {fmt.number(MAX_CELLS)} ô (đã đọc đến dòng {fmt.number(row)}), nhiều hơn "
+        "mọi báo cáo. Hãy xóa các dòng, cột thừa (kể cả dòng trống có định dạng) hoặc dùng mẫu Excel của hệ thống.",
+    )
+
+
 def _too_wide(title: str, columns: int) -> IngestError:
     return IngestError(
         "E_TOO_MANY_COLUMNS",
@@ -234,23 +257,39 @@ def _too_wide(title: str, columns: int) -> IngestError:
     )
 
 
-MAX_SHEET_XML = 300 * 1024 * 1024  # a worksheet that unpacks to more is a zip bomb, not a report
+def check_package(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse an .xlsx whose parts unpack to more than a report can hold, before anything is unpacked.
+
+    The sizes are those the package declares; zipfile stops reading a part at its declared size, and
+    the parts are read as streams, so a part that lies about its size cannot hold more either.
+    """
+    total = 0
+    for info in members:
+        total += info.file_size
+        packed_tight = info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        if info.file_size > MAX_PART_BYTES or total > MAX_PACKAGE_BYTES or packed_tight:
+            raise IngestError(
+                "E_TOO_LARGE",
+                f"Phần “{info.filename}” của tệp Excel giải nén ra {fmt.number(info.file_size / _MB)} MB "
+                f"(từ {fmt.number(info.compress_size / _MB, 1)} MB), quá giới hạn "
+                f"{MAX_PART_BYTES / _MB:.0f} MB của một báo cáo; "
+                "tệp có thể bị hỏng hoặc không phải báo cáo. Hãy mở bằng Excel, xóa các dòng, cột thừa rồi lưu lại.",
+            )
 
 
 def _has_formulas(data: bytes) -> bool:
-    """Whether any worksheet of the package holds a formula element."""
+    """Whether any worksheet of the package holds a formula element (read in pieces, never a whole part)."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for info in z.infolist():
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
-            if info.file_size > MAX_SHEET_XML:
-                raise IngestError(
-                    "E_TOO_LARGE",
-                    "Trang tính trong tệp Excel quá lớn khi giải nén; tệp có thể bị hỏng hoặc không phải báo cáo.",
-                )
-            xml = z.read(info)
-            if b"<f>" in xml or b"<f " in xml:
-                return True
+            with z.open(info) as part:
+                tail = b""
+                while piece := part.read(1024 * 1024):
+                    chunk = tail + piece
+                    if b"<f>" in chunk or b"<f " in chunk:
+                        return True
+                    tail = piece[-3:]
     return False
 
 
@@ -330,8 +369,7 @@ def check_legacy(text: str) -> None:
 
 def read_text(data: bytes) -> Grid:
     """A CSV / TSV / "Unicode text" file: decode, normalise to NFC, find the delimiter, split."""
-    text, encoding = decode_text(data)
-    delimiter = sniff_delimiter(text)
+    text, encoding, delimiter = text_table(data)
     try:
         rows = [[_text_cell(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
@@ -344,8 +382,47 @@ def read_text(data: bytes) -> Grid:
     return Grid(rows=rows, kind="csv", encoding=encoding, delimiter=delimiter)
 
 
+def text_table(data: bytes) -> tuple[str, str, str]:
+    """The text of a CSV / TSV file, its encoding and delimiter; refuse a line longer or wider than a report's."""
+    text, encoding = decode_text(data)
+    delimiter = sniff_delimiter(text)
+    check_fields(data, delimiter)
+    return text, encoding, delimiter
+
+
+def check_lines(data: bytes) -> None:
+    """Refuse a text file with a line longer than MAX_LINE_BYTES, before it is decoded or split."""
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    bounds = np.concatenate(([-1], ends, [len(data)]))
+    longest = int(np.diff(bounds).max()) - 1
+    if longest > MAX_LINE_BYTES:
+        row = int(np.argmax(np.diff(bounds))) + 1
+        raise IngestError(
+            "E_LINE_TOO_LONG",
+            f"Dòng {row} của tệp dài {fmt.number(longest / _MB, 1)} MB, "
+            f"quá giới hạn {MAX_LINE_BYTES / _MB:.0f} MB của một dòng "
+            "báo cáo (thường do tệp không xuống dòng hoặc không phải bảng tính). Hãy mở bằng Excel và lưu lại.",
+        )
+
+
+def check_fields(data: bytes, delimiter: str) -> None:
+    """Refuse a line of more than MAX_COLUMNS fields, counted on the bytes before anything is split."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    bounds = np.concatenate(([-1], np.flatnonzero(buf == 10), [len(data)]))
+    marks = np.flatnonzero(buf == ord(delimiter))  # a delimiter inside quotes counts too: a bound, not a parse
+    per_line = np.diff(np.searchsorted(marks, bounds)) + 1
+    widest = int(per_line.max(initial=0))
+    if widest > MAX_COLUMNS:
+        row = int(np.argmax(per_line)) + 1
+        raise IngestError(
+            "E_TOO_MANY_COLUMNS",
+            f"Dòng {row} của tệp có {fmt.number(widest)} cột, quá giới hạn {fmt.number(MAX_COLUMNS)} cột.",
+        )
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """The text of a CSV / TSV file, normalised to NFC, and its encoding; refuse binary and legacy text."""
+    check_lines(data)
     text, encoding = decode(data)
     if not text.strip():  # only a byte-order mark: what Excel saves for an empty sheet
         raise IngestError("E_EMPTY", "Tệp rỗng, không có dữ liệu.")
