@@ -114,8 +114,8 @@ def read_xlsx(data: bytes, lookup: dict[str, str] | None = None) -> Grid:
             if "xl/workbook.xml" not in z.namelist():
                 raise IngestError("E_NOT_XLSX", "Tệp nén (.zip) này không phải tệp Excel .xlsx.")
             check_package(z.infolist())
+        formulas = scan_parts(data)  # only then does the pass over the cells look for formulas
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = _has_formulas(data)  # only then does the pass over the cells look for formulas
     except IngestError:
         raise
     except Exception as exc:  # openpyxl and defusedxml raise many kinds; none may escape as a traceback
@@ -277,20 +277,49 @@ def check_package(members: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _has_formulas(data: bytes) -> bool:
-    """Whether any worksheet of the package holds a formula element (read in pieces, never a whole part)."""
+MAX_XML_DEPTH = 40  # a worksheet nests 7 deep (worksheet, sheetData, row, c, is, r, t); a bomb nests millions
+
+
+def scan_parts(data: bytes) -> bool:
+    """Whether any worksheet holds a formula; refuse XML nested deeper than any workbook (read in pieces)."""
+    formulas = False
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for info in z.infolist():
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            if not info.filename.endswith((".xml", ".rels")):
                 continue
+            sheet = info.filename.startswith("xl/worksheets/")
             with z.open(info) as part:
-                tail = b""
+                depth, carry = 0, b""
                 while piece := part.read(1024 * 1024):
-                    chunk = tail + piece
-                    if b"<f>" in chunk or b"<f " in chunk:
-                        return True
-                    tail = piece[-3:]
-    return False
+                    chunk = carry + piece
+                    end = chunk.rfind(b">") + 1  # whole tags only; the rest waits for the next piece
+                    chunk, carry = chunk[:end], chunk[end:]
+                    if sheet and not formulas:
+                        formulas = b"<f>" in chunk or b"<f " in chunk
+                    depth = _deepest(chunk, depth, info.filename)
+    return formulas
+
+
+def _deepest(chunk: bytes, depth: int, name: str) -> int:
+    """The element depth after chunk (whole tags), refusing the part if it goes past MAX_XML_DEPTH (numpy, no parse)."""
+    buf = np.frombuffer(chunk, dtype=np.uint8)
+    opens = np.flatnonzero(buf == ord("<"))
+    if not len(opens):
+        return depth
+    closes = np.flatnonzero(buf == ord(">"))
+    after = buf[np.minimum(opens + 1, len(buf) - 1)]
+    ends = closes[np.minimum(np.searchsorted(closes, opens), len(closes) - 1)]
+    before_end = buf[np.maximum(ends - 1, 0)]
+    step = np.where(after == ord("/"), -1, 1)
+    step[(after == ord("?")) | (after == ord("!")) | (before_end == ord("/"))] = 0  # <?pi?>, <!-- -->, <a/>
+    levels = depth + np.cumsum(step)
+    if int(levels.max()) > MAX_XML_DEPTH:
+        raise IngestError(
+            "E_BAD_XLSX",
+            f"Phần “{name}” của tệp Excel có các thẻ XML lồng nhau quá {MAX_XML_DEPTH} tầng, không phải "
+            "bảng tính Excel hay LibreOffice lưu ra (tệp hỏng hoặc cố ý gây lỗi). Hãy mở bằng Excel và lưu lại.",
+        )
+    return int(levels[-1])
 
 
 def _note_cells(grid: Grid, r: int, ws: ReadOnlyWorksheet, row: list[xlsx.Slot]) -> None:
