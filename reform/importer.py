@@ -153,7 +153,7 @@ def understood(prepared: Prepared) -> list[str]:
     lines.append(f"Bố cục: {layout}; tệp {where}.")
     first, last = report.header_rows
     if last:
-        lines.append(f"Dòng tiêu đề: dòng {first}" + (f"–{last} (tiêu đề hai tầng)." if last > first else "."))
+        lines.append(f"Dòng tiêu đề: dòng {first}" + (f"–{last} (tiêu đề hai dòng)." if last > first else "."))
     units = list(dict.fromkeys(report.rows["unit_code"]))
     codes = report.indicators or list(dict.fromkeys(report.rows["indicator_code"]))
     lines.append(f"Đơn vị có số liệu: {len(units)}{_listed(units)}.")

@@ -71,7 +71,7 @@ def test_the_page_says_what_it_understood_before_anything_else(page, monkeypatch
     for said in (
         "Kỳ báo cáo: Quý III/2025",
         "dạng bảng (mỗi cột một chỉ tiêu)",
-        "Dòng tiêu đề: dòng 5–6",
+        "Dòng tiêu đề: dòng 5–6 (tiêu đề hai dòng)",
         "Đơn vị có số liệu: 4",
         "Chỉ tiêu: 5",
         "Đảng bộ xã An Thành: không có số liệu (dòng 15)",
