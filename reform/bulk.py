@@ -272,9 +272,10 @@ class Frame:
 def frame(sp: Split, lookup: dict[str, str]) -> Frame | None:
     """The header, skipped rows and data rows; None when the table is not in the long layout."""
     head = sp.rows(range(min(sp.n, ingest.HEADER_SEARCH_ROWS + 1)))
-    found = ingest.find_columns(Grid(rows=head, kind="csv"), lookup)
+    top = Grid(rows=head, kind="csv")
+    found = ingest.find_columns(top, lookup)
     if found is None:
-        raise ingest.no_header()
+        raise ingest.no_header(top, lookup)
     header_index, columns = found
     by_role = ingest.key_columns(columns)
     if ingest.layout_of(by_role) != "long":
