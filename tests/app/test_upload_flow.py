@@ -27,7 +27,9 @@ def table_with(at: AppTest, column: str):
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader(key="up_file").set_value((name, data, "text/csv")).run()
+    # the picker's key is "up_file", then "up_file_1", … : each save empties it
+    key = "up_file" + (f"_{at.session_state['up_generation']}" if "up_generation" in at.session_state else "")
+    at.file_uploader(key=key).set_value((name, data, "text/csv")).run()
     assert not at.exception
     return at
 
