@@ -19,7 +19,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run dashboard.py
+	$(PY) -m streamlit run dashboard.py $(if $(REFORM_MAX_UPLOAD_MB),--server.maxUploadSize $(REFORM_MAX_UPLOAD_MB))
 
 demo: $(VENV)/.runtime
 	$(PY) -m reform demo

@@ -180,14 +180,29 @@ _ISSUE_COLUMNS = {
 }
 
 
+ISSUES_WRITTEN = 100  # issues written out whole, one a line; all of them are in the table below
+
+
 def show_report(report) -> None:
-    """The one place that turns a validation report into what the uploader sees."""
-    if report.errors:
-        st.error(t("errors_block", n=len(report.errors)), icon=":material/error:")
-        table(issues_table(report.errors), key="issues_errors", column_config=_ISSUE_COLUMNS)
-    if report.warnings:
-        st.warning(t("warnings_block", n=len(report.warnings)), icon=":material/warning:")
-        table(issues_table(report.warnings), key="issues_warnings", column_config=_ISSUE_COLUMNS)
+    """The one place that turns a validation report into what the uploader sees: each message whole
+    (a table cell cuts a long message), then every issue in a table to sort and search."""
+    for issues, alert, icon, key in (
+        (report.errors, st.error, ":material/error:", "errors"),
+        (report.warnings, st.warning, ":material/warning:", "warnings"),
+    ):
+        if not issues:
+            continue
+        lines = "\n".join(f"- {escape_markdown(i.message)}" for i in issues[:ISSUES_WRITTEN])
+        more = len(issues) - ISSUES_WRITTEN
+        tail = "\n\n" + t("issues_more", n=fmt.number(more)) if more > 0 else ""
+        alert(t(f"{key}_block", n=len(issues)) + "\n\n" + lines + tail, icon=icon)
+        with st.expander(t("issues_table", n=fmt.number(len(issues))), expanded=False):
+            table(issues_table(issues), key=f"issues_{key}", column_config=_ISSUE_COLUMNS)
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown as written, not as Markdown (a file's “*” or “_” must not turn into emphasis)."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~$:" else c for c in text)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -12,8 +12,13 @@ from reform.texts import t
 
 ui.page_header(t("page_upload"))
 st.caption(t("upload_intro"))
-if "up_flash" in st.session_state:
+if "up_flash" in st.session_state:  # what the last upload stored, read back, instead of a second check of the file
     st.success(st.session_state.pop("up_flash"), icon=":material/task_alt:")
+    stored_id = st.session_state.pop("up_stored_id", None)
+    if stored_id is not None:
+        with st.expander(t("stored_title"), expanded=True):
+            ui.show_changes(ui.run("upload_changes", upload_id=stored_id), "new_value", key="up_stored")
+    st.caption(t("upload_another"))
 
 if ui.root_unit() is None:
     st.info(t("no_units"), icon=":material/account_tree:")
@@ -72,10 +77,12 @@ col_file, col_period, col_user = st.columns([3, 1, 1])
 with col_file:
     upload_mb = max(1, settings().max_upload_bytes // (1024 * 1024))
     ui.vietnamese_uploader(upload_mb)
+    # a new key after each save empties the picker, so the stored file's bytes are let go
+    generation = st.session_state.get("up_generation", 0)
     uploaded = st.file_uploader(
         t("upload_file"),
-        type=["xlsx", "csv", "txt", "tsv"],
-        key="up_file",
+        type=["xlsx", "xls", "csv", "txt", "tsv"],
+        key="up_file" if generation == 0 else f"up_file_{generation}",
         help=t("upload_help", mb=upload_mb),
         max_upload_size=upload_mb,
     )
@@ -110,6 +117,10 @@ if "up_refused" in st.session_state:
     ui.show_error_message(st.session_state.pop("up_refused"))
     st.button(t("recheck_button"), key="up_recheck", icon=":material/refresh:")
 
+with st.container(border=True):  # what was understood comes before any figure or issue
+    st.markdown(f"**{t('understood_title')}**")
+    st.markdown("\n".join(f"- {ui.escape_markdown(line)}" for line in importer.understood(prepared)))
+
 summary = prepared.summary()
 cols = st.columns(6)
 for col, (key, value) in zip(
@@ -125,14 +136,6 @@ for col, (key, value) in zip(
     strict=True,
 ):
     col.metric(t(key), fmt.number(value), border=True)
-st.caption(
-    t(
-        "file_read_as",
-        layout=t(f"layout_{summary['layout']}"),
-        encoding=summary["encoding"] or "Excel",
-        skipped=summary["skipped_rows"],
-    )
-)
 ui.show_report(prepared.report)
 
 changes = prepared.preview.changes
@@ -164,6 +167,10 @@ def _commit(checked: importer.Prepared, by: str) -> None:
         st.session_state["up_flash"] = t("nothing_new")
         return
     st.session_state["up_flash"] = t("committed", id=result.upload_id, inserted=result.inserted, updated=result.updated)
+    generation = st.session_state.get("up_generation", 0)
+    st.session_state["up_stored_id"] = result.upload_id
+    st.session_state["up_generation"] = generation + 1
+    st.session_state.pop("up_file" if generation == 0 else f"up_file_{generation}", None)
 
 
 st.button(

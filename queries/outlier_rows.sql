@@ -10,6 +10,8 @@
 -- texts (a third less time over years of a national history). Two pairs sharing a hash would only
 -- widen their bounds, so make more candidates, never fewer; a candidate's median and MAD come from
 -- its own unit and indicator, so the answer is the same.
+-- A value already stored as it is (the same file again, or a file that changes other figures) is not
+-- flagged: the warning asks the uploader to check what the upload adds or changes, nothing else.
 -- Relation `incoming` (registered by the caller): the upload's rows (unit_code, period, indicator_code, value).
 -- Returns: unit_code, period, indicator_code, value, median (one row per flagged value, in no particular order)
 -- $before DATE   only quarters before this one count (first day of the earliest uploaded quarter)
@@ -36,6 +38,14 @@ candidates as (
     join indicator as d on d.code = i.indicator_code
     where d.type in ('flow', 'stock')
       and (i.value >= 2.5::double * b.lowest + 2 or i.value <= b.highest / 4 - 0.5)
+      and not exists (
+          select 1
+          from value as s
+          where s.unit_code = i.unit_code
+            and s.period = i.period
+            and s.indicator_code = i.indicator_code
+            and s.value = i.value
+      )
 ),
 stats as (
     select h.unit_code, h.indicator_code, count(*) as n, median(h.value) as median, mad(h.value) as mad,

@@ -272,9 +272,10 @@ class Frame:
 def frame(sp: Split, lookup: dict[str, str]) -> Frame | None:
     """The header, skipped rows and data rows; None when the table is not in the long layout."""
     head = sp.rows(range(min(sp.n, ingest.HEADER_SEARCH_ROWS + 1)))
-    found = ingest.find_columns(Grid(rows=head, kind="csv"), lookup)
+    top = Grid(rows=head, kind="csv")
+    found = ingest.find_columns(top, lookup)
     if found is None:
-        raise ingest.no_header()
+        raise ingest.no_header(top, lookup)
     header_index, columns = found
     by_role = ingest.key_columns(columns)
     if ingest.layout_of(by_role) != "long":
@@ -711,8 +712,7 @@ def check(
     progress: Progress = _quiet,
 ) -> tuple[Grid, validate.Report] | None:
     """Read and check a long-layout text file as ingest and validate would; None when this path cannot."""
-    text, encoding = ingest.decode_text(data)
-    delimiter = ingest.sniff_delimiter(text)
+    text, encoding, delimiter = ingest.text_table(data)
     sp = split(text, delimiter)
     del text
     if sp is None:

@@ -5,12 +5,15 @@ REFORM_DATA_DIR    folder with indicators.csv and the other reference tables
 REFORM_AUTO_DEMO   "1" loads the demo province into an empty database on first start,
                    "0" never does; unset: only for the default database file
 REFORM_LANG        interface language, "vi" (default) or "en"
-REFORM_MAX_UPLOAD_MB  the largest file an upload may be, in MB (default 20)
+REFORM_MAX_UPLOAD_MB  the largest file an upload may be, in MB (default: server.maxUploadSize of
+                   .streamlit/config.toml, so the server lets through exactly what the app reads;
+                   `make run` passes a value set here on to the server)
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +21,13 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_DIR / "data"
 DEFAULT_DB = DEFAULT_DATA_DIR / "reform.duckdb"
 QUERIES_DIR = PROJECT_DIR / "queries"
+SERVER_CONFIG = PROJECT_DIR / ".streamlit" / "config.toml"
+
+
+def server_upload_mb() -> float:
+    """server.maxUploadSize of the dashboard's server configuration: the one default of both limits."""
+    with SERVER_CONFIG.open("rb") as f:
+        return float(tomllib.load(f)["server"]["maxUploadSize"])
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ def settings() -> Settings:
     flag = os.environ.get("REFORM_AUTO_DEMO")
     auto_demo = db_path == DEFAULT_DB.resolve() if flag is None else flag.strip() == "1"
     lang = os.environ.get("REFORM_LANG", "vi").strip().lower() or "vi"
-    max_mb = float(os.environ.get("REFORM_MAX_UPLOAD_MB") or 20)
+    max_mb = float(os.environ.get("REFORM_MAX_UPLOAD_MB") or server_upload_mb())
     return Settings(
         db_path=db_path, data_dir=data_dir, auto_demo=auto_demo, lang=lang, max_upload_bytes=int(max_mb * 1024 * 1024)
     )

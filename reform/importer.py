@@ -8,8 +8,9 @@ from datetime import date
 
 import duckdb
 
-from reform import bulk, ingest, periods, sql, store, validate, wide
+from reform import bulk, ingest, periods, sandbox, sql, store, validate, wide
 from reform.config import settings
+from reform.texts import t
 
 Progress = Callable[[float, str], None]
 # A text file this large goes the vectorised way (reform/bulk.py): the same report and rows, in seconds
@@ -104,10 +105,10 @@ def _per_cell(
     use_columns: bool | None,
 ) -> tuple[ingest.Grid, validate.Report, str]:
     """Read every cell into a Python object and check it (a large wide table column by column); the way taken."""
-    grid = ingest.read_xlsx(data) if kind == "xlsx" else ingest.read_text(data)
-    progress(0.4, "Đang nhận dạng bảng số liệu…")
     names = sql.run(con, "indicators_for_validation")
     lookup = ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True)))
+    grid = sandbox.read(data, kind, lookup)  # a workbook of several sheets: the one that holds the data
+    progress(0.4, "Đang nhận dạng bảng số liệu…")
     if use_columns or (use_columns is None and sum(map(len, grid.rows)) >= WIDE_MIN_CELLS):
         progress(0.6, "Đang kiểm tra số liệu…")
         report = wide.check(con, grid, lookup, period=period, today=today)
@@ -138,3 +139,70 @@ def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str) -> 
         user=user,
         seen_version=prepared.preview.version,
     )
+
+
+SKIP_REASONS = {
+    "empty": "dòng trống",
+    "section": "dòng tiêu đề mục",
+    "total": "dòng tổng",
+    "hidden": "dòng bị ẩn trong Excel, không đọc",
+    "numbers": "dòng đánh số cột",
+    "footer": "ghi chú và chữ ký dưới bảng",
+}
+_SHOWN = 12  # units or indicators named before "…"
+
+
+def understood(prepared: Prepared) -> list[str]:
+    """What the reading made of the file, in Vietnamese, one line per point: the first thing the uploader sees."""
+    report, grid = prepared.report, prepared.grid
+    lines = [_quarters(report.rows)]
+    layout = t(f"layout_{report.layout}") if report.layout in ("wide", "long") else report.layout
+    where = {"xlsx": "Excel", "xls": "Excel 97-2003 (.xls)", "csv": f"văn bản, bảng mã {grid.encoding}"}[grid.kind]
+    if grid.sheet and len(grid.sheets) > 1:
+        where += f", trang tính “{grid.sheet}” (trong {len(grid.sheets)} trang: {', '.join(grid.sheets)})"
+    lines.append(f"Bố cục: {layout}; tệp {where}.")
+    first, last = report.header_rows
+    if last:
+        lines.append(f"Dòng tiêu đề: dòng {first}" + (f"–{last} (tiêu đề hai dòng)." if last > first else "."))
+    units = list(dict.fromkeys(report.rows["unit_code"]))
+    codes = report.indicators or list(dict.fromkeys(report.rows["indicator_code"]))
+    lines.append(f"Đơn vị có số liệu: {len(units)}{_listed(units)}.")
+    lines.append(f"Chỉ tiêu: {len(codes)}{_listed(codes)}.")
+    lines += [f"{name}: không có số liệu (dòng {row})." for row, name in report.blank_units.items()]
+    lines += [f"Cột {_col(c)} “{h}” bị ẩn trong Excel, không đọc." for c, h in report.hidden_columns]
+    by_reason: dict[str, list[int]] = {}
+    for row, why in sorted(report.skipped_rows.items()):
+        if why in SKIP_REASONS:
+            by_reason.setdefault(why, []).append(row)
+    lines += [f"Bỏ qua {_rows(rows)}: {SKIP_REASONS[why]}." for why, rows in by_reason.items()]
+    return lines
+
+
+def _quarters(rows) -> str:  # noqa: ANN001 (the report's DataFrame)
+    found = sorted(set(rows["period"]))
+    if not found:
+        return "Kỳ báo cáo: chưa xác định (không có giá trị nào để lưu)."
+    return "Kỳ báo cáo: " + ", ".join(periods.from_date(d).label for d in found) + "."
+
+
+def _listed(items: list[str]) -> str:
+    if not items:
+        return ""
+    more = "…" if len(items) > _SHOWN else ""
+    return " (" + ", ".join(items[:_SHOWN]) + more + ")"
+
+
+def _col(col: int) -> str:
+    return ingest.column_letter(col)
+
+
+def _rows(rows: list[int]) -> str:
+    """ "dòng 7", "dòng 8, 13", "dòng 17–25": consecutive rows as ranges, at most 8 ranges named."""
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    named = [f"{a}" if a == b else f"{a}–{b}" for a, b in spans[:8]]
+    return "dòng " + ", ".join(named) + (f" và {len(spans) - 8} đoạn khác" if len(spans) > 8 else "")

@@ -16,16 +16,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
+import numpy as np
 import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from reform import xlsx
+from reform import fmt, xlsx
 from reform.textnorm import fold, nfc
 
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed: it protects Excel parsing against XML bombs"
 
 MAX_COLUMNS = 1000
+MAX_CELLS = 3_000_000  # cells of a sheet as read (rows x width): 20 times a province template of 3,000 x 45
+MAX_LINE_BYTES = 1024 * 1024  # one line of a text file: 1,000 columns of long notes fit in far less
+# An .xlsx part (a sheet, the shared strings) larger than this unpacked, or packed more than MAX_RATIO times
+# tighter than XML ever packs, is a bomb, not a report: refused before any XML is parsed.
+MAX_PART_BYTES = 150 * 1024 * 1024
+MAX_PACKAGE_BYTES = 300 * 1024 * 1024
+MAX_RATIO = 100
 _MB = 1024 * 1024  # as REFORM_MAX_UPLOAD_MB counts (config.py): a 20 MB limit must read "20 MB"
 MAX_ROWS = 3_000_000
 DELIMITERS = [",", ";", "\t"]
@@ -59,6 +67,9 @@ class Grid:
     sheet: str | None = None
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col), 1-based, formulas w/o value
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # Excel cells formatted as a percentage
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based rows hidden in Excel: never read as figures
+    hidden_cols: set[int] = field(default_factory=set)  # 1-based columns hidden in Excel: never read as figures
+    sheets: list[str] = field(default_factory=list)  # every worksheet of the workbook, in order
 
 
 def column_letter(col: int) -> str:
@@ -66,13 +77,19 @@ def column_letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def read(data: bytes, file_name: str, *, max_bytes: int) -> Grid:
-    """Read an .xlsx, .csv, .txt or .tsv file into a Grid; raise IngestError when it cannot be read."""
-    return read_xlsx(data) if kind_of(data, file_name, max_bytes=max_bytes) == "xlsx" else read_text(data)
+def read(data: bytes, file_name: str, *, max_bytes: int, lookup: dict[str, str] | None = None) -> Grid:
+    """Read an .xlsx, .xls, .csv, .txt or .tsv file into a Grid; raise IngestError when it cannot be read.
+
+    lookup (indicator_lookup): with it, a workbook of several sheets gives the one sheet that holds the data.
+    """
+    kind = kind_of(data, file_name, max_bytes=max_bytes)
+    if kind == "xlsx":
+        return read_xlsx(data, lookup)
+    return read_xls(data, lookup) if kind == "xls" else read_text(data)
 
 
 def kind_of(data: bytes, file_name: str, *, max_bytes: int) -> str:
-    """ "xlsx" or "text"; raise IngestError for a file refused before reading (too large, empty, old .xls)."""
+    """ "xlsx", "xls" or "text"; raise IngestError for a file refused before reading (too large, empty)."""
     if len(data) > max_bytes:
         raise IngestError(
             "E_TOO_LARGE",
@@ -84,27 +101,35 @@ def kind_of(data: bytes, file_name: str, *, max_bytes: int) -> str:
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise IngestError("E_XLS_OLD", "Tệp Excel cũ (.xls) chưa được hỗ trợ. Hãy mở tệp và lưu lại dạng .xlsx.")
+        return "xls"
     if file_name.lower().endswith((".xlsx", ".xlsm")):
         raise IngestError("E_NOT_XLSX", "Tệp có đuôi .xlsx nhưng không phải tệp Excel hợp lệ (có thể đã hỏng).")
     return "text"
 
 
-def read_xlsx(data: bytes) -> Grid:
-    """The first worksheet of an .xlsx file, with cached values of formulas."""
+def read_xlsx(data: bytes, lookup: dict[str, str] | None = None) -> Grid:
+    """The worksheet of an .xlsx file holding the data (the first without lookup), with cached values of formulas."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if "xl/workbook.xml" not in z.namelist():
                 raise IngestError("E_NOT_XLSX", "Tệp nén (.zip) này không phải tệp Excel .xlsx.")
+            check_package(z.infolist())
+        formulas = scan_parts(data)  # only then does the pass over the cells look for formulas
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = _has_formulas(data)  # only then does the pass over the cells look for formulas
     except IngestError:
         raise
     except Exception as exc:  # openpyxl and defusedxml raise many kinds; none may escape as a traceback
         msg = "Không mở được tệp Excel (tệp hỏng hoặc không đúng định dạng .xlsx). Hãy mở bằng Excel và lưu lại."
         raise IngestError("E_BAD_XLSX", msg) from exc
     try:
-        return _read_sheet(book.worksheets[0], formulas)
+        sheets = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        sheets = sheets or book.worksheets
+        if lookup is None or len(sheets) == 1:
+            grid = _read_sheet(sheets[0], formulas)
+        else:
+            grid = pick_sheet([_read_sheet(ws, formulas) for ws in sheets], lookup)
+        grid.sheets = [ws.title for ws in book.worksheets]
+        return grid
     except IngestError:
         raise
     except Exception as exc:
@@ -118,14 +143,110 @@ def _read_sheet(ws: ReadOnlyWorksheet, formulas: bool) -> Grid:
     if (ws.max_column or 0) > MAX_COLUMNS:
         raise _too_wide(ws.title, ws.max_column)
     grid = Grid(rows=[], kind="xlsx", sheet=ws.title)
-    for r, row in enumerate(xlsx.rows(ws, formulas=formulas), 1):
+    dims: dict = {}
+    cells = 0
+    for r, row in enumerate(xlsx.rows(ws, formulas=formulas, dims=dims), 1):
         if r > MAX_ROWS:
             raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
         if len(row) > MAX_COLUMNS:  # a sheet that does not declare its size (max_column None)
             raise _too_wide(ws.title, len(row))
+        cells += len(row)
+        if cells > MAX_CELLS:  # counted as the rows stream in: a sheet declaring a huge size stops here
+            raise _too_many_cells(ws.title, r)
         grid.rows.append([None if cell is None else _cell_value(cell["value"]) for cell in row])
         _note_cells(grid, r, ws, row)
+    grid.hidden_rows, grid.hidden_cols = dims.get("rows", set()), dims.get("cols", set())
     return grid
+
+
+def pick_sheet(grids: list[Grid], lookup: dict[str, str]) -> Grid:
+    """The one sheet whose header can be found; refuse, listing the sheets, when none or several can."""
+    found = [g for g in grids if find_columns(g, lookup) is not None]
+    if len(found) == 1:
+        return found[0]
+    names = ", ".join(f"“{g.sheet}”" for g in (found or grids))
+    if not found:
+        raise IngestError(
+            "E_NO_HEADER",
+            f"Tệp có {len(grids)} trang tính ({names}) nhưng không trang nào có dòng tiêu đề với cột “Mã đơn vị” "
+            f"và các cột chỉ tiêu trong {HEADER_SEARCH_ROWS} dòng đầu. Hãy dùng mẫu Excel tải từ trang Tải lên.",
+        )
+    raise IngestError(
+        "E_MANY_SHEETS",
+        f"Tệp có {len(found)} trang tính cùng chứa bảng số liệu ({names}). Hãy để mỗi tệp một trang số liệu "
+        "(xóa hoặc chuyển các trang kia sang tệp khác) rồi tải lên lần lượt.",
+    )
+
+
+def read_xls(data: bytes, lookup: dict[str, str] | None = None) -> Grid:
+    """The worksheet of an Excel 97-2003 (.xls) file holding the data, with cached values of formulas."""
+    import xlrd  # only .xls files need it
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd raises many kinds for a damaged file; none may escape as a traceback
+        msg = (
+            "Không mở được tệp Excel 97-2003 (.xls): tệp hỏng hoặc không đúng định dạng. Hãy mở bằng Excel và lưu lại."
+        )
+        raise IngestError("E_BAD_XLS", msg) from exc
+    try:
+        names = book.sheet_names()
+        sheets = [book.sheet_by_index(i) for i in range(book.nsheets)]
+        visible = [sh for sh in sheets if not sh.visibility] or sheets
+        grids = [_read_xls_sheet(book, sh) for sh in (visible if lookup is not None else visible[:1])]
+        grid = grids[0] if len(grids) == 1 else pick_sheet(grids, lookup or {})
+        grid.sheets = names
+        return grid
+    except IngestError:
+        raise
+    except Exception as exc:
+        raise IngestError(
+            "E_BAD_XLS", "Không đọc được nội dung tệp Excel (.xls). Hãy mở bằng Excel và lưu lại."
+        ) from exc
+    finally:
+        book.release_resources()
+
+
+def _read_xls_sheet(book, sheet) -> Grid:  # noqa: ANN001 (xlrd's Book and Sheet)
+    """The cells of one .xls sheet: numbers, text, dates and yes/no as the .xlsx reader gives them."""
+    import xlrd
+
+    if sheet.ncols > MAX_COLUMNS:
+        raise _too_wide(sheet.name, sheet.ncols)
+    if sheet.nrows * sheet.ncols > MAX_CELLS:
+        raise _too_many_cells(sheet.name, sheet.nrows)
+    if sheet.nrows > MAX_ROWS:
+        raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
+    grid = Grid(rows=[], kind="xls", sheet=sheet.name)
+    for r in range(sheet.nrows):
+        row: list[object] = []
+        for c, (ctype, value) in enumerate(zip(sheet.row_types(r), sheet.row_values(r), strict=True)):
+            if ctype == xlrd.XL_CELL_NUMBER:
+                value = int(value) if value.is_integer() else value  # .xls keeps every number as a float
+                fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key)
+                if isinstance(value, float) and fmt is not None and "%" in fmt.format_str:
+                    grid.percent_cells.add((r + 1, c + 1))
+            elif ctype == xlrd.XL_CELL_DATE:
+                value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+            elif ctype == xlrd.XL_CELL_BOOLEAN:
+                value = bool(value)
+            elif ctype == xlrd.XL_CELL_TEXT:
+                value = _cell_value(value)
+            else:  # empty, blank, or an error value (#DIV/0!)
+                value = None
+            row.append(value)
+        grid.rows.append(row)
+    grid.hidden_rows = {r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden}
+    grid.hidden_cols = {c + 1 for c, info in sheet.colinfo_map.items() if info.hidden}
+    return grid
+
+
+def _too_many_cells(title: str, row: int) -> IngestError:
+    return IngestError(
+        "E_TOO_MANY_CELLS",
+        f"Trang tính “{title}” có quá {fmt.number(MAX_CELLS)} ô (đã đọc đến dòng {fmt.number(row)}), nhiều hơn "
+        "mọi báo cáo. Hãy xóa các dòng, cột thừa (kể cả dòng trống có định dạng) hoặc dùng mẫu Excel của hệ thống.",
+    )
 
 
 def _too_wide(title: str, columns: int) -> IngestError:
@@ -136,24 +257,69 @@ def _too_wide(title: str, columns: int) -> IngestError:
     )
 
 
-MAX_SHEET_XML = 300 * 1024 * 1024  # a worksheet that unpacks to more is a zip bomb, not a report
+def check_package(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse an .xlsx whose parts unpack to more than a report can hold, before anything is unpacked.
+
+    The sizes are those the package declares; zipfile stops reading a part at its declared size, and
+    the parts are read as streams, so a part that lies about its size cannot hold more either.
+    """
+    total = 0
+    for info in members:
+        total += info.file_size
+        packed_tight = info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        if info.file_size > MAX_PART_BYTES or total > MAX_PACKAGE_BYTES or packed_tight:
+            raise IngestError(
+                "E_TOO_LARGE",
+                f"Phần “{info.filename}” của tệp Excel giải nén ra {fmt.number(info.file_size / _MB)} MB "
+                f"(từ {fmt.number(info.compress_size / _MB, 1)} MB), quá giới hạn "
+                f"{MAX_PART_BYTES / _MB:.0f} MB của một báo cáo; "
+                "tệp có thể bị hỏng hoặc không phải báo cáo. Hãy mở bằng Excel, xóa các dòng, cột thừa rồi lưu lại.",
+            )
 
 
-def _has_formulas(data: bytes) -> bool:
-    """Whether any worksheet of the package holds a formula element."""
+MAX_XML_DEPTH = 40  # a worksheet nests 7 deep (worksheet, sheetData, row, c, is, r, t); a bomb nests millions
+
+
+def scan_parts(data: bytes) -> bool:
+    """Whether any worksheet holds a formula; refuse XML nested deeper than any workbook (read in pieces)."""
+    formulas = False
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for info in z.infolist():
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            if not info.filename.endswith((".xml", ".rels")):
                 continue
-            if info.file_size > MAX_SHEET_XML:
-                raise IngestError(
-                    "E_TOO_LARGE",
-                    "Trang tính trong tệp Excel quá lớn khi giải nén; tệp có thể bị hỏng hoặc không phải báo cáo.",
-                )
-            xml = z.read(info)
-            if b"<f>" in xml or b"<f " in xml:
-                return True
-    return False
+            sheet = info.filename.startswith("xl/worksheets/")
+            with z.open(info) as part:
+                depth, carry = 0, b""
+                while piece := part.read(1024 * 1024):
+                    chunk = carry + piece
+                    end = chunk.rfind(b">") + 1  # whole tags only; the rest waits for the next piece
+                    chunk, carry = chunk[:end], chunk[end:]
+                    if sheet and not formulas:
+                        formulas = b"<f>" in chunk or b"<f " in chunk
+                    depth = _deepest(chunk, depth, info.filename)
+    return formulas
+
+
+def _deepest(chunk: bytes, depth: int, name: str) -> int:
+    """The element depth after chunk (whole tags), refusing the part if it goes past MAX_XML_DEPTH (numpy, no parse)."""
+    buf = np.frombuffer(chunk, dtype=np.uint8)
+    opens = np.flatnonzero(buf == ord("<"))
+    if not len(opens):
+        return depth
+    closes = np.flatnonzero(buf == ord(">"))
+    after = buf[np.minimum(opens + 1, len(buf) - 1)]
+    ends = closes[np.minimum(np.searchsorted(closes, opens), len(closes) - 1)]
+    before_end = buf[np.maximum(ends - 1, 0)]
+    step = np.where(after == ord("/"), -1, 1)
+    step[(after == ord("?")) | (after == ord("!")) | (before_end == ord("/"))] = 0  # <?pi?>, <!-- -->, <a/>
+    levels = depth + np.cumsum(step)
+    if int(levels.max()) > MAX_XML_DEPTH:
+        raise IngestError(
+            "E_BAD_XLSX",
+            f"Phần “{name}” của tệp Excel có các thẻ XML lồng nhau quá {MAX_XML_DEPTH} tầng, không phải "
+            "bảng tính Excel hay LibreOffice lưu ra (tệp hỏng hoặc cố ý gây lỗi). Hãy mở bằng Excel và lưu lại.",
+        )
+    return int(levels[-1])
 
 
 def _note_cells(grid: Grid, r: int, ws: ReadOnlyWorksheet, row: list[xlsx.Slot]) -> None:
@@ -232,8 +398,7 @@ def check_legacy(text: str) -> None:
 
 def read_text(data: bytes) -> Grid:
     """A CSV / TSV / "Unicode text" file: decode, normalise to NFC, find the delimiter, split."""
-    text, encoding = decode_text(data)
-    delimiter = sniff_delimiter(text)
+    text, encoding, delimiter = text_table(data)
     try:
         rows = [[_text_cell(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
@@ -246,8 +411,47 @@ def read_text(data: bytes) -> Grid:
     return Grid(rows=rows, kind="csv", encoding=encoding, delimiter=delimiter)
 
 
+def text_table(data: bytes) -> tuple[str, str, str]:
+    """The text of a CSV / TSV file, its encoding and delimiter; refuse a line longer or wider than a report's."""
+    text, encoding = decode_text(data)
+    delimiter = sniff_delimiter(text)
+    check_fields(data, delimiter)
+    return text, encoding, delimiter
+
+
+def check_lines(data: bytes) -> None:
+    """Refuse a text file with a line longer than MAX_LINE_BYTES, before it is decoded or split."""
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    bounds = np.concatenate(([-1], ends, [len(data)]))
+    longest = int(np.diff(bounds).max()) - 1
+    if longest > MAX_LINE_BYTES:
+        row = int(np.argmax(np.diff(bounds))) + 1
+        raise IngestError(
+            "E_LINE_TOO_LONG",
+            f"Dòng {row} của tệp dài {fmt.number(longest / _MB, 1)} MB, "
+            f"quá giới hạn {MAX_LINE_BYTES / _MB:.0f} MB của một dòng "
+            "báo cáo (thường do tệp không xuống dòng hoặc không phải bảng tính). Hãy mở bằng Excel và lưu lại.",
+        )
+
+
+def check_fields(data: bytes, delimiter: str) -> None:
+    """Refuse a line of more than MAX_COLUMNS fields, counted on the bytes before anything is split."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    bounds = np.concatenate(([-1], np.flatnonzero(buf == 10), [len(data)]))
+    marks = np.flatnonzero(buf == ord(delimiter))  # a delimiter inside quotes counts too: a bound, not a parse
+    per_line = np.diff(np.searchsorted(marks, bounds)) + 1
+    widest = int(per_line.max(initial=0))
+    if widest > MAX_COLUMNS:
+        row = int(np.argmax(per_line)) + 1
+        raise IngestError(
+            "E_TOO_MANY_COLUMNS",
+            f"Dòng {row} của tệp có {fmt.number(widest)} cột, quá giới hạn {fmt.number(MAX_COLUMNS)} cột.",
+        )
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """The text of a CSV / TSV file, normalised to NFC, and its encoding; refuse binary and legacy text."""
+    check_lines(data)
     text, encoding = decode(data)
     if not text.strip():  # only a byte-order mark: what Excel saves for an empty sheet
         raise IngestError("E_EMPTY", "Tệp rỗng, không có dữ liệu.")
@@ -436,6 +640,9 @@ class Table:
     title_period_text: str | None  # a title above the header naming a period
     lookup: dict[str, str] = field(default_factory=dict)  # folded code or name -> indicator code
     ignored_columns: list[tuple[int, str]] = field(default_factory=list)  # (1-based column, header) holding data
+    header_first: int = 0  # 1-based first row of a header of several rows (group names above), else header_row
+    hidden_columns: list[tuple[int, str]] = field(default_factory=list)  # (1-based column, header), not read
+    blank_units: dict[int, str] = field(default_factory=dict)  # row -> the unit of a row left without figures
 
 
 def indicator_lookup(codes_and_names: list[tuple[str, str]]) -> dict[str, str]:
@@ -465,20 +672,37 @@ def _strip_code_suffix(folded: str) -> str:
 
 
 def find_columns(grid: Grid, indicators: dict[str, str]) -> tuple[int, list[Column]] | None:
-    """The header row (0-based) and its columns: the first row naming the unit code and some figures."""
+    """The header row (0-based) and its columns: the first row naming the unit code and some figures.
+
+    A printed template names the key columns once, merged down over two rows, and the indicators in the
+    lower row under their group names: the key columns then come from the upper row. Hidden columns are
+    never read.
+    """
     for r, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
-        roles = [_role(h, indicators) for h in row]
+        roles = _roles(grid, row, indicators)
         kinds = {role for role, _ in roles}
-        if "unit_code" in kinds and ("indicator" in kinds or {"indicator_code", "value"} <= kinds):
-            cols = [Column(i, str(row[i]), role, code) for i, (role, code) in enumerate(roles) if role]
-            below = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
-            return _prefer_code_row(r, cols, below, indicators)
+        if "unit_code" not in kinds:
+            continue
+        cols = [Column(i, str(row[i]), role, code) for i, (role, code) in enumerate(roles) if role]
+        below = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
+        if "indicator" in kinds or {"indicator_code", "value"} <= kinds:
+            return _prefer_code_row(r, cols, below, indicators, grid)
+        if any(role == "indicator" for role, _ in _roles(grid, below, indicators)):
+            r2, cols2 = _prefer_code_row(r, cols, below, indicators, grid)
+            after = grid.rows[r2 + 1] if r2 + 1 < len(grid.rows) else []
+            return _prefer_code_row(r2, cols2, after, indicators, grid)  # a row of codes under the names
     return None
 
 
-def _prefer_code_row(r: int, cols: list[Column], below: list[object], indicators: dict[str, str]):
+def _roles(grid: Grid, row: list[object], indicators: dict[str, str]) -> list[tuple[str | None, str | None]]:
+    """The role of each cell of a header row; none for a hidden column."""
+    hidden = grid.hidden_cols
+    return [(None, None) if i + 1 in hidden else _role(h, indicators) for i, h in enumerate(row)]
+
+
+def _prefer_code_row(r: int, cols: list[Column], below: list[object], indicators: dict[str, str], grid: Grid):
     """Templates put a row of codes under the Vietnamese names: when it is there, read it instead."""
-    roles = [_role(h, indicators) for h in below]
+    roles = _roles(grid, below, indicators)
     if sum(1 for role, _ in roles if role) < max(2, len(cols) // 2):
         return r, cols
     coded = [Column(i, str(below[i]), role, code) for i, (role, code) in enumerate(roles) if role]
@@ -488,13 +712,32 @@ def _prefer_code_row(r: int, cols: list[Column], below: list[object], indicators
     return r + 1, sorted(coded + kept, key=lambda c: c.index)
 
 
-def no_header() -> IngestError:
-    """The refusal of a file in which no header row can be found."""
+def no_header(grid: Grid | None = None, indicators: dict[str, str] | None = None) -> IngestError:
+    """The refusal of a file in which no header row can be found, saying what the nearest row holds."""
+    found = _nearest_header(grid, indicators or {}) if grid is not None else ""
     return IngestError(
         "E_NO_HEADER",
         "Không tìm thấy dòng tiêu đề có cột “Mã đơn vị” và các cột chỉ tiêu (hoặc “Mã chỉ tiêu” và “Giá trị”) "
-        f"trong {HEADER_SEARCH_ROWS} dòng đầu. Hãy dùng mẫu Excel tải từ trang Tải lên.",
+        f"trong {HEADER_SEARCH_ROWS} dòng đầu.{found} Hãy dùng mẫu Excel tải từ trang Tải lên.",
     )
+
+
+def _nearest_header(grid: Grid, indicators: dict[str, str]) -> str:
+    """ " Dòng 5 có ... nhưng ...": what the row closest to a header holds and what it lacks ("" if none)."""
+    best, best_r, best_roles = 0, -1, []
+    for r, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        roles = [role for role, _ in _roles(grid, row, indicators) if role]
+        if len(roles) > best:
+            best, best_r, best_roles = len(roles), r, roles
+    if best_r < 0:
+        return ""
+    names = {"unit_code": "“Mã đơn vị”", "unit_name": "“Tên đơn vị”", "period": "“Kỳ báo cáo”", "note": "“Ghi chú”"}
+    has = [names[k] for k in names if k in best_roles]
+    n = best_roles.count("indicator")
+    if n:
+        has.append(f"{n} cột chỉ tiêu")
+    lacks = "cột “Mã đơn vị”" if "unit_code" not in best_roles else "cột chỉ tiêu nào khớp danh mục chỉ tiêu"
+    return f" Dòng {best_r + 1} có {', '.join(has) or 'một số tên cột'} nhưng không có {lacks}."
 
 
 def key_columns(columns: list[Column]) -> dict[str, Column]:
@@ -519,21 +762,63 @@ def frame(grid: Grid, indicators: dict[str, str]) -> tuple[Table, dict[str, Colu
     """The table in the grid without its cells, and its key columns by role; raise IngestError without a header."""
     found = find_columns(grid, indicators)
     if found is None:
-        raise no_header()
+        raise no_header(grid, indicators)
     header_index, columns = found
     by_role = key_columns(columns)
-    title = title_period(grid.rows[:header_index])
-    table = Table(layout_of(by_role), header_index + 1, columns, [], {}, title, indicators)
+    first = _header_first(grid, header_index, columns)
+    title = title_period(grid.rows[: first - 1])
+    table = Table(layout_of(by_role), header_index + 1, columns, [], {}, title, indicators, header_first=first)
     table.ignored_columns = _ignored_columns(grid, header_index, columns)
+    table.hidden_columns = _hidden_columns(grid, first - 1, header_index)
     return table, by_role
 
 
+def _header_first(grid: Grid, header_index: int, columns: list[Column]) -> int:
+    """The 1-based first row of the header: where the key columns are named, or the group row above them."""
+    first = header_index
+    while first > 0 and not any(
+        _get(grid.rows[first], c) is not None for c in columns if c.role in ("unit_code", "unit_name")
+    ):
+        first -= 1  # the key names sit in the upper row of a merged header
+    return first + 1
+
+
+def _hidden_columns(grid: Grid, first: int, header_index: int) -> list[tuple[int, str]]:
+    """The hidden columns that have a name in the header or hold something below it."""
+    out = []
+    for col in sorted(grid.hidden_cols):
+        names = [row[col - 1] for row in grid.rows[first : header_index + 1] if col - 1 < len(row)]
+        filled = any(col - 1 < len(row) and row[col - 1] is not None for row in grid.rows[header_index + 1 :])
+        named = [str(n) for n in names if n is not None]
+        if named or filled:
+            out.append((col, named[-1] if named else column_letter(col)))
+    return out
+
+
 def data_rows(grid: Grid, table: Table, by_role: dict[str, Column]) -> list[int]:
-    """The 1-based rows below the header that hold figures; the others go to table.skipped_rows with why."""
+    """The 1-based rows below the header that hold figures; the others go to table.skipped_rows with why.
+
+    Besides empty, section and total rows: hidden rows; and in the wide layout the row of column numbers
+    under the header, the notes and signature block under the table (rows with no figure from the first
+    "Ghi chú:" or signature line on), and a unit's row left without figures (named in table.blank_units).
+    """
     found = []
+    figures = [c.index for c in table.columns if c.role == "indicator"] if table.layout == "wide" else []
+    footer = False
     for r in range(table.header_row, len(grid.rows)):
         row = grid.rows[r]
-        reason = skip_reason(row, _get(row, by_role.get("unit_code")))
+        reason = "hidden" if r + 1 in grid.hidden_rows else skip_reason(row, _get(row, by_role.get("unit_code")))
+        if reason is None and figures:
+            cells = [_get_at(row, i) for i in figures]
+            formula = any((r + 1, i + 1) in grid.formula_cells for i in figures)
+            if not found and _is_column_numbers(row):
+                reason = "numbers"
+            elif (footer or _is_footer(row)) and not formula and not any(map(_is_figure, cells)):
+                footer, reason = True, "footer"  # the signature sits under the figure columns: text, no figure
+            elif not formula and all(c is None for c in cells):
+                reason = "no_figures"
+        if reason == "no_figures":
+            table.blank_units[r + 1] = _unit_label(row, by_role)
         if reason:
             table.skipped_rows[r + 1] = reason
         else:
@@ -541,9 +826,49 @@ def data_rows(grid: Grid, table: Table, by_role: dict[str, Column]) -> list[int]
     return found
 
 
+def _get_at(row: list[object], i: int) -> object:
+    return row[i] if i < len(row) else None
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,3})\)?$")
+_FOOTER_START = re.compile(
+    r"^(ghi chu|noi nhan|nguoi lap( bieu)?|nguoi ky|t/m|t/l|k/t|tm\.|tl\.|kt\.|chanh van phong|bi thu|pho bi thu"
+    r"|thu truong|xac nhan|lanh dao|.*,? ngay \d{1,2} thang \d{1,2} nam \d{4})"
+)
+
+
+def _is_figure(cell: object) -> bool:
+    """Whether a cell holds something a figure column can store (a number, a yes/no)."""
+    return cell is not None and (parse_number(cell) is not None or parse_flag(cell) is not None)
+
+
+def _is_column_numbers(row: list[object]) -> bool:
+    """A row "(1) (2) (3) …" (or 1 2 3 …) numbering the columns under the header."""
+    numbers = []
+    for cell in row:
+        if cell is None:
+            continue
+        m = _COLUMN_NUMBER.match(str(cell).strip()) if not isinstance(cell, float) else None
+        if m is None:
+            return False
+        numbers.append(int(m.group(1)))
+    return len(numbers) >= 3 and all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
+
+
+def _is_footer(row: list[object]) -> bool:
+    """A line of the notes or the signature block under a table ("Ghi chú:", "NGƯỜI LẬP BIỂU", "T/L BAN …")."""
+    return any(isinstance(c, str) and _FOOTER_START.match(fold(c)) for c in row)
+
+
+def _unit_label(row: list[object], by_role: dict[str, Column]) -> str:
+    """The unit of a row as the file names it: its name, else its code."""
+    name, code = _get(row, by_role.get("unit_name")), _get(row, by_role.get("unit_code"))
+    return str(name if name is not None else code)
+
+
 def _ignored_columns(grid: Grid, header_index: int, columns: list[Column]) -> list[tuple[int, str]]:
     """Named header cells that match no role but hold data below: a typo would lose a column silently."""
-    used = {c.index for c in columns}
+    used = {c.index for c in columns} | {c - 1 for c in grid.hidden_cols}
     header = grid.rows[header_index]
     data = grid.rows[header_index + 1 :]
     return [

@@ -48,6 +48,10 @@ class Report:
     layout: str = ""
     data_rows: int = 0  # rows of the file holding figures (skipped title, section and total rows excluded)
     skipped_rows: dict[int, str] = field(default_factory=dict)
+    header_rows: tuple[int, int] = (0, 0)  # first and last 1-based rows of the header (a merged header spans two)
+    blank_units: dict[int, str] = field(default_factory=dict)  # row -> unit of a row left without figures
+    hidden_columns: list[tuple[int, str]] = field(default_factory=list)  # (1-based column, header), not read
+    indicators: list[str] = field(default_factory=list)  # codes of the indicator columns (wide layout)
 
     @property
     def errors(self) -> list[Issue]:
@@ -155,7 +159,15 @@ def add_no_rows(ck: _Checker) -> None:
 def start(ctx: Context, grid: Grid, table: Table, period: periods.Period | None, *, data_rows: int) -> _Checker:
     """A checker with an empty report; the period of the upload form, else the one in the file's title."""
     title = periods.find_in_text(table.title_period_text) if table.title_period_text else None
-    report = Report(layout=table.layout, data_rows=data_rows, skipped_rows=table.skipped_rows)
+    report = Report(
+        layout=table.layout,
+        data_rows=data_rows,
+        skipped_rows=table.skipped_rows,
+        header_rows=(table.header_first or table.header_row, table.header_row),
+        blank_units=table.blank_units,
+        hidden_columns=table.hidden_columns,
+        indicators=[c.indicator for c in table.columns if c.role == "indicator" and c.indicator],
+    )
     return _Checker(ctx, grid, period or title, report)
 
 

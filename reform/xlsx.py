@@ -31,8 +31,11 @@ class _FormulaParser(WorkSheetParser):
         return cell
 
 
-def rows(ws: ReadOnlyWorksheet, *, formulas: bool) -> Iterator[list[Slot]]:
-    """The rows of ws.iter_rows(), cells as openpyxl's parser gives them; with formulas, "formula" marks them."""
+def rows(ws: ReadOnlyWorksheet, *, formulas: bool, dims: dict | None = None) -> Iterator[list[Slot]]:
+    """The rows of ws.iter_rows(), cells as openpyxl's parser gives them; with formulas, "formula" marks them.
+
+    dims, when given, receives the sheet's hidden rows and columns (1-based sets) once the rows are read.
+    """
     book = ws.parent
     max_col, max_row = ws.max_column, ws.max_row
     empty: list[Slot] = [None] * max_col if max_col is not None else []
@@ -55,9 +58,24 @@ def rows(ws: ReadOnlyWorksheet, *, formulas: bool) -> Iterator[list[Slot]]:
             if counter <= idx:
                 counter += 1
                 yield _padded(cells, max_col)
+        if dims is not None:
+            dims["rows"], dims["cols"] = _hidden(parser.row_dimensions, parser.column_dimensions)
     if max_row is not None and max_row < idx:
         for _ in range(counter, max_row + 1):
             yield empty
+
+
+def _hidden(row_dims: dict, col_dims: dict) -> tuple[set[int], set[int]]:
+    """The hidden rows and columns (1-based) from the parser's row and column attributes."""
+    on = {"1", "true"}
+    rows = {int(r) for r, attrs in row_dims.items() if str(attrs.get("hidden", "")).lower() in on}
+    cols: set[int] = set()
+    for attrs in col_dims.values():
+        if str(attrs.get("hidden", "")).lower() in on:
+            first = int(attrs.get("min", 0))
+            last = min(int(attrs.get("max", first)), first + 16384)  # a range to the last column: Excel's 16,384
+            cols.update(range(first, last + 1))
+    return rows, cols
 
 
 def _padded(cells: list[dict], max_col: int | None) -> list[Slot]:

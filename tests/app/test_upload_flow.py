@@ -36,7 +36,9 @@ def table_with(at: AppTest, column: str):
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader(key="up_file").set_value((name, data, "text/csv")).run()
+    # the picker's key is "up_file", then "up_file_1", … : each save empties it
+    key = "up_file" + (f"_{at.session_state['up_generation']}" if "up_generation" in at.session_state else "")
+    at.file_uploader(key=key).set_value((name, data, "text/csv")).run()
     assert not at.exception
     return at
 
@@ -66,6 +68,72 @@ def test_a_good_file_is_previewed_then_stored_on_confirmation(page, monkeypatch,
     assert any("Đã lưu lần tải lên số 16" in s.value for s in at.success)
     after = {(r[0], r[2]): r[3] for r in stored(demo_db) if r[0] == "XP01" and str(r[1]) == "2026-07-01"}
     assert after[("XP01", "kt_tcd")] == 41 and after[("XP01", "kt_dv")] == 77
+
+
+FIXTURES = PROJECT / "tests" / "fixtures"
+
+
+def test_the_page_says_what_it_understood_before_anything_else(page, monkeypatch, demo_db) -> None:
+    at = page(monkeypatch, demo_db, "pages/upload.py")
+    data = (FIXTURES / "bao_cao_quy3_2025_mau_van_phong.xlsx").read_bytes()
+    at.file_uploader(key="up_file").set_value(("mau.xlsx", data, "application/octet-stream")).run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    for said in (
+        "Kỳ báo cáo: Quý III/2025",
+        "dạng bảng (mỗi cột một chỉ tiêu)",
+        "Dòng tiêu đề: dòng 5–6 (tiêu đề hai dòng)",
+        "Đơn vị có số liệu: 4",
+        "Chỉ tiêu: 5",
+        "Đảng bộ xã An Thành: không có số liệu (dòng 15)",
+        "“Tổng số cán bộ, công chức” bị ẩn",
+        "dòng 11: dòng bị ẩn",
+        "dòng 7: dòng đánh số cột",
+        "ghi chú và chữ ký dưới bảng",
+    ):
+        assert said in text.replace("\\", ""), said
+    order = [type(e).__name__ + ":" + str(getattr(e, "value", getattr(e, "label", ""))) for e in _walk(at.main)]
+    understood = next(i for i, e in enumerate(order) if "Hệ thống đọc tệp như sau" in e)
+    assert understood < next(i for i, e in enumerate(order) if e.startswith("Metric"))
+    assert "dạng dạng" not in text
+
+
+def test_a_long_message_is_shown_whole_and_after_saving_the_stored_values(page, monkeypatch, demo_db) -> None:
+    at = page(monkeypatch, demo_db, "pages/upload.py")
+    upload(at, "sai.csv", BAD)
+    long = next(i.message for i in _issues(at) if "XP99" in i.message)
+    assert any(long in e.value.replace("\\", "") for e in at.error)  # whole, in the alert, not cut in a cell
+    upload(at, "dung.csv", GOOD)
+    at.button(key="up_commit").click().run()
+    assert not at.exception
+    stored_table = table_with(at, "Giá trị mới")
+    assert set(stored_table["Giá trị mới"]) == {"41", "77"}
+    assert not at.warning and not [i for i in at.info if "không có gì mới" in i.value]  # no second check
+    assert "up_file" not in at.session_state  # the stored file is let go
+
+
+def _walk(node):
+    """The page's elements in the order they are drawn."""
+    children = getattr(node, "children", None)
+    if not children:
+        yield node
+        return
+    for key in sorted(children):
+        yield from _walk(children[key])
+
+
+def _issues(at: AppTest):
+    from reform import importer
+
+    return importer.prepare(_con(at), BAD, "sai.csv").report.issues
+
+
+def _con(at: AppTest):
+    import os
+
+    from reform import db
+
+    return db.connect(Path(os.environ["REFORM_DB"]))
 
 
 def test_history_page_undoes_an_upload_exactly(page, monkeypatch, demo_db) -> None:

@@ -210,7 +210,7 @@ UNREADABLE: list[tuple[str, Callable[[], bytes], str, str]] = [
     ("zip-not-xlsx", zip_of_text, "bao_cao.xlsx", "E_NOT_XLSX"),
     ("zip-named-csv", zip_of_text, "bao_cao.csv", "E_NOT_XLSX"),
     ("text-named-xlsx", lambda: REPORT.encode(), "bao_cao.xlsx", "E_NOT_XLSX"),
-    ("old-xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "bao_cao.xls", "E_XLS_OLD"),
+    ("damaged-xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "bao_cao.xls", "E_BAD_XLS"),
     ("truncated-xlsx", lambda: (FIXTURES / "bao_cao_quy3_2025.xlsx").read_bytes()[:3000], "a.xlsx", "E_BAD_XLSX"),
     (
         "csv-16000-columns",

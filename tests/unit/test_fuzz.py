@@ -28,7 +28,8 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 INGEST_CODES = {
     "E_TOO_LARGE",
     "E_EMPTY",
-    "E_XLS_OLD",
+    "E_BAD_XLS",
+    "E_MANY_SHEETS",
     "E_NOT_XLSX",
     "E_BAD_XLSX",
     "E_TOO_MANY_COLUMNS",

@@ -258,6 +258,10 @@ def test_outlier_is_a_warning_not_an_error(demo_con: duckdb.DuckDBPyConnection) 
     assert p.can_commit
     importer.commit(demo_con, p, user="test")
     assert stored(demo_con, "TU", Q3, "vb_den_tong") == value
+    # the same value again changes nothing: nothing to acknowledge
+    assert check(demo_con, LONG + f"TU,2025-Q3,vb_den_tong,{value}\n").report.issues == []
+    changed = check(demo_con, LONG + f"TU,2025-Q3,vb_den_tong,{value + 1}\n").report
+    assert [i.code for i in changed.issues] == ["W_OUTLIER"]
 
 
 @pytest.mark.parametrize("factor", [1.0, 1.3, 0.7])
