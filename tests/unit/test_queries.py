@@ -173,6 +173,22 @@ PARAMS = {
     "snapshot": "{}",
     "limit": 80,
     "quarter": date(2025, 7, 1),
+    "issuer": "https://id.example",
+    "subject": "abc",
+    "email": "a@b.vn",
+    "display_name": "A",
+    "id": 1,
+    "person_id": 1,
+    "author_id": 1,
+    "role": "xem",
+    "by": "test",
+    "since": pd.Timestamp("2026-01-01"),
+    "happened_at": pd.Timestamp("2026-01-01"),
+    "actor": "test",
+    "action": "upload",
+    "target": "1",
+    "outcome": "ok",
+    "detail": None,
 }
 
 
