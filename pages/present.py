@@ -29,7 +29,11 @@ FULL_SCREEN_CSS = """
 
 ui.router_check()
 period, scope, _ = ui.period_scope_or_stop()
-name = ui.url_select(t("pr_deck"), ["", *ui.deck_names()], "bai", lambda n: n or t("pr_default"))
+decks = ui.deck_names()
+if st.query_params.get("bai") and st.query_params["bai"] not in decks:  # a deck this person may not see
+    st.error(t("deck_forbidden", name=st.query_params["bai"]), icon=":material/block:")
+    st.stop()
+name = ui.url_select(t("pr_deck"), ["", *decks], "bai", lambda n: n or t("pr_default"))
 st.sidebar.caption(t("pr_keys"))
 
 shown = ui.saved_deck(name) if name else None

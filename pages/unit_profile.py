@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from reform import charts, fmt, periods
+from reform import charts, fmt, periods, policy
 from reform.texts import t
 
 PROFILE_QUARTERS = 12
@@ -21,30 +21,35 @@ ind = cat.loc[chosen.indicator]
 last = periods.from_date(chosen.period.end)
 first = periods.quarter(last.year - PROFILE_QUARTERS // 4, last.last_q)
 mine = ui.run("peer_figures", unit=chosen.scope, indicator=chosen.indicator, start=first.start, end=last.start)
+# peers are units of the same type under the same Tỉnh ủy: their median and the rank are for those who may see them all
+peers_visible = policy.may_see(ui.cursor(), ui.current(), root[0])
 frame = str(mine["peer_scope"].iloc[0]) if not mine.empty else ""
 span = {"first": first.label, "last": last.label, "frame": frame}
 st.subheader(chosen.scope_name)
-st.plotly_chart(
-    charts.profile_figure(
-        mine,
-        title=t("prof_vs_peers", name=ind["short_vi"], **span),
-        unit_name=chosen.scope_name,
-        y_title=ind["unit"],
-        color=ind["group_color"],
-        decimals=int(ind["decimals"]),
-        median_name=t("prof_median", frame=frame),
-    ),
-    width="stretch",
-    key="prof_chart",
-)
-n_peers = int(mine["peers"].max()) if not mine.empty else 0
-st.plotly_chart(
-    charts.rank_history_figure(
-        mine, title=t("prof_rank", unit=chosen.scope_name, peers=n_peers, **span), color=ind["group_color"]
-    ),
-    width="stretch",
-    key="prof_rank_chart",
-)
+if not peers_visible:
+    st.caption(t("prof_no_peers"))
+else:
+    st.plotly_chart(
+        charts.profile_figure(
+            mine,
+            title=t("prof_vs_peers", name=ind["short_vi"], **span),
+            unit_name=chosen.scope_name,
+            y_title=ind["unit"],
+            color=ind["group_color"],
+            decimals=int(ind["decimals"]),
+            median_name=t("prof_median", frame=frame),
+        ),
+        width="stretch",
+        key="prof_chart",
+    )
+    n_peers = int(mine["peers"].max()) if not mine.empty else 0
+    st.plotly_chart(
+        charts.rank_history_figure(
+            mine, title=t("prof_rank", unit=chosen.scope_name, peers=n_peers, **span), color=ind["group_color"]
+        ),
+        width="stretch",
+        key="prof_rank_chart",
+    )
 
 figures = ui.summary(chosen.scope, chosen.period)
 group = figures[figures["group_code"] == chosen.group]

@@ -154,6 +154,15 @@ def units_not_writable(con: duckdb.DuckDBPyConnection, person: Person, units: li
     return sql.run(con, "units_not_writable", person_id=person.id, units=sorted(set(units)))["unit_code"].tolist()
 
 
+def decks(con: duckdb.DuckDBPyConnection, person: Person) -> pd.DataFrame:
+    """Saved decks whose scope the person may see: name, scope, period, updated_at, frozen_at, frozen_upload_id."""
+    if person.everything:
+        return sql.run(con, "deck_list")
+    if person.id is None:
+        return sql.run(con, "deck_list").iloc[0:0]
+    return sql.run(con, "deck_list_visible", person_id=person.id)
+
+
 def may_upload(person: Person) -> bool:
     """Whether the upload page has anything to offer this person."""
     return person.admin or any(role == "nhap" for role, _ in person.grants)

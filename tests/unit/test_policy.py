@@ -144,6 +144,9 @@ def test_decks_belong_to_their_author_and_frozen_ones_are_not_deleted(con: duckd
     assert not policy.may_edit_deck(con, other, "Giao ban") and not policy.may_delete_deck(con, other, "Giao ban")
     assert policy.may_edit_deck(con, other, "Bài mới")  # a new name is anyone's with a grant
     assert not policy.may_edit_deck(con, person(con, "nobody@vd.vn"), "Bài mới")
+    assert policy.decks(con, other)["name"].tolist() == []  # H1 is not among hai's units
+    assert policy.decks(con, author)["name"].tolist() == ["Giao ban"]
+    assert policy.decks(con, admin)["name"].tolist() == ["Giao ban"]
     con.execute("update deck set frozen_at = now() where name = 'Giao ban'")
     assert not policy.may_delete_deck(con, author, "Giao ban")
     assert not policy.may_delete_deck(con, admin, "Giao ban")  # unfreeze first
