@@ -11,9 +11,13 @@ st.set_page_config(page_title=t("app_title"), page_icon=":material/account_balan
 
 # Sign-in first: someone who may not use the app (signed out, no grant, sign-in not configured) gets one
 # page that says so, whatever the URL, and nothing else.
+PAGE_PATHS = ("indicators", "year_on_year", "reporting", "unit_profile", "present", "deck", "upload", "uploads")
 who = ui.person()
 if who is None or not who.has_grant:
-    st.navigation([st.Page(ui.gate_page, title=t("sign_in_title"), icon=":material/login:")]).run()
+    # every page's address leads to the same gate (not to a "page not found" over it)
+    gate = [st.Page(ui.gate_page, title=t("sign_in_title"), icon=":material/login:", default=True)]
+    gate += [st.Page(ui.gate_page, title=t("sign_in_title"), url_path=p) for p in (*PAGE_PATHS, "people", "audit")]
+    st.navigation(gate, position="hidden").run()
     st.stop()
 
 pages = {
