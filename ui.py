@@ -163,6 +163,31 @@ def who_box(who: policy.Person) -> None:
         st.logout()
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _visible_units(db_path: str, version: int, person_id: int | None, grants: tuple, at: date) -> pd.DataFrame:
+    return policy.visible_units(cursor(), policy.Person(person_id, "", grants), at)
+
+
+def visible_units(who: policy.Person, at: date) -> pd.DataFrame:
+    """The units the person may see (policy.visible_units), cached by their grants and the data version: a
+    rerun then costs a cache look-up, and a changed grant is a new key."""
+    if who.everything:
+        return policy.visible_units(cursor(), who, at)
+    return _visible_units(str(settings().db_path), int(data_version()["last_upload_id"]), who.id, who.grants, at)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _may_see(db_path: str, version: int, person_id: int | None, grants: tuple, unit: str) -> bool:
+    return policy.may_see(cursor(), policy.Person(person_id, "", grants), unit)
+
+
+def may_see(who: policy.Person, unit: str) -> bool:
+    """policy.may_see, cached like visible_units."""
+    if who.everything:
+        return True
+    return _may_see(str(settings().db_path), int(data_version()["last_upload_id"]), who.id, who.grants, unit)
+
+
 def require_admin() -> policy.Person:
     """Stop a quản trị page for anyone else, with a word."""
     who = current()
@@ -297,7 +322,7 @@ def unit_picker(container, label: str, key: str, who: policy.Person | None = Non
     and a select box of what matches; None while nothing does."""
     unit_names, shown = names()[0], unit_labeller()
     if who is not None and not who.admin:
-        visible = policy.visible_units(cursor(), who, date.today())["code"].tolist()
+        visible = visible_units(who, date.today())["code"].tolist()
         return container.selectbox(label, visible, key=key, format_func=shown) if visible else None
     if len(unit_names) <= UNIT_PICK_MAX:
         return container.selectbox(label, list(unit_names), key=key, format_func=shown)
@@ -396,11 +421,11 @@ SCOPE_LIST_MAX = 400  # a hierarchy up to this size is listed whole in the scope
 def _visible_scope_units(who: policy.Person, period: periods.Period) -> tuple[pd.DataFrame, bool]:
     """The scope picker of someone who may not see everything: only their units (worked out in SQL). A scope
     in the URL outside them says so and the page stops: nothing of it is shown."""
-    units = policy.visible_units(cursor(), who, period.end)
+    units = visible_units(who, period.end)
     wanted = st.query_params.get("pham_vi")
     if wanted and wanted not in set(units["code"]):
         st.error(t("scope_forbidden", code=wanted), icon=":material/block:")
-        if not policy.may_see(cursor(), who, wanted):
+        if not may_see(who, wanted):
             policy.record(cursor(), who, "view", wanted, policy.REFUSED, "scope")
         st.stop()
     if units.empty:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from reform import charts, fmt, periods, policy
+from reform import charts, fmt, periods
 from reform.texts import t
 
 PROFILE_QUARTERS = 12
@@ -22,7 +22,7 @@ last = periods.from_date(chosen.period.end)
 first = periods.quarter(last.year - PROFILE_QUARTERS // 4, last.last_q)
 mine = ui.run("peer_figures", unit=chosen.scope, indicator=chosen.indicator, start=first.start, end=last.start)
 # peers are units of the same type under the same Tỉnh ủy: their median and the rank are for those who may see them all
-peers_visible = policy.may_see(ui.cursor(), ui.current(), root[0])
+peers_visible = ui.may_see(ui.current(), root[0])
 frame = str(mine["peer_scope"].iloc[0]) if not mine.empty else ""
 span = {"first": first.label, "last": last.label, "frame": frame}
 st.subheader(chosen.scope_name)

@@ -3,17 +3,17 @@
 -- Returns: name, scope, period, updated_at, frozen_at, frozen_upload_id
 -- $person_id INTEGER  the person
 with
-admin as (
-    select exists (select 1 from person_grant where person_id = $person_id and role = 'quantri') as yes
+mine as (
+    select role, unit_code from person_grant where person_id = $person_id
 ),
-visible as (
-    select c.descendant as code
-    from person_grant as g
-    join unit_closure as c on c.ancestor = g.unit_code
-    where g.person_id = $person_id
+scopes as (
+    select distinct d.scope
+    from (select distinct scope from deck) as d
+    join unit_closure as c on c.descendant = d.scope
+    join mine as m on m.unit_code = c.ancestor
 )
 select d.name, d.scope, d.period, d.updated_at, d.frozen_at, d.frozen_upload_id
 from deck as d
-where (select yes from admin)
-   or d.scope in (select code from visible)
+where exists (select 1 from mine where role = 'quantri')
+   or d.scope in (select scope from scopes)
 order by d.updated_at desc, d.name

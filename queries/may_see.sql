@@ -2,10 +2,13 @@
 -- Returns: allowed (boolean, one row).
 -- $person_id INTEGER  the person
 -- $unit VARCHAR       the unit asked about
-select exists (
-    select 1
-    from person_grant as g
-    left join unit_closure as c on c.ancestor = g.unit_code and c.descendant = $unit
-    where g.person_id = $person_id
-      and (g.role = 'quantri' or c.descendant is not null)
-) as allowed
+with
+mine as (
+    select role, unit_code from person_grant where person_id = $person_id
+),
+above as (
+    select ancestor from unit_closure where descendant = $unit
+)
+select
+    exists (select 1 from mine where role = 'quantri')
+    or exists (select 1 from mine join above on above.ancestor = mine.unit_code) as allowed

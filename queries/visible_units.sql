@@ -4,28 +4,31 @@
 -- $person_id INTEGER  the person
 -- $at DATE            the day (first day of the period's last quarter)
 with
-admin as (
-    select exists (select 1 from person_grant where person_id = $person_id and role = 'quantri') as yes
+mine as (
+    select role, unit_code from person_grant where person_id = $person_id
 ),
 granted as (
     select distinct c.descendant as code
-    from person_grant as g
-    join unit_closure as c on c.ancestor = g.unit_code
-    where g.person_id = $person_id
+    from unit_closure as c
+    join mine as m on c.ancestor = m.unit_code
     union
-    select code from units where (select yes from admin)
+    select code from units where exists (select 1 from mine where role = 'quantri')
 ),
-root as (
-    select code from units where parent_code is null order by code limit 1
+levels as (
+    select c.descendant as code, count(*) - 1 as depth
+    from unit_closure as c
+    join granted as g on g.code = c.descendant
+    group by c.descendant
 )
 select
     u.code,
     u.name,
-    r.depth,
-    u.parent_code is null or u.parent_code not in (select code from granted) as top,
-from granted as v
-join units as u on u.code = v.code
-join unit_closure as r on r.descendant = u.code and r.ancestor = (select code from root)
+    l.depth,
+    above.code is null as top,
+from granted as g
+join units as u on u.code = g.code
+join levels as l on l.code = g.code
+left join granted as above on above.code = u.parent_code
 where u.valid_from <= $at
   and (u.valid_to is null or u.valid_to >= $at)
-order by r.depth, u.name, u.code
+order by l.depth, u.name, u.code
