@@ -148,7 +148,7 @@ def gate_page() -> None:
         return
     who = person()
     st.title(t("no_grant_title"))
-    st.warning(t("no_grant", who=who.label if who else ""), icon=":material/block:")
+    st.warning(t("no_grant", who=fmt.plain(who.label) if who else ""), icon=":material/block:")
     if st.button(t("sign_out_button"), icon=":material/logout:", key="auth_sign_out"):
         st.logout()
 
@@ -158,7 +158,7 @@ def who_box(who: policy.Person) -> None:
     if who.everything:  # dashboard.py says so on every screen
         return
     roles = ", ".join(sorted({policy.ROLE_NAMES[r] + (f" {u}" if u else "") for r, u in who.grants}))
-    st.sidebar.caption(t("signed_in_as", who=who.label, roles=roles))
+    st.sidebar.caption(t("signed_in_as", who=fmt.plain(who.label), roles=roles))
     if st.sidebar.button(t("sign_out_button"), icon=":material/logout:", key="auth_sign_out_sidebar"):
         st.logout()
 
@@ -242,7 +242,7 @@ def page_header(title: str) -> None:
 
 def show_error(exc: Exception) -> None:
     """The one place that turns an unexpected error into a message for the reader."""
-    st.error(t("error", detail=str(exc)), icon=":material/error:")
+    st.error(t("error", detail=fmt.plain(exc)), icon=":material/error:")
 
 
 def clear_caches() -> None:
@@ -354,7 +354,7 @@ def quarter_options() -> list[str]:
 
 def show_error_message(message: str) -> None:
     """A refusal the user can act on (already in Vietnamese)."""
-    st.error(message, icon=":material/block:")
+    st.error(fmt.plain(message), icon=":material/block:")
 
 
 @dataclass(frozen=True)
@@ -424,7 +424,7 @@ def _visible_scope_units(who: policy.Person, period: periods.Period) -> tuple[pd
     units = visible_units(who, period.end)
     wanted = st.query_params.get("pham_vi")
     if wanted and wanted not in set(units["code"]):
-        st.error(t("scope_forbidden", code=wanted), icon=":material/block:")
+        st.error(t("scope_forbidden", code=fmt.plain(wanted)), icon=":material/block:")
         if not may_see(who, wanted):
             policy.record(cursor(), who, "view", wanted, policy.REFUSED, "scope")
         st.stop()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from reform import briefing, charts, export, policy, sql
+from reform import briefing, charts, export, fmt, policy, sql
 from reform.texts import t
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -95,7 +95,7 @@ for i, (s, generated) in enumerate(zip(spec.slides, auto.slides, strict=True)):
         )
         s.text = text if text.strip() and text.strip() != generated.commentary else None
         if s.text:
-            st.caption(f"{t('dk_text_auto')}: {generated.commentary}")
+            st.caption(f"{t('dk_text_auto')}: {fmt.plain(generated.commentary)}")
 
 shown = briefing.with_edits(auto, spec)
 
@@ -114,7 +114,7 @@ def _save() -> None:
         if who.id is not None:
             sql.execute(ui.cursor(), "deck_set_author", deck=spec.name, author_id=who.id)
         st.session_state["dk_pick"] = spec.name
-        st.session_state["dk_message"] = t("dk_saved", name=spec.name)
+        st.session_state["dk_message"] = t("dk_saved", name=fmt.plain(spec.name))
     except briefing.DeckError as exc:
         st.session_state["dk_message_error"] = str(exc)
 
@@ -124,7 +124,9 @@ def _freeze() -> None:
     if "dk_message_error" not in st.session_state:
         deck = briefing.freeze(ui.cursor(), spec.name)
         policy.record(ui.cursor(), who, "freeze", spec.name)
-        st.session_state["dk_message"] = t("dk_frozen", name=spec.name, when=f"{deck.footer.frozen_at:%H:%M %d/%m/%Y}")
+        st.session_state["dk_message"] = t(
+            "dk_frozen", name=fmt.plain(spec.name), when=f"{deck.footer.frozen_at:%H:%M %d/%m/%Y}"
+        )
 
 
 def _unfreeze() -> None:
@@ -144,7 +146,7 @@ def _delete() -> None:
     briefing.delete(ui.cursor(), choice)
     policy.record(ui.cursor(), who, "deck_delete", choice)
     st.session_state["dk_pick"] = ""
-    st.session_state["dk_message"] = t("dk_deleted", name=choice)
+    st.session_state["dk_message"] = t("dk_deleted", name=fmt.plain(choice))
 
 
 buttons = st.columns(4)

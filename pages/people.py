@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from reform import policy
+from reform import fmt, policy
 from reform.texts import t
 
 ui.page_header(t("page_people"))
@@ -45,7 +45,9 @@ with st.form("pp_grant", clear_on_submit=True, border=False):
         except policy.PolicyError as exc:
             ui.show_error_message(str(exc))
         else:
-            st.session_state["pp_flash"] = t("people_granted", role=policy.ROLE_NAMES[role], email=email.strip())
+            st.session_state["pp_flash"] = t(
+                "people_granted", role=policy.ROLE_NAMES[role], email=fmt.plain(email.strip())
+            )
             st.rerun()
 
 granted = people.dropna(subset=["role"])
@@ -68,5 +70,5 @@ if not granted.empty:
         except policy.PolicyError as exc:
             ui.show_error_message(str(exc))
         else:
-            st.session_state["pp_flash"] = t("people_revoked", n=n, email=row.email)
+            st.session_state["pp_flash"] = t("people_revoked", n=n, email=fmt.plain(row.email))
             st.rerun()

@@ -7,7 +7,7 @@ from html import escape
 import streamlit as st
 
 import ui
-from reform import briefing, charts, narrative
+from reform import briefing, charts, fmt, narrative
 from reform.texts import t
 
 PROJECTOR_CSS = """
@@ -31,7 +31,7 @@ ui.router_check()
 period, scope, _ = ui.period_scope_or_stop()
 decks = ui.deck_names()
 if st.query_params.get("bai") and st.query_params["bai"] not in decks:  # a deck this person may not see
-    st.error(t("deck_forbidden", name=st.query_params["bai"]), icon=":material/block:")
+    st.error(t("deck_forbidden", name=fmt.plain(st.query_params["bai"])), icon=":material/block:")
     st.stop()
 name = ui.url_select(t("pr_deck"), ["", *decks], "bai", lambda n: n or t("pr_default"))
 st.sidebar.caption(t("pr_keys"))
@@ -117,7 +117,7 @@ else:
 ui.demo_banner()
 if slide.notes:
     with st.expander(t("pr_notes")):
-        st.write(slide.notes)
+        st.text(slide.notes)  # as typed: never Markdown
 if shown and shown[0].frozen:
     st.caption(t("pr_frozen", when=f"{shown[0].frozen_at:%H:%M %d/%m/%Y}"))
 else:

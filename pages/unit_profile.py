@@ -25,7 +25,7 @@ mine = ui.run("peer_figures", unit=chosen.scope, indicator=chosen.indicator, sta
 peers_visible = ui.may_see(ui.current(), root[0])
 frame = str(mine["peer_scope"].iloc[0]) if not mine.empty else ""
 span = {"first": first.label, "last": last.label, "frame": frame}
-st.subheader(chosen.scope_name)
+st.subheader(fmt.plain(chosen.scope_name))
 if not peers_visible:
     st.caption(t("prof_no_peers"))
 else:
@@ -53,7 +53,7 @@ else:
 
 figures = ui.summary(chosen.scope, chosen.period)
 group = figures[figures["group_code"] == chosen.group]
-st.markdown(f"**{t('prof_table', unit=chosen.scope_name, period=chosen.period.label)}**")
+st.markdown(f"**{t('prof_table', unit=fmt.plain(chosen.scope_name), period=chosen.period.label)}**")
 ui.table(
     pd.DataFrame(
         {

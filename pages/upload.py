@@ -93,7 +93,7 @@ with col_period:
         key="up_period",
         format_func=lambda c: c if c == auto else periods.parse(c).label,
     )
-st.caption(t("upload_by", who=who.label))  # the signed-in person, never typed
+st.caption(t("upload_by", who=fmt.plain(who.label)))  # the signed-in person, never typed
 
 if uploaded is None:
     st.stop()
@@ -112,7 +112,7 @@ try:
     )
 except IngestError as exc:
     bar.empty()
-    st.error(t("upload_unreadable", message=exc.message), icon=":material/block:")
+    st.error(t("upload_unreadable", message=fmt.plain(exc.message)), icon=":material/block:")
     st.stop()
 bar.empty()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -12,10 +14,16 @@ FONT = "Be Vietnam Pro, Noto Sans, Segoe UI, Arial, sans-serif"
 PALETTE = ["#1f5fa8", "#b8562b", "#2a8a5c", "#7b4fa0", "#c28f00", "#4a4a4a"]
 
 
+def inert(text: object) -> str:
+    """Text from a person or a file (a unit name) for a Plotly label, title or hover: Plotly reads a little
+    HTML there (links, bold, line breaks), so <, > and & are written as entities and show as themselves."""
+    return html.escape(str(text), quote=False)
+
+
 def base_layout(fig: go.Figure, *, title: str, y_title: str) -> go.Figure:
     """Common look: title, Vietnamese separators, readable fonts, legend below."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": inert(title), "x": 0, "xanchor": "left"},
         separators=VI_SEPARATORS,
         font={"family": FONT, "size": 14},
         yaxis_title=y_title,
@@ -35,7 +43,7 @@ def trend_figure(df: pd.DataFrame, *, title: str, y_title: str, names: dict[str,
     if df.empty:
         return empty_figure(title, "Chưa có số liệu cho kỳ và phạm vi đã chọn")
     df = df.sort_values("period")
-    for i, (code, name) in enumerate(names.items()):
+    for i, (code, name) in enumerate({c: inert(n) for c, n in names.items()}.items()):
         part = df[df["indicator_code"] == code]
         labels = [periods.from_date(p).label for p in part["period"]]
         fig.add_trace(
@@ -59,7 +67,7 @@ def empty_figure(title: str, message: str) -> go.Figure:
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(title={"text": title, "x": 0}, font={"family": FONT}, plot_bgcolor="white")
+    fig.update_layout(title={"text": inert(title), "x": 0}, font={"family": FONT}, plot_bgcolor="white")
     return fig
 
 
@@ -90,7 +98,10 @@ def dumbbell_figure(
         shown = df[df["unit_code"].isin(keep)]
         title = f"{title} ({top_n} cao nhất và {top_n} thấp nhất trong {len(df)} đơn vị)"
     shown = shown.iloc[::-1]  # best at the top of a horizontal chart
-    names = [f"<b>{n}</b>" if c == highlight else n for c, n in zip(shown["unit_code"], shown["name"], strict=True)]
+    names = [
+        f"<b>{inert(n)}</b>" if c == highlight else inert(n)
+        for c, n in zip(shown["unit_code"], shown["name"], strict=True)
+    ]
     xs, ys = [], []
     for name, prev, cur in zip(names, shown["previous"], shown["value"], strict=True):
         if pd.notna(prev):
@@ -133,6 +144,7 @@ def heatmap_figure(
     """Units × quarters (df: unit_code, name, period, value); rows sorted by the latest quarter."""
     if df.empty:
         return empty_figure(title, "Chưa có số liệu của các đơn vị trong các quý đã chọn")
+    df = df.assign(name=df["name"].map(inert))
     wide = df.pivot_table(index="name", columns="period", values="value", aggfunc="first")
     wide = wide.sort_values(wide.columns[-1], ascending=True, na_position="first")
     if len(wide) > max_rows:
@@ -166,6 +178,7 @@ def completeness_figure(df: pd.DataFrame, *, title: str, max_rows: int = 80) -> 
     if df.empty:
         return empty_figure(title, "Chưa có kỳ báo cáo nào trong khoảng đã chọn")
     code = {"missing": 0, "partial": 1, "reported": 2}
+    df = df.assign(name=df["name"].map(inert))
     wide = df.assign(z=df["status"].map(code)).pivot_table(index="name", columns="period", values="z", aggfunc="min")
     # Plotly draws the last row on top: units with gaps go last
     gaps = (2 - wide).sum(axis=1)
@@ -239,6 +252,7 @@ def profile_figure(
     median_name: str = "Trung vị các đơn vị cùng loại",
 ) -> go.Figure:
     """A unit against the median of its peers over quarters (df: period, value, peer_median)."""
+    unit_name, median_name = inert(unit_name), inert(median_name)
     if df.empty:
         return empty_figure(title, "Chưa có số liệu của đơn vị này trong các quý đã chọn")
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in df["period"]]
@@ -324,7 +338,7 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
                 "y": 0.97,
                 "yref": "container",
                 "yanchor": "top",
-                "text": _wrap(chart.title, 70),
+                "text": _wrap(inert(chart.title), 70),
                 "font": {"size": 22},
             },
             margin={"t": 150},
@@ -332,9 +346,9 @@ def slide_figure(chart, *, projector: bool = False) -> go.Figure:
         if not horizontal:  # "Quý III/2025" on two lines, smaller beyond 6, so 8-12 quarters fit beside the sidebar
             fig.update_xaxes(
                 tickangle=0,
-                tickvals=chart.categories,
+                tickvals=[inert(c) for c in chart.categories],
                 tickfont={**big, "size": 22 if len(chart.categories) <= 6 else 16},
-                ticktext=[c.replace("/", "<br>") for c in chart.categories],
+                ticktext=[inert(c).replace("/", "<br>") for c in chart.categories],
             )
     return fig
 
@@ -358,29 +372,26 @@ def _padded(chart) -> list[float]:
 def _slide_trace(chart, s, projector: bool) -> go.Scatter | go.Bar:
     """One series of a slide chart: a line, or bars labelled with their values (coloured per bar if given)."""
     fmt_ = f",.{chart.decimals}f"
+    categories, name = [inert(c) for c in chart.categories], inert(s.name)
     if chart.kind == "line":
         return go.Scatter(
-            x=chart.categories,
+            x=categories,
             y=s.values,
-            name=s.name,
+            name=name,
             mode="lines+markers",
             line={"color": s.color, "width": 4 if projector else 3},
             marker={"size": 10 if projector else 7},
-            hovertemplate=f"%{{y:{fmt_}}}<extra>{s.name}</extra>",
+            hovertemplate=f"%{{y:{fmt_}}}<extra>{name}</extra>",
         )
     axis = "x" if chart.kind == "bar" else "y"
-    xy = (
-        {"x": s.values, "y": chart.categories, "orientation": "h"}
-        if axis == "x"
-        else {"x": chart.categories, "y": s.values}
-    )
+    xy = {"x": s.values, "y": categories, "orientation": "h"} if axis == "x" else {"x": categories, "y": s.values}
     return go.Bar(
         **xy,
-        name=s.name,
+        name=name,
         marker_color=s.point_colors or s.color,
         texttemplate=f"%{{{axis}:{fmt_}}}",
         textposition="outside",
         cliponaxis=False,
         constraintext="none",
-        hovertemplate=f"%{{{axis}:{fmt_}}}<extra>{s.name}</extra>",
+        hovertemplate=f"%{{{axis}:{fmt_}}}<extra>{name}</extra>",
     )

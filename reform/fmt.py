@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 
 def missing(x: object) -> bool:
@@ -37,3 +38,13 @@ def compact(x: float | None) -> str:
     if float(x).is_integer():
         return number(x, 0)
     return number(x, 2).rstrip("0")
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$@=&])")
+
+
+def plain(text: object) -> str:
+    """Text from a person or a file (a unit name, a deck name, a note, a file name, an e-mail) made inert for
+    Streamlit's Markdown: every character Markdown, links, images, emoji codes, colours or formulas act on is
+    escaped, and line breaks become spaces, so it shows as the text it is."""
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
