@@ -40,6 +40,11 @@ def test_markdown_shows_hostile_names_as_text() -> None:
         shown = fmt.plain(name)
         assert not LIVE_MARKDOWN.search(shown) and any(live in name for live in LIVE)
         assert "\\<" in shown and "\n" not in shown
+        assert "http://" not in shown.replace("\\", "")  # no bare link either, once escapes are read
+
+
+def test_an_email_is_not_a_bare_link() -> None:
+    assert "@" in fmt.plain("a@b.vn") and "@vd" not in fmt.plain("a@vd.vn").replace("\\", "")
 
 
 def test_charts_escape_names_in_labels_titles_and_hovers() -> None:
