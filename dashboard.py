@@ -9,6 +9,17 @@ from reform.texts import t
 
 st.set_page_config(page_title=t("app_title"), page_icon=":material/account_balance:", layout="wide")
 
+# Sign-in first: someone who may not use the app (signed out, no grant, sign-in not configured) gets one
+# page that says so, whatever the URL, and nothing else.
+PAGE_PATHS = ("indicators", "year_on_year", "reporting", "unit_profile", "present", "deck", "upload", "uploads")
+who = ui.person()
+if who is None or not who.has_grant:
+    # every page's address leads to the same gate (not to a "page not found" over it)
+    gate = [st.Page(ui.gate_page, title=t("sign_in_title"), icon=":material/login:", default=True)]
+    gate += [st.Page(ui.gate_page, title=t("sign_in_title"), url_path=p) for p in (*PAGE_PATHS, "people", "audit")]
+    st.navigation(gate, position="hidden").run()
+    st.stop()
+
 pages = {
     t("nav_analysis"): [
         st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:", default=True),
@@ -27,6 +38,11 @@ pages = {
         st.Page("pages/uploads.py", title=t("page_uploads"), icon=":material/history:"),
     ],
 }
+if who.admin:
+    pages[t("nav_admin")] = [
+        st.Page("pages/people.py", title=t("page_people"), icon=":material/group:"),
+        st.Page("pages/audit.py", title=t("page_audit"), icon=":material/receipt_long:"),
+    ]
 page = st.navigation(pages)
 ui.cursor()  # open the database first: while another process holds it, the page says so in its main area
 
@@ -37,5 +53,6 @@ with st.sidebar:
         st.caption(t("data_updated", when=version["last_changed"].strftime("%H:%M %d/%m/%Y")))
     if ui.meta("dataset") == "demo":
         st.caption(t("demo_banner"))
+    ui.who_box(who)
 
 page.run()

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from reform import briefing, catalog, db, demo, fmt, periods, sql, textnorm
+from reform import briefing, catalog, db, demo, fmt, periods, policy, sql, textnorm
 from reform import index as reform_index
 from reform import summary as summary_core
 from reform.config import settings
@@ -114,6 +114,127 @@ def demo_banner() -> None:
         st.info(t("demo_banner"), icon=":material/science:")
 
 
+# --- who is using the app: sign-in and rights (reform.policy decides; this only asks) -------------
+
+
+def auth_mode() -> str:
+    """ "oidc" (sign-in required) or "off" (everyone has every right): REFORM_AUTH, else off only on the demo."""
+    mode = settings().auth
+    if mode:
+        return mode
+    return "off" if meta("dataset") == "demo" else "oidc"
+
+
+def auth_configured() -> bool:
+    """Whether .streamlit/secrets.toml has the [auth] section st.login needs."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):  # no secrets file at all
+        return False
+
+
+def person() -> policy.Person | None:
+    """Who is using the app on this run; None when nobody may be (signed out, or sign-in not configured).
+    Rights are read from the database on every run, so a revoked grant takes effect at once."""
+    if auth_mode() == "off":
+        return policy.guest()
+    if not auth_configured() or not st.user.is_logged_in:
+        return None
+    claims = st.user.to_dict()
+    identity = (str(claims.get("iss") or ""), str(claims.get("sub") or ""))
+    if not all(identity):
+        return None
+    saved = st.session_state.get("_person")
+    if saved is None or saved[0] != identity:  # a new session or a new sign-in: record it once
+        who = policy.sign_in(
+            cursor(),
+            issuer=identity[0],
+            subject=identity[1],
+            email=_text(claims.get("email")),
+            name=_text(claims.get("name")),
+            email_verified=claims.get("email_verified") is not False,
+        )
+        st.session_state["_person"] = (identity, who.id, who.label)
+        return who
+    return policy.load(cursor(), saved[1], saved[2])
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def current() -> policy.Person:
+    """The person of this run for a page: the gate in dashboard.py has let them in, so they have a grant;
+    a page run any other way stops here."""
+    who = person()
+    if who is None or not who.has_grant:
+        st.stop()
+    return who
+
+
+def gate_page() -> None:
+    """The only page for someone who may not use the app: sign-in not configured, signed out, or no grant."""
+    if auth_mode() == "oidc" and not auth_configured():
+        st.title(t("app_title"))
+        st.error(t("auth_missing"), icon=":material/key_off:")
+        return
+    if not st.user.is_logged_in:
+        st.title(t("sign_in_title"))
+        st.write(t("sign_in_intro"))
+        if st.button(t("sign_in_button"), type="primary", icon=":material/login:", key="auth_sign_in"):
+            st.login()
+        return
+    who = person()
+    st.title(t("no_grant_title"))
+    st.warning(t("no_grant", who=fmt.plain(who.label) if who else ""), icon=":material/block:")
+    if st.button(t("sign_out_button"), icon=":material/logout:", key="auth_sign_out"):
+        st.logout()
+
+
+def who_box(who: policy.Person) -> None:
+    """The sidebar's word on who is signed in, with the sign-out button; or the no-sign-in warning."""
+    if who.everything:  # dashboard.py says so on every screen
+        return
+    roles = ", ".join(sorted({policy.ROLE_NAMES[r] + (f" {u}" if u else "") for r, u in who.grants}))
+    st.sidebar.caption(t("signed_in_as", who=fmt.plain(who.label), roles=roles))
+    if st.sidebar.button(t("sign_out_button"), icon=":material/logout:", key="auth_sign_out_sidebar"):
+        st.logout()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _visible_units(db_path: str, version: int, person_id: int | None, grants: tuple, at: date) -> pd.DataFrame:
+    return policy.visible_units(cursor(), policy.Person(person_id, "", grants), at)
+
+
+def visible_units(who: policy.Person, at: date) -> pd.DataFrame:
+    """The units the person may see (policy.visible_units), cached by their grants and the data version: a
+    rerun then costs a cache look-up, and a changed grant is a new key."""
+    if who.everything:
+        return policy.visible_units(cursor(), who, at)
+    return _visible_units(str(settings().db_path), int(data_version()["last_upload_id"]), who.id, who.grants, at)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _may_see(db_path: str, version: int, person_id: int | None, grants: tuple, unit: str) -> bool:
+    return policy.may_see(cursor(), policy.Person(person_id, "", grants), unit)
+
+
+def may_see(who: policy.Person, unit: str) -> bool:
+    """policy.may_see, cached like visible_units."""
+    if who.everything:
+        return True
+    return _may_see(str(settings().db_path), int(data_version()["last_upload_id"]), who.id, who.grants, unit)
+
+
+def require_admin() -> policy.Person:
+    """Stop a quản trị page for anyone else, with a word."""
+    who = current()
+    if not who.admin:
+        st.error(t("not_allowed"), icon=":material/block:")
+        st.stop()
+    return who
+
+
 _router_checked = False
 
 
@@ -139,23 +260,35 @@ def _ensure_router() -> None:
 def router_check() -> None:
     """Start a page that draws its own header (the presentation): run it inside the navigation."""
     _ensure_router()
+    _off_banner(current())
+
+
+def _off_banner(who: policy.Person) -> None:
+    """Without sign-in every screen says that everyone has every right."""
+    if who.everything:
+        st.warning(t("auth_off_banner"), icon=":material/lock_open:")
 
 
 def page_header(title: str) -> None:
-    """Start a page: router check, title, and the demo-data notice."""
+    """Start a page: router check, the rights check, title, and the demo-data notice."""
     _ensure_router()
+    who = current()
     st.title(title)
+    _off_banner(who)
     demo_banner()
 
 
 def show_error(exc: Exception) -> None:
     """The one place that turns an unexpected error into a message for the reader."""
-    st.error(t("error", detail=str(exc)), icon=":material/error:")
+    st.error(t("error", detail=fmt.plain(exc)), icon=":material/error:")
 
 
 def clear_caches() -> None:
-    """After a write: every cached figure may have changed."""
-    st.cache_data.clear()
+    """After a write by quản trị: drop every cached figure at once. Cached figures are keyed by the data
+    version, so after anyone else's write they are simply not found again; only quản trị may clear every
+    reader's caches (it slows everyone down)."""
+    if policy.may_clear_cache(current()):
+        st.cache_data.clear()
 
 
 def issues_table(issues: list) -> pd.DataFrame:
@@ -236,10 +369,14 @@ UNIT_PICK_MAX = 3000  # a register up to this size is offered whole in a unit se
 UNIT_FOUND_MAX = 50  # beyond it the reader types part of a code or name and picks among this many matches
 
 
-def unit_picker(container, label: str, key: str) -> str | None:
-    """A unit chosen from the whole register: a select box when the register is short, else a search
-    box (code or name, diacritics optional) and a select box of what matches; None while nothing does."""
+def unit_picker(container, label: str, key: str, who: policy.Person | None = None) -> str | None:
+    """A unit chosen from the whole register (or, for someone who may not see everything, from the units they
+    may see): a select box when the list is short, else a search box (code or name, diacritics optional)
+    and a select box of what matches; None while nothing does."""
     unit_names, shown = names()[0], unit_labeller()
+    if who is not None and not who.admin:
+        visible = visible_units(who, date.today())["code"].tolist()
+        return container.selectbox(label, visible, key=key, format_func=shown) if visible else None
     if len(unit_names) <= UNIT_PICK_MAX:
         return container.selectbox(label, list(unit_names), key=key, format_func=shown)
     query = container.text_input(label, key=f"{key}_find", placeholder=t("unit_find_hint"))
@@ -270,7 +407,7 @@ def quarter_options() -> list[str]:
 
 def show_error_message(message: str) -> None:
     """A refusal the user can act on (already in Vietnamese)."""
-    st.error(message, icon=":material/block:")
+    st.error(fmt.plain(message), icon=":material/block:")
 
 
 @dataclass(frozen=True)
@@ -322,7 +459,8 @@ def period_scope() -> tuple[periods.Period, str, str] | None:
     choices = {p.code: p for p in periods.choices([pd.Timestamp(d).date() for d in available["period"]])}
     st.sidebar.markdown(f"**{t('filters')}**")
     period = choices[url_select(t("period"), list(choices), "ky", lambda c: choices[c].label)]
-    units, whole = scope_units(root[0], period)
+    who = current()
+    units, whole = scope_units(root[0], period) if who.admin else _visible_scope_units(who, period)
     label = {r.code: "\u2003" * int(r.depth) + r.name for r in units.itertuples()}
     scope = url_select(t("scope"), list(label), "pham_vi", lambda c: label[c])
     if not whole:
@@ -331,6 +469,23 @@ def period_scope() -> tuple[periods.Period, str, str] | None:
 
 
 SCOPE_LIST_MAX = 400  # a hierarchy up to this size is listed whole in the scope picker
+
+
+def _visible_scope_units(who: policy.Person, period: periods.Period) -> tuple[pd.DataFrame, bool]:
+    """The scope picker of someone who may not see everything: only their units (worked out in SQL). A scope
+    in the URL outside them says so and the page stops: nothing of it is shown."""
+    units = visible_units(who, period.end)
+    wanted = st.query_params.get("pham_vi")
+    if wanted and wanted not in set(units["code"]):
+        st.error(t("scope_forbidden", code=fmt.plain(wanted)), icon=":material/block:")
+        if not may_see(who, wanted):
+            policy.record(cursor(), who, "view", wanted, policy.REFUSED, "scope")
+        st.stop()
+    if units.empty:
+        st.info(t("no_visible_units"), icon=":material/block:")
+        st.stop()
+    top = int(units["depth"].min())
+    return units.assign(depth=units["depth"] - top)[["code", "name", "depth"]], True
 
 
 def scope_units(root: str, period: periods.Period) -> tuple[pd.DataFrame, bool]:
@@ -523,5 +678,7 @@ def saved_deck(name: str) -> tuple[briefing.Saved, Deck] | None:
 
 
 def deck_names() -> list[str]:
-    """Saved decks, most recently changed first (not cached: saving does not upload data)."""
-    return briefing.names(cursor())["name"].tolist()
+    """Saved decks whose scope the person may see, most recently changed first (not cached: saving does not
+    upload data)."""
+    who = current()
+    return policy.decks(cursor(), who)["name"].tolist()

@@ -55,7 +55,7 @@ def median_ms(fn, repeat: int) -> float:
 def checks(con, rows, version: int, repeat: int) -> tuple[float, float]:
     quarters = [periods.parse(PERIOD).start]
     with registered(con, incoming=store.relation(rows)), transaction(con):
-        since = median_ms(lambda: sql.run(con, "store_written_since", since=version, periods=quarters), repeat)
+        since = median_ms(lambda: sql.run(con, "store_written_since", after_upload=version, periods=quarters), repeat)
         dupes = median_ms(lambda: sql.run(con, "store_stored_duplicates", periods=quarters), repeat)
     return since, dupes
 

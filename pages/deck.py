@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from reform import briefing, charts, export
+from reform import briefing, charts, export, fmt, policy, sql
 from reform.texts import t
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -16,6 +16,7 @@ ui.page_header(t("page_deck"))
 st.caption(t("dk_intro"))
 period, scope, _ = ui.period_scope_or_stop()
 con = ui.cursor()
+who = ui.current()
 
 if "dk_message" in st.session_state:
     st.success(st.session_state.pop("dk_message"), icon=":material/check_circle:")
@@ -94,16 +95,26 @@ for i, (s, generated) in enumerate(zip(spec.slides, auto.slides, strict=True)):
         )
         s.text = text if text.strip() and text.strip() != generated.commentary else None
         if s.text:
-            st.caption(f"{t('dk_text_auto')}: {generated.commentary}")
+            st.caption(f"{t('dk_text_auto')}: {fmt.plain(generated.commentary)}")
 
 shown = briefing.with_edits(auto, spec)
 
 
+def _refused(action: str, target: str) -> None:
+    policy.record(ui.cursor(), who, action, target, policy.REFUSED)
+    st.session_state["dk_message_error"] = t("not_allowed")
+
+
 def _save() -> None:
+    if not policy.may_edit_deck(ui.cursor(), who, spec.name) or not policy.may_see(ui.cursor(), who, spec.scope):
+        _refused("deck_save", spec.name)
+        return
     try:
         briefing.save(ui.cursor(), spec)
+        if who.id is not None:
+            sql.execute(ui.cursor(), "deck_set_author", deck=spec.name, author_id=who.id)
         st.session_state["dk_pick"] = spec.name
-        st.session_state["dk_message"] = t("dk_saved", name=spec.name)
+        st.session_state["dk_message"] = t("dk_saved", name=fmt.plain(spec.name))
     except briefing.DeckError as exc:
         st.session_state["dk_message_error"] = str(exc)
 
@@ -112,19 +123,30 @@ def _freeze() -> None:
     _save()
     if "dk_message_error" not in st.session_state:
         deck = briefing.freeze(ui.cursor(), spec.name)
-        st.session_state["dk_message"] = t("dk_frozen", name=spec.name, when=f"{deck.footer.frozen_at:%H:%M %d/%m/%Y}")
+        policy.record(ui.cursor(), who, "freeze", spec.name)
+        st.session_state["dk_message"] = t(
+            "dk_frozen", name=fmt.plain(spec.name), when=f"{deck.footer.frozen_at:%H:%M %d/%m/%Y}"
+        )
 
 
 def _unfreeze() -> None:
+    if not policy.may_unfreeze_deck(who):  # frozen figures are the record of a meeting
+        _refused("unfreeze", spec.name)
+        return
     _save()
     st.session_state["dk_diff_shown"] = briefing.unfreeze(ui.cursor(), spec.name)
+    policy.record(ui.cursor(), who, "unfreeze", spec.name)
     st.session_state["dk_message"] = t("dk_unfrozen")
 
 
 def _delete() -> None:
+    if not policy.may_delete_deck(ui.cursor(), who, choice):  # a frozen deck: quản trị unfreezes it first
+        _refused("deck_delete", choice)
+        return
     briefing.delete(ui.cursor(), choice)
+    policy.record(ui.cursor(), who, "deck_delete", choice)
     st.session_state["dk_pick"] = ""
-    st.session_state["dk_message"] = t("dk_deleted", name=choice)
+    st.session_state["dk_message"] = t("dk_deleted", name=fmt.plain(choice))
 
 
 buttons = st.columns(4)

@@ -17,7 +17,7 @@ period, scope = chosen.period, chosen.scope
 ind = ui.run("catalog").set_index("code").loc[chosen.indicator]
 unit_label, decimals = ind["unit"], int(ind["decimals"])
 st.subheader(f"{ind['name_vi']} ({unit_label})")
-st.caption(f"{chosen.group_name} · {chosen.scope_name} · {period.label}")
+st.caption(f"{fmt.plain(chosen.group_name)} · {fmt.plain(chosen.scope_name)} · {period.label}")
 
 last = periods.from_date(period.end)
 trend = ui.run("trend", scope=scope, start=periods.quarter(last.year - 4, last.last_q).start, end=period.end)
@@ -36,7 +36,9 @@ st.plotly_chart(
 
 ranked = ui.run("rank", scope=scope, indicator=chosen.indicator, start=period.start, end=period.end)
 if ranked.empty:
-    st.info(t("ind_no_children", scope=chosen.scope_name, period=period.label), icon=":material/account_tree:")
+    st.info(
+        t("ind_no_children", scope=fmt.plain(chosen.scope_name), period=period.label), icon=":material/account_tree:"
+    )
     st.stop()
 
 st.plotly_chart(

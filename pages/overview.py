@@ -22,7 +22,7 @@ units_expected = int(figures["units_expected"].max())
 reported = ui.run("units_reported", scope=scope_code, start=period.end, end=period.end)
 units_reported = min(int(reported["units_reported"].iloc[0]), units_expected)
 
-st.subheader(f"{scope_name}, {period.label}")
+st.subheader(f"{fmt.plain(scope_name)}, {period.label}")
 st.progress(
     units_reported / units_expected if units_expected else 0.0, text=t("reported", n=units_reported, m=units_expected)
 )

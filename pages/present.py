@@ -7,7 +7,7 @@ from html import escape
 import streamlit as st
 
 import ui
-from reform import briefing, charts, narrative
+from reform import briefing, charts, fmt, narrative
 from reform.texts import t
 
 # Sized by the window's height (vh), so a slide fits 1280×720 and 1920×1080 alike: the chart takes what the
@@ -38,7 +38,11 @@ TO_TOP = "<script>/* %d */ window.parent.document.querySelector('[data-testid=st
 keep = charts.keep_quarters  # "Quý III/2026" never broken over two lines on the screen
 ui.router_check()
 period, scope, _ = ui.period_scope_or_stop()
-name = ui.url_select(t("pr_deck"), ["", *ui.deck_names()], "bai", lambda n: n or t("pr_default"))
+decks = ui.deck_names()
+if st.query_params.get("bai") and st.query_params["bai"] not in decks:  # a deck this person may not see
+    st.error(t("deck_forbidden", name=fmt.plain(st.query_params["bai"])), icon=":material/block:")
+    st.stop()
+name = ui.url_select(t("pr_deck"), ["", *decks], "bai", lambda n: n or t("pr_default"))
 st.sidebar.caption(t("pr_keys"))
 
 shown = ui.saved_deck(name) if name else None
@@ -129,7 +133,7 @@ if full:  # the slide alone; the footer already says when the figures are invent
 ui.demo_banner()
 if slide.notes:
     with st.expander(t("pr_notes")):
-        st.write(slide.notes)
+        st.text(slide.notes)  # as typed: never Markdown
 if shown and shown[0].frozen:
     st.caption(t("pr_frozen", when=f"{shown[0].frozen_at:%H:%M %d/%m/%Y}"))
 else:

@@ -38,7 +38,7 @@ chosen = ui.analysis_page(t("page_reporting"))
 last = periods.from_date(chosen.period.end)
 first = periods.quarter(last.year - GRID_QUARTERS // 4, last.last_q)
 span = {"first": first.label, "last": last.label}
-st.caption(f"{chosen.scope_name} · {first.label} – {last.label}")
+st.caption(f"{fmt.plain(chosen.scope_name)} · {first.label} – {last.label}")
 
 rate = ui.run("reporting_rate", scope=chosen.scope, start=first.start, end=last.start)
 now = rate[rate["period"] == pd.Timestamp(last.start)]

@@ -31,34 +31,39 @@ cat = ui.run("catalog").set_index("code")
 ind = cat.loc[chosen.indicator]
 first = periods.quarter(last.year - PROFILE_QUARTERS // 4, last.last_q)
 mine = ui.run("peer_figures", unit=unit, indicator=chosen.indicator, start=first.start, end=last.start)
+# peers are units of the same type under the same Tỉnh ủy: their median and the rank are for those who may see them all
+peers_visible = ui.may_see(ui.current(), ui.root_unit()[0])
 frame = str(mine["peer_scope"].iloc[0]) if not mine.empty else ""
 span = {"first": first.label, "last": last.label, "frame": frame}
-st.subheader(unit_name)
-st.plotly_chart(
-    charts.profile_figure(
-        mine,
-        title=t("prof_vs_peers", name=ind["short_vi"], **span),
-        unit_name=unit_name,
-        y_title=ind["unit"],
-        color=ind["group_color"],
-        decimals=int(ind["decimals"]),
-        median_name=t("prof_median", frame=frame),
-    ),
-    width="stretch",
-    key="prof_chart",
-)
-n_peers = int(mine["peers"].max()) if not mine.empty else 0
-st.plotly_chart(
-    charts.rank_history_figure(
-        mine, title=t("prof_rank", unit=unit_name, peers=n_peers, **span), color=ind["group_color"]
-    ),
-    width="stretch",
-    key="prof_rank_chart",
-)
+st.subheader(fmt.plain(unit_name))
+if not peers_visible:
+    st.caption(t("prof_no_peers"))
+else:
+    st.plotly_chart(
+        charts.profile_figure(
+            mine,
+            title=t("prof_vs_peers", name=ind["short_vi"], **span),
+            unit_name=unit_name,
+            y_title=ind["unit"],
+            color=ind["group_color"],
+            decimals=int(ind["decimals"]),
+            median_name=t("prof_median", frame=frame),
+        ),
+        width="stretch",
+        key="prof_chart",
+    )
+    n_peers = int(mine["peers"].max()) if not mine.empty else 0
+    st.plotly_chart(
+        charts.rank_history_figure(
+            mine, title=t("prof_rank", unit=unit_name, peers=n_peers, **span), color=ind["group_color"]
+        ),
+        width="stretch",
+        key="prof_rank_chart",
+    )
 
 figures = ui.summary(unit, chosen.period)
 group = figures[figures["group_code"] == chosen.group]
-st.markdown(f"**{t('prof_table', unit=unit_name, period=chosen.period.label)}**")
+st.markdown(f"**{t('prof_table', unit=fmt.plain(unit_name), period=chosen.period.label)}**")
 ui.table(
     pd.DataFrame(
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from reform import fmt, importer, locks, periods, store, template
+from reform import fmt, importer, locks, periods, policy, store, template
 from reform.config import settings
 from reform.ingest import IngestError
 from reform.texts import t
@@ -23,6 +23,10 @@ if "up_flash" in st.session_state:  # what the last upload stored, read back, in
 if ui.root_unit() is None:
     st.info(t("no_units"), icon=":material/account_tree:")
     st.stop()
+who = ui.current()
+if not policy.may_upload(who):
+    st.info(t("upload_not_allowed"), icon=":material/visibility:")
+    st.stop()
 
 # --- 1. template ------------------------------------------------------------------------------
 st.subheader(t("template_title"))
@@ -36,6 +40,9 @@ with col_period:
 unit_label = ui.unit_labeller()
 
 in_force = ui.run("units_in_force", at=periods.parse(tpl_period).start)
+if not who.admin:  # the template offers only the units this person may upload for
+    refused = set(policy.units_not_writable(ui.cursor(), who, in_force["code"].tolist()))
+    in_force = in_force[~in_force["code"].isin(refused)]
 stem = f"mau_bao_cao_{tpl_period}"
 with col_units:
     if len(in_force) <= ui.UNIT_PICK_MAX:
@@ -51,6 +58,8 @@ with col_units:
         st.caption(t("template_under_help", n=fmt.number(len(in_force))))
         offered = ui.run("units_with_depth", scope=top, at=periods.parse(tpl_period).start)["code"].tolist()
         everyone, stem = offered, f"{stem}_{top}"
+    if not who.admin and everyone is None:  # never "every unit in force": only this person's units
+        everyone = offered
     tpl_units = (
         st.multiselect(
             t("template_units") if everyone is None else t("template_units_under", n=fmt.number(len(offered))),
@@ -73,7 +82,7 @@ st.download_button(
 
 # --- 2. upload, check, confirm ------------------------------------------------------------------
 st.subheader(t("upload_title"))
-col_file, col_period, col_user = st.columns([3, 1, 1])
+col_file, col_period = st.columns([3, 1])
 with col_file:
     upload_mb = max(1, settings().max_upload_bytes // (1024 * 1024))
     ui.vietnamese_uploader(upload_mb)
@@ -94,8 +103,7 @@ with col_period:
         key="up_period",
         format_func=lambda c: c if c == auto else periods.parse(c).label,
     )
-with col_user:
-    user = st.text_input(t("upload_user"), key="up_user", value="Văn phòng")
+st.caption(t("upload_by", who=fmt.plain(who.label)))  # the signed-in person, never typed
 
 if uploaded is None:
     st.stop()
@@ -105,11 +113,16 @@ period = None if chosen == auto else periods.parse(chosen)
 bar = st.progress(0.0, text=t("upload_checking"))
 try:
     prepared = importer.prepare(
-        ui.cursor(), data, uploaded.name, period=period, progress=lambda f, text: bar.progress(f, text=text)
+        ui.cursor(),
+        data,
+        uploaded.name,
+        period=period,
+        progress=lambda f, text: bar.progress(f, text=text),
+        person=None if who.everything else who,
     )
 except IngestError as exc:
     bar.empty()
-    st.error(t("upload_unreadable", message=exc.message), icon=":material/block:")
+    st.error(t("upload_unreadable", message=fmt.plain(exc.message)), icon=":material/block:")
     st.stop()
 bar.empty()
 if "up_refused" in st.session_state:
@@ -122,6 +135,10 @@ with st.container(border=True):  # what was understood comes before any figure o
     st.markdown("\n".join(f"- {ui.escape_markdown(line)}" for line in importer.understood(prepared)))
 
 summary = prepared.summary()
+foreign = [i for i in prepared.report.errors if i.code == "E_NOT_YOUR_UNIT"]
+if foreign and st.session_state.get("up_refused") != prepared.digest:  # the refused attempt, recorded once
+    st.session_state["up_refused"] = prepared.digest
+    policy.record(ui.cursor(), who, "upload", None, policy.REFUSED, f"E_NOT_YOUR_UNIT {prepared.file_name}")
 cols = st.columns(6)
 for col, (key, value) in zip(
     cols,
@@ -153,11 +170,11 @@ if prepared.report.warnings:
     acknowledged = st.checkbox(t("warnings_ack"), key="up_ack")
 
 
-def _commit(checked: importer.Prepared, by: str) -> None:
+def _commit(checked: importer.Prepared, by: policy.Person) -> None:
     """Store what the uploader saw and confirmed (bound when the button was drawn, not the file re-read on this
     run): refused, with nothing stored, when another upload wrote the same values since it was checked."""
     try:
-        result = importer.commit(ui.cursor(), checked, user=by.strip() or "Văn phòng")
+        result = importer.commit(ui.cursor(), checked, user=by.label, person=by)
     except (store.StaleUpload, locks.LockBusy) as exc:
         st.session_state["up_refused"] = str(exc)
         st.session_state["up_ack"] = False  # warnings of the new check are acknowledged anew
@@ -180,5 +197,5 @@ st.button(
     key="up_commit",
     icon=":material/save:",
     on_click=_commit,
-    args=(prepared, user),
+    args=(prepared, who),
 )

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from reform import fmt, locks, periods, store
+from reform import fmt, locks, periods, policy, store
 from reform.texts import t
 
 ui.page_header(t("page_uploads"))
@@ -14,7 +14,9 @@ st.caption(t("uploads_intro"))
 if "ul_flash" in st.session_state:
     st.success(st.session_state.pop("ul_flash"), icon=":material/task_alt:")
 
-uploads = ui.run("uploads")
+who = ui.current()
+# someone who is not quản trị sees their own uploads (another's file may hold units they may not see)
+uploads = ui.run("uploads") if who.admin else ui.run("uploads_of", person_id=who.id)
 if uploads.empty:
     st.info(t("uploads_empty"), icon=":material/history:")
     st.stop()
@@ -48,18 +50,24 @@ row = uploads.set_index("id").loc[chosen]
 if row["status"] == "stored" and row["layout"] != "undo":
     sure = st.checkbox(t("undo_confirm", id=chosen), key="ul_confirm")
     if st.button(t("undo_button"), disabled=not sure, key="ul_undo", icon=":material/undo:"):
+        if not policy.may_undo(ui.cursor(), who, chosen):
+            policy.record(ui.cursor(), who, "undo", chosen, policy.REFUSED, "not_owner")
+            ui.show_error_message(t("undo_not_yours"))
+            st.stop()
         try:
-            res = store.undo(ui.cursor(), chosen, user="Văn phòng")
+            res = store.undo(ui.cursor(), chosen, user=who.label)
         except (store.UndoRefused, locks.LockBusy) as exc:
+            policy.record(ui.cursor(), who, "undo", chosen, policy.REFUSED, str(exc))
             ui.show_error_message(str(exc))
         else:
+            policy.record(ui.cursor(), who, "undo", chosen)
             ui.clear_caches()
             st.session_state["ul_flash"] = t("undone", id=chosen, restored=res.restored, removed=res.removed)
             st.rerun()
 
 st.subheader(t("story_title"))
 c1, c2, c3 = st.columns(3)
-unit = ui.unit_picker(c1, t("col_unit"), key="ul_story_unit")
+unit = ui.unit_picker(c1, t("col_unit"), key="ul_story_unit", who=who)
 quarter = c2.selectbox(
     t("col_period"), ui.quarter_options(), key="ul_story_period", format_func=lambda c: periods.parse(c).label
 )

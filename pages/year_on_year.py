@@ -20,7 +20,7 @@ st.subheader(t("yoy_head", name=ind["name_vi"], period=period.label, prev=previo
 st.markdown(
     t(
         "yoy_scope_line",
-        scope=chosen.scope_name,
+        scope=fmt.plain(chosen.scope_name),
         value=fmt.with_unit(ind["value"], unit_label, decimals),
         change=core.change_text(ind),
     )
@@ -28,7 +28,9 @@ st.markdown(
 
 ranked = ui.run("rank", scope=chosen.scope, indicator=chosen.indicator, start=period.start, end=period.end)
 if ranked.empty:
-    st.info(t("ind_no_children", scope=chosen.scope_name, period=period.label), icon=":material/account_tree:")
+    st.info(
+        t("ind_no_children", scope=fmt.plain(chosen.scope_name), period=period.label), icon=":material/account_tree:"
+    )
     st.stop()
 children = ui.run("children_started", scope=chosen.scope, end=period.end).set_index("code")
 started = pd.to_datetime(children.loc[ranked["unit_code"], "valid_from"]).dt.date.to_numpy()

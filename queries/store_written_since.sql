@@ -2,13 +2,13 @@
 -- (unit_code, period, indicator_code, value) also writes: a preview computed when that upload was the last
 -- one no longer describes what storing the file would change. Values of other keys do not matter.
 -- Returns: period (DATE), one row per quarter, in order.
--- $since INTEGER   the last upload id when the preview was computed
+-- $after_upload INTEGER the last upload id when the preview was computed
 -- $periods DATE[]  first days of the quarters of the file
 with
 later as (
     select unit_code, period, indicator_code
     from value_history
-    where upload_id > $since
+    where upload_id > $after_upload
       and period in (select unnest(cast($periods as date[])))
 )
 select distinct l.period

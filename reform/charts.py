@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -14,10 +15,16 @@ FONT = "Be Vietnam Pro, Noto Sans, Segoe UI, Arial, sans-serif"
 PALETTE = ["#1f5fa8", "#b8562b", "#2a8a5c", "#7b4fa0", "#c28f00", "#4a4a4a"]
 
 
+def inert(text: object) -> str:
+    """Text from a person or a file (a unit name) for a Plotly label, title or hover: Plotly reads a little
+    HTML there (links, bold, line breaks), so <, > and & are written as entities and show as themselves."""
+    return html.escape(str(text), quote=False)
+
+
 def base_layout(fig: go.Figure, *, title: str, y_title: str) -> go.Figure:
     """Common look: title, Vietnamese separators, readable fonts, legend below."""
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left"},  # off the edge of an exported PNG
+        title={"text": inert(title), "x": 0.01, "xanchor": "left"},  # off the edge of an exported PNG
         separators=VI_SEPARATORS,
         font={"family": FONT, "size": 14},
         yaxis_title=y_title,
@@ -38,7 +45,7 @@ def trend_figure(df: pd.DataFrame, *, title: str, y_title: str, names: dict[str,
     if df.empty:
         return empty_figure(title, "Chưa có số liệu cho kỳ và phạm vi đã chọn")
     df = df.sort_values("period")
-    for i, (code, name) in enumerate(names.items()):
+    for i, (code, name) in enumerate({c: inert(n) for c, n in names.items()}.items()):
         part = df[df["indicator_code"] == code]
         labels = [periods.from_date(p).label for p in part["period"]]
         fig.add_trace(
@@ -62,7 +69,7 @@ def empty_figure(title: str, message: str) -> go.Figure:
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(title={"text": title, "x": 0}, font={"family": FONT}, plot_bgcolor="white")
+    fig.update_layout(title={"text": inert(title), "x": 0}, font={"family": FONT}, plot_bgcolor="white")
     return fig
 
 
@@ -93,7 +100,10 @@ def dumbbell_figure(
         shown = df[df["unit_code"].isin(keep)]
         title = _wrap(f"{title} ({top_n} cao nhất và {top_n} thấp nhất trong {len(df)} đơn vị)", 90)
     shown = shown.iloc[::-1]  # best at the top of a horizontal chart
-    names = [f"<b>{n}</b>" if c == highlight else n for c, n in zip(shown["unit_code"], shown["name"], strict=True)]
+    names = [
+        f"<b>{inert(n)}</b>" if c == highlight else inert(n)
+        for c, n in zip(shown["unit_code"], shown["name"], strict=True)
+    ]
     xs, ys = [], []
     for name, prev, cur in zip(names, shown["previous"], shown["value"], strict=True):
         if pd.notna(prev):
@@ -143,6 +153,7 @@ def heatmap_figure(
     zero (which is the palest blue)."""
     if df.empty:
         return empty_figure(title, "Chưa có số liệu của các đơn vị trong các quý đã chọn")
+    df = df.assign(name=df["name"].map(inert))
     wide = df.pivot_table(index="name", columns="period", values="value", aggfunc="first", dropna=False)
     wide = wide.sort_values(wide.columns[-1], ascending=True, na_position="first")
     if len(wide) > max_rows:
@@ -216,6 +227,7 @@ def completeness_figure(df: pd.DataFrame, *, title: str, in_force: int | None = 
     if df.empty:
         return empty_figure(title, "Chưa có kỳ báo cáo nào trong khoảng đã chọn")
     code = {"missing": 0, "partial": 1, "reported": 2}
+    df = df.assign(name=df["name"].map(inert))
     key = "unit_code" if "unit_code" in df else "name"
     wide = df.assign(z=df["status"].map(code)).pivot_table(index=key, columns="period", values="z", aggfunc="min")
     # Plotly draws the last row on top: units with gaps go last
@@ -337,6 +349,7 @@ def profile_figure(
     median_name: str = "Trung vị các đơn vị cùng loại",
 ) -> go.Figure:
     """A unit against the median of its peers over quarters (df: period, value, peer_median)."""
+    unit_name, median_name = inert(unit_name), inert(median_name)
     if df.empty:
         return empty_figure(title, "Chưa có số liệu của đơn vị này trong các quý đã chọn")
     labels = [periods.from_date(pd.Timestamp(p).date()).label for p in df["period"]]
@@ -510,29 +523,26 @@ def _padded(chart) -> list[float]:
 def _slide_trace(chart, s, projector: bool) -> go.Scatter | go.Bar:
     """One series of a slide chart: a line, or bars labelled with their values (coloured per bar if given)."""
     fmt_ = f",.{chart.decimals}f"
+    categories, name = [inert(c) for c in chart.categories], inert(s.name)
     if chart.kind == "line":
         return go.Scatter(
-            x=chart.categories,
+            x=categories,
             y=s.values,
-            name=s.name,
+            name=name,
             mode="lines+markers",
             line={"color": s.color, "width": 4 if projector else 3},
             marker={"size": 10 if projector else 7},
-            hovertemplate=f"%{{y:{fmt_}}}<extra>{s.name}</extra>",
+            hovertemplate=f"%{{y:{fmt_}}}<extra>{name}</extra>",
         )
     axis = "x" if chart.kind == "bar" else "y"
-    xy = (
-        {"x": s.values, "y": chart.categories, "orientation": "h"}
-        if axis == "x"
-        else {"x": chart.categories, "y": s.values}
-    )
+    xy = {"x": s.values, "y": categories, "orientation": "h"} if axis == "x" else {"x": categories, "y": s.values}
     return go.Bar(
         **xy,
-        name=s.name,
+        name=name,
         marker_color=s.point_colors or s.color,
         texttemplate=f"%{{{axis}:{fmt_}}}",
         textposition="outside",
         cliponaxis=False,
         constraintext="none",
-        hovertemplate=f"%{{{axis}:{fmt_}}}<extra>{s.name}</extra>",
+        hovertemplate=f"%{{{axis}:{fmt_}}}<extra>{name}</extra>",
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reform import briefing, catalog, db, demo, export, importer, locks, periods, sql, store, template
+from reform import briefing, catalog, db, demo, export, importer, locks, periods, policy, sql, store, template
 from reform import index as index_core
 from reform import summary as summary_core
 from reform.config import settings
@@ -253,9 +253,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             _report(args, summary, "Không lưu: tệp còn lỗi.")
             return REFUSED
         if not args.dry_run:
-            result = importer.commit(con, prepared, user=args.user)
+            actor = policy.command_line(args.user)
+            result = importer.commit(con, prepared, user=actor.label)
             if result is not None:
                 summary["upload_id"] = result.upload_id
+                policy.record(con, actor, "upload", result.upload_id, policy.OK, path.name)
         _report(args, summary, "Kiểm tra xong, chưa lưu (--dry-run)." if args.dry_run else "Đã lưu.")
     return OK
 
@@ -321,12 +323,15 @@ def cmd_uploads(args: argparse.Namespace) -> int:
 
 def cmd_undo(args: argparse.Namespace) -> int:
     """Undo one upload: restore exactly the values it replaced."""
+    actor = policy.command_line(args.user)
     with _connect(args) as con:
         try:
-            res = store.undo(con, args.upload_id, user=args.user)
+            res = store.undo(con, args.upload_id, user=actor.label)
         except store.UndoRefused as exc:
+            policy.record(con, actor, "undo", args.upload_id, policy.REFUSED, str(exc))
             print(exc, file=sys.stderr)
             return REFUSED
+        policy.record(con, actor, "undo", args.upload_id, policy.OK)
     print(
         f"Đã hoàn tác lần tải lên số {args.upload_id}: khôi phục {res.restored} giá trị, "
         f"xóa {res.removed} giá trị (ghi nhận là lần {res.undo_id})."
@@ -383,6 +388,60 @@ def _brief_deck(con, args: argparse.Namespace):
     return briefing.build(con, briefing.default_spec(con, scope, period.code))
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """People and their grants: add, remove, list. The command line acts as quản trị of the file it opens."""
+    actor = policy.command_line(getattr(args, "user", None))
+    with _connect(args) as con:
+        if args.action == "list":
+            return _users_list(con, args)
+        try:
+            if args.action == "add":
+                unit = args.unit if args.role == "quantri" or args.unit else _scope(con, None)
+                policy.grant(con, actor, args.email, args.role, unit)
+                print(f"Đã cấp quyền {args.role} {'' if args.role == 'quantri' else unit} cho {args.email}.")
+                return OK
+            removed = policy.revoke(con, actor, args.email, args.role, args.unit)
+        except policy.PolicyError as exc:
+            print(exc, file=sys.stderr)
+            return BAD_INPUT
+    if not removed:
+        print(f"{args.email} không có quyền nào khớp; không thu hồi gì.", file=sys.stderr)
+        return REFUSED
+    print(f"Đã thu hồi {removed} quyền của {args.email}.")
+    return OK
+
+
+def _users_list(con, args: argparse.Namespace) -> int:
+    df = policy.people(con)
+    records = [
+        {"email": e, "role": None if pd.isna(r) else r, "unit": None if pd.isna(u) else u}
+        for e, r, u in zip(df["email"], df["role"], df["unit"], strict=True)
+    ]
+    if args.json:
+        _json_out(records)
+    else:
+        _csv_out(pd.DataFrame(records, columns=["email", "role", "unit"]))
+    return OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """The record of who did what, newest first."""
+    try:
+        since = pd.Timestamp(args.since).to_pydatetime() if args.since else None
+    except ValueError:
+        print(f"Ngày không hợp lệ: {args.since} (viết 2025-10-20 hoặc 2025-10-20T08:30).", file=sys.stderr)
+        return BAD_INPUT
+    with _connect(args) as con:
+        df = policy.audit(con, since=since)
+    df["happened_at"] = df["happened_at"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    df = df.astype(object).where(df.notna(), None)
+    if args.json:
+        _json_out(df.to_dict(orient="records"))
+    else:
+        _csv_out(df)
+    return OK
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = _Parser(prog="python -m reform", description="Chỉ tiêu cải cách hành chính trong Đảng")
@@ -419,7 +478,7 @@ def parser() -> argparse.ArgumentParser:
     c = command("import", cmd_import, "kiểm tra và lưu một tệp báo cáo (.xlsx, .csv, .txt)")
     c.add_argument("file")
     c.add_argument("--period", help="kỳ báo cáo khi tệp không ghi, ví dụ 2025-Q3")
-    c.add_argument("--user", default="cli", help="người tải lên")
+    c.add_argument("--user", help="người tải lên (mặc định: người dùng của hệ thống)")
     c.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
     c.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     c.add_argument("--max-mb", type=float, help="giới hạn dung lượng tệp (MB)")
@@ -440,8 +499,29 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c = command("undo", cmd_undo, "hoàn tác một lần tải lên")
     c.add_argument("upload_id", type=int)
-    c.add_argument("--user", default="cli")
+    c.add_argument("--user", help="người hoàn tác (mặc định: người dùng của hệ thống)")
+    _users_parser(sub)
+    c = command("audit", cmd_audit, "nhật ký: ai đã làm gì, khi nào")
+    c.add_argument("--since", help="chỉ từ ngày này, ví dụ 2025-10-20")
+    c.add_argument("--json", action="store_true")
     return p
+
+
+def _users_parser(sub) -> None:
+    """`users add|remove|list`: the contract of issue 13."""
+    users = sub.add_parser("users", help="người dùng và quyền")
+    actions = users.add_subparsers(dest="action", required=True)
+    for name, help_ in (("add", "cấp quyền (thêm người nếu chưa có)"), ("remove", "thu hồi quyền"), ("list", "")):
+        c = actions.add_parser(name, help=help_ or "liệt kê người dùng và quyền")
+        c.add_argument("--db", help="đường dẫn tệp DuckDB")
+        c.set_defaults(func=cmd_users)
+        if name == "list":
+            c.add_argument("--json", action="store_true")
+            continue
+        c.add_argument("email")
+        c.add_argument("--role", required=name == "add", choices=policy.ROLES)
+        c.add_argument("--unit", help="đơn vị (và mọi đơn vị cấp dưới); mặc định: cả tỉnh")
+        c.add_argument("--user", help="người thực hiện (mặc định: người dùng của hệ thống)")
 
 
 def main(argv: list[str] | None = None) -> int:

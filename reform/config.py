@@ -8,6 +8,8 @@ REFORM_LANG        interface language, "vi" (default) or "en"
 REFORM_MAX_UPLOAD_MB  the largest file an upload may be, in MB (default: server.maxUploadSize of
                    .streamlit/config.toml, so the server lets through exactly what the app reads;
                    `make run` passes a value set here on to the server)
+REFORM_AUTH        "oidc" (sign-in required) or "off" (everyone has every right); unset: "off" on the
+                   demo database only, "oidc" on any other
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Settings:
     auto_demo: bool
     lang: str
     max_upload_bytes: int
+    auth: str  # "oidc", "off", or "" (unset: off only on the demo database)
 
 
 def settings() -> Settings:
@@ -47,6 +50,13 @@ def settings() -> Settings:
     auto_demo = db_path == DEFAULT_DB.resolve() if flag is None else flag.strip() == "1"
     lang = os.environ.get("REFORM_LANG", "vi").strip().lower() or "vi"
     max_mb = float(os.environ.get("REFORM_MAX_UPLOAD_MB") or server_upload_mb())
+    auth = os.environ.get("REFORM_AUTH", "").strip().lower()
+    auth = auth if auth in ("", "off") else "oidc"  # anything but "off" asks for sign-in
     return Settings(
-        db_path=db_path, data_dir=data_dir, auto_demo=auto_demo, lang=lang, max_upload_bytes=int(max_mb * 1024 * 1024)
+        db_path=db_path,
+        data_dir=data_dir,
+        auto_demo=auto_demo,
+        lang=lang,
+        max_upload_bytes=int(max_mb * 1024 * 1024),
+        auth=auth,
     )

@@ -726,7 +726,12 @@ def safe_cell(x: object) -> object:
     if isinstance(x, bool):
         return "Có" if x else "Không"
     text = _nfc(x)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if formula_like(text) else text
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could run this text as a formula, also after leading spaces (some trim them)."""
+    return text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START)
 
 
 def table_csv(header: Sequence[object], rows: Sequence[Sequence[object]]) -> bytes:

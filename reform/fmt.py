@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -52,3 +53,18 @@ def compact(x: float | None) -> str:
     if float(x).is_integer():
         return number(x, 0)
     return number(x, 2).rstrip("0")
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$@=&])")
+# Backslashes do not stop the renderer's bare-link detection (an e-mail, "http://", "www."): an invisible
+# word joiner (U+2060) after "@", ":" and "www" breaks the pattern and changes nothing on screen.
+_AUTOLINK = re.compile(r"(@|:|(?i:www))")
+JOINER = "\u2060"
+
+
+def plain(text: object) -> str:
+    """Text from a person or a file (a unit name, a deck name, a note, a file name, an e-mail) made inert for
+    Streamlit's Markdown: every character Markdown, links, images, emoji codes, colours or formulas act on is
+    escaped, and line breaks become spaces, so it shows as the text it is."""
+    unlinked = _AUTOLINK.sub(lambda m: m.group(1) + JOINER, str(text))
+    return _MARKDOWN.sub(r"\\\1", unlinked).replace("\r", " ").replace("\n", " ")

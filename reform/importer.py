@@ -8,7 +8,7 @@ from datetime import date
 
 import duckdb
 
-from reform import bulk, ingest, periods, sandbox, sql, store, validate, wide
+from reform import bulk, ingest, periods, policy, sandbox, sql, store, validate, wide
 from reform.config import settings
 from reform.texts import t
 
@@ -72,12 +72,15 @@ def prepare(
     progress: Progress = _quiet,
     use_bulk: bool | None = None,
     use_columns: bool | None = None,
+    person: policy.Person | None = None,
 ) -> Prepared:
     """Read and check a file, and compute what storing it would change; raise IngestError if unreadable.
 
     use_bulk: None chooses by size (BULK_MIN_BYTES); True reads any long-layout text file the bulk way,
     False never does. use_columns: None chooses by the cells of a wide table (WIDE_MIN_CELLS); True
     checks any wide table column by column, False never does. Every way gives the same report and rows.
+    person: who uploads; a row for a unit outside their nhập units is an error (E_NOT_YOUR_UNIT). None: the
+    command line, which has the database file and so every right.
     """
     limit = max_bytes if max_bytes is not None else settings().max_upload_bytes
     progress(0.05, "Đang đọc tệp…")
@@ -89,10 +92,44 @@ def prepare(
         (grid, report), path = fast, "bulk"
     else:
         grid, report, path = _per_cell(con, data, kind, period, today, progress, use_columns)
+    if person is not None:
+        refuse_foreign_units(con, person, grid, report)
     progress(0.85, "Đang so sánh với số liệu đã lưu…")
     preview = store.preview_values(con, report.rows)
     progress(1.0, "Đã kiểm tra xong.")
     return Prepared(file_name, store.sha256(data), grid, report, preview, path)
+
+
+def refuse_foreign_units(
+    con: duckdb.DuckDBPyConnection, person: policy.Person, grid: ingest.Grid, report: validate.Report
+) -> None:
+    """An error for each row whose unit the person may not upload for: then nothing of the file is stored."""
+    if report.rows.empty:
+        return
+    refused = policy.units_not_writable(con, person, report.rows["unit_code"].unique().tolist())
+    if not refused:
+        return
+    where = _rows_naming(grid, set(refused))
+    for code in refused:
+        for row in where.get(code, [None]):
+            message = (
+                f"đơn vị “{code}” không thuộc các đơn vị bạn được giao nhập số liệu; "
+                "không lưu gì của tệp này. Bỏ dòng này hoặc nhờ quản trị cấp quyền."
+            )
+            report.issues.append(validate.Issue(row, None, "E_NOT_YOUR_UNIT", message))
+    report.rows = report.rows.iloc[0:0]
+
+
+def _rows_naming(grid: ingest.Grid, codes: set[str]) -> dict[str, list[int]]:
+    """The file rows (1-based) that hold each unit code in a cell (a file read the bulk way keeps no rows)."""
+    found: dict[str, list[int]] = {}
+    for number, row in enumerate(grid.rows, start=1):
+        for cell in row:
+            code = str(cell).strip().upper() if isinstance(cell, str) else None
+            if code in codes:
+                found.setdefault(code, []).append(number)
+                break
+    return found
 
 
 def _per_cell(
@@ -119,18 +156,21 @@ def _per_cell(
     return grid, validate.check(con, grid, table, period=period, today=today), "cells"
 
 
-def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str) -> store.WriteResult | None:
+def commit(
+    con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, person: policy.Person | None = None
+) -> store.WriteResult | None:
     """Store a clean upload in one transaction; None when it changes nothing (the same file again).
 
     store.StaleUpload (nothing stored) when another upload wrote to its quarters since it was prepared:
-    what the uploader was shown and confirmed is no longer what storing it would do.
+    what the uploader was shown and confirmed is no longer what storing it would do. With a person, the
+    upload is theirs (undo) and the record says so.
     """
     if prepared.report.errors:
         raise ImportRefused(f"Tệp còn {len(prepared.report.errors)} lỗi; chưa lưu gì.")
     if prepared.preview.inserted + prepared.preview.updated == 0:
         return None
     layout = f"{prepared.report.layout}-{prepared.grid.kind}"
-    return store.write_values(
+    result = store.write_values(
         con,
         prepared.report.rows,
         file_name=prepared.file_name,
@@ -139,6 +179,11 @@ def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str) -> 
         user=user,
         seen_version=prepared.preview.version,
     )
+    if person is not None:
+        if person.id is not None:
+            sql.execute(con, "upload_set_person", upload_id=result.upload_id, person_id=person.id)
+        policy.record(con, person, "upload", result.upload_id, policy.OK, prepared.file_name)
+    return result
 
 
 SKIP_REASONS = {

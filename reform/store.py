@@ -111,7 +111,7 @@ def write_values(
 
 
 def _refuse_if_written_since(con: duckdb.DuckDBPyConnection, seen_version: int, quarters: list[date]) -> None:
-    written = sql.run(con, "store_written_since", since=seen_version, periods=quarters)["period"]
+    written = sql.run(con, "store_written_since", after_upload=seen_version, periods=quarters)["period"]
     if not written.empty:
         labels = ", ".join(periods.from_date(pd.Timestamp(d).date()).label for d in written)
         raise StaleUpload(

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reform import periods, sql
+from reform.export import formula_like
 
 TITLE = "BÁO CÁO CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH TRONG ĐẢNG"
 FIRST_UNIT_ROW = 7
@@ -58,6 +59,14 @@ def build(con: duckdb.DuckDBPyConnection, period: periods.Period, units: list[st
     return buf.getvalue()
 
 
+def text_cell(ws, row: int, col: int, text: str):
+    """A cell holding text as text: a name such as "=HYPERLINK(…)" is stored as a string, never a formula."""
+    cell = ws.cell(row, col, text)
+    if isinstance(text, str) and formula_like(text):
+        cell.data_type = "s"
+    return cell
+
+
 def _header(ws, base: pd.DataFrame, period: periods.Period) -> None:
     last = get_column_letter(len(base) + 2)
     ws["A1"] = TITLE
@@ -94,8 +103,8 @@ def _header(ws, base: pd.DataFrame, period: periods.Period) -> None:
 def _unit_rows(ws, register: pd.DataFrame, n_indicators: int) -> None:
     for i, u in enumerate(register.itertuples()):
         row = FIRST_UNIT_ROW + i
-        ws.cell(row, 1, u.code)
-        ws.cell(row, 2, u.name)
+        text_cell(ws, row, 1, u.code)
+        text_cell(ws, row, 2, u.name)
         for col in range(3, n_indicators + 3):
             ws.cell(row, col).protection = Protection(locked=False)
     ws.protection.sheet = True  # codes, names and headers stay as generated; figures are editable

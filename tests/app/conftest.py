@@ -15,6 +15,7 @@ def open_page(monkeypatch: pytest.MonkeyPatch):
     def _open(db: Path, page: str) -> AppTest:
         monkeypatch.setenv("REFORM_DB", str(db))
         monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+        monkeypatch.setenv("REFORM_AUTH", "off")  # sign-in has its own tests (test_sign_in.py, browser)
         at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
         at.run()
         at.switch_page(page).run()

@@ -15,6 +15,7 @@ def open_with(monkeypatch: pytest.MonkeyPatch, path: Path, page: str, ky: str = 
     """The app on that database switched to that page, the period picked in the sidebar, these URL parameters."""
     monkeypatch.setenv("REFORM_DB", str(path))
     monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+    monkeypatch.setenv("REFORM_AUTH", "off")
     at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=120)
     at.run()
     at.switch_page(page)

@@ -36,6 +36,8 @@ EMPTY_STATE = {
     "pages/uploads.py": "Chưa có lần tải lên nào",
     "pages/present.py": "Chưa có số liệu",
     "pages/deck.py": "Chưa có số liệu",
+    "pages/people.py": "Chưa có người dùng nào",
+    "pages/audit.py": "Chưa có dòng nhật ký nào",
 }
 
 
@@ -82,6 +84,7 @@ def test_overview_follows_the_chosen_period(app, monkeypatch, demo_db) -> None:
 def test_filters_come_from_the_url_so_a_link_reproduces_the_view(app, monkeypatch, demo_db) -> None:
     monkeypatch.setenv("REFORM_DB", str(demo_db))
     monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+    monkeypatch.setenv("REFORM_AUTH", "off")
     at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
     at.query_params["ky"] = "2025-9M"
     at.query_params["pham_vi"] = "XP01"
@@ -269,6 +272,7 @@ def test_a_template_in_a_large_register_is_for_the_units_below_one_unit(app, mon
 def test_a_link_to_a_unit_deep_in_a_large_hierarchy_opens_on_it(monkeypatch, big_db) -> None:
     monkeypatch.setenv("REFORM_DB", str(big_db))
     monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+    monkeypatch.setenv("REFORM_AUTH", "off")
     at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
     at.query_params["pham_vi"] = "P4X050"
     at.run()

@@ -18,6 +18,8 @@ PAGES = [
     ("uploads", "uploads", "text=Lịch sử một giá trị", "Hoàn tác"),
     ("present?ky=2025-Q3&trang=2", "present", ".js-plotly-plot", "Kiểm tra, giám sát"),
     ("deck?ky=2025-Q3", "deck", "text=Xuất từng biểu đồ", "Nhận định từng trang"),
+    ("people", "people", "text=Thư điện tử", "Không đăng nhập: mọi người mở trang đều có toàn quyền"),
+    ("audit", "audit", "text=Người thực hiện", "Không đăng nhập: mọi người mở trang đều có toàn quyền"),
 ]
 BAD = "Mã đơn vị;Kỳ;Mã chỉ tiêu;Giá trị\nXP01;Quý III/2026;kt_tcd;-4\nXP99;Quý III/2026;kt_tdc;5\n"
 GOOD = "unit_code,period,indicator_code,value\nXP01,2026-Q3,kt_tcd,41\nXP01,2026-Q3,kt_dv,77\n"

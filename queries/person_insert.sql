@@ -1,0 +1,9 @@
+-- Add a person (by e-mail, or by issuer + subject at a first sign-in). Returns: id.
+-- $issuer VARCHAR         null when added by e-mail before any sign-in
+-- $subject VARCHAR        null when added by e-mail before any sign-in
+-- $email VARCHAR          lower-case, or null
+-- $display_name VARCHAR   or null
+-- $created_at TIMESTAMP   when
+insert into person (issuer, subject, email, display_name, created_at)
+values ($issuer, $subject, $email, $display_name, $created_at)
+returning id

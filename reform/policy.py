@@ -1,0 +1,308 @@
+"""Who may do what: people, their grants over units, and the record of who did what.
+
+Deny by default: a person with no grant may see and do nothing. Every page, query and write asks
+this module; the scopes a person may see are worked out in SQL through unit_closure.
+
+Roles: xem (view a unit and everything below it), nhap (upload for a unit and below; view it too),
+duyet (approve; its pages come with the approval issue), quantri (people, register, settings, every unit).
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from reform import sql
+
+ROLES = ("xem", "nhap", "duyet", "quantri")
+ROLE_NAMES = {"xem": "Xem", "nhap": "Nhập số liệu", "duyet": "Duyệt", "quantri": "Quản trị"}
+GUEST_NAME = "khách"  # what the record says when nobody signs in (REFORM_AUTH=off)
+OK, REFUSED = "ok", "refused"
+
+
+class PolicyError(ValueError):
+    """A request the policy refuses, with a Vietnamese message."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone acting on the database: a signed-in person, a guest without sign-in, or the command line."""
+
+    id: int | None  # person.id; None for a guest and the command line
+    label: str  # what the record shows: e-mail, name or "khách"
+    grants: tuple[tuple[str, str | None], ...]  # (role, unit_code)
+    everything: bool = False  # a guest without sign-in, or the command line: every right
+
+    @property
+    def admin(self) -> bool:
+        """Whether this person may administer (quản trị)."""
+        return self.everything or any(role == "quantri" for role, _ in self.grants)
+
+    @property
+    def has_grant(self) -> bool:
+        """Whether this person may do anything at all."""
+        return self.everything or bool(self.grants)
+
+
+def guest() -> Person:
+    """Everyone who opens the page when sign-in is off: every right, recorded as "khách"."""
+    return Person(None, GUEST_NAME, (), everything=True)
+
+
+def command_line(user: str | None = None) -> Person:
+    """The command line: it has the database file, so it acts as quản trị; recorded as --user or the system user."""
+    return Person(None, user or _system_user(), (), everything=True)
+
+
+def _system_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "hệ thống"
+
+
+def load(con: duckdb.DuckDBPyConnection, person_id: int, label: str) -> Person:
+    """A person with their grants as stored now."""
+    grants = sql.run(con, "grants_of", person_id=person_id)
+    pairs = tuple(
+        (str(r), None if pd.isna(u) else str(u)) for r, u in zip(grants["role"], grants["unit_code"], strict=True)
+    )
+    return Person(person_id, label, pairs)
+
+
+def sign_in(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    issuer: str,
+    subject: str,
+    email: str | None,
+    name: str | None,
+    email_verified: bool = True,
+    now: datetime | None = None,
+) -> Person:
+    """The person behind a sign-in: found by issuer + subject; at a first sign-in, bound to a person added
+    by e-mail (bootstrap) or added without grants. The sign-in is recorded."""
+    now = now or datetime.now()
+    email = email.strip().lower() if email else None
+    found = sql.run(con, "person_by_identity", issuer=issuer, subject=subject)
+    if not found.empty:
+        person_id = int(found["id"].iloc[0])
+    else:
+        person_id = _bind_or_add(con, issuer, subject, email if email_verified else None, name, now)
+    sql.execute(
+        con, "person_signed_in", id=person_id, issuer=issuer, subject=subject, email=email, display_name=name, at=now
+    )
+    person = load(con, person_id, email or name or subject)
+    record(con, person, "sign_in", None, OK if person.has_grant else REFUSED, None if person.has_grant else "no_grant")
+    return person
+
+
+def _bind_or_add(
+    con: duckdb.DuckDBPyConnection, issuer: str, subject: str, email: str | None, name: str | None, now: datetime
+) -> int:
+    """A person added by this e-mail and never signed in takes this identity; else a new person without grants."""
+    if email:
+        waiting = sql.run(con, "person_by_email", email=email)
+        waiting = waiting[waiting["subject"].isna()]
+        if not waiting.empty:
+            return int(waiting["id"].iloc[0])
+    added = sql.run(
+        con, "person_insert", issuer=issuer, subject=subject, email=email, display_name=name, created_at=now
+    )
+    return int(added["id"].iloc[0])
+
+
+# --- questions ---------------------------------------------------------------------------------
+
+
+def may_see(con: duckdb.DuckDBPyConnection, person: Person, unit: str) -> bool:
+    """May the person see this unit (and so everything below it that they may see)?"""
+    if person.everything:
+        return True
+    if person.id is None:
+        return False
+    return bool(sql.run(con, "may_see", person_id=person.id, unit=unit)["allowed"].iloc[0])
+
+
+def visible_units(con: duckdb.DuckDBPyConnection, person: Person, at: object) -> pd.DataFrame:
+    """The units the person may see, in force on a date: code, name, depth, top (what the scope picker offers)."""
+    if person.id is None and not person.everything:
+        return pd.DataFrame(columns=["code", "name", "depth", "top"])
+    if person.everything:  # a guest or the command line has no person row to ask about
+        return _all_units(con, at)
+    return sql.run(con, "visible_units", person_id=person.id, at=at)
+
+
+def _all_units(con: duckdb.DuckDBPyConnection, at: object) -> pd.DataFrame:
+    root = sql.run(con, "root_unit")
+    if root.empty:
+        return pd.DataFrame(columns=["code", "name", "depth", "top"])
+    df = sql.run(con, "units_with_depth", scope=str(root["code"].iloc[0]), at=at)[["code", "name", "depth"]]
+    return df.assign(top=df["depth"] == df["depth"].min())
+
+
+def units_not_writable(con: duckdb.DuckDBPyConnection, person: Person, units: list[str]) -> list[str]:
+    """Of these units, those the person may not upload for (nhập over the unit or above it, or quản trị)."""
+    if person.everything or not units:
+        return []
+    if person.id is None:
+        return sorted(set(units))
+    return sql.run(con, "units_not_writable", person_id=person.id, units=sorted(set(units)))["unit_code"].tolist()
+
+
+def decks(con: duckdb.DuckDBPyConnection, person: Person) -> pd.DataFrame:
+    """Saved decks whose scope the person may see: name, scope, period, updated_at, frozen_at, frozen_upload_id."""
+    if person.everything:
+        return sql.run(con, "deck_list")
+    if person.id is None:
+        return sql.run(con, "deck_list").iloc[0:0]
+    return sql.run(con, "deck_list_visible", person_id=person.id)
+
+
+def may_upload(person: Person) -> bool:
+    """Whether the upload page has anything to offer this person."""
+    return person.admin or any(role == "nhap" for role, _ in person.grants)
+
+
+def may_undo(con: duckdb.DuckDBPyConnection, person: Person, upload_id: int) -> bool:
+    """May the person undo this upload? Their own, or anyone's for quản trị."""
+    if person.admin:
+        return True
+    owner = sql.run(con, "upload_owner", upload_id=upload_id)
+    return not owner.empty and person.id is not None and owner["person_id"].iloc[0] == person.id
+
+
+def may_edit_deck(con: duckdb.DuckDBPyConnection, person: Person, deck: str) -> bool:
+    """May the person change (save over, freeze, edit notes of) this deck? A new name: anyone with a grant;
+    a saved deck: its author, or quản trị."""
+    if person.admin:
+        return True
+    owner = sql.run(con, "deck_owner", deck=deck)
+    if owner.empty:
+        return person.has_grant
+    return person.id is not None and owner["author_id"].iloc[0] == person.id
+
+
+def may_unfreeze_deck(person: Person) -> bool:
+    """Only quản trị unfreezes: frozen figures are the record of a meeting."""
+    return person.admin
+
+
+def may_delete_deck(con: duckdb.DuckDBPyConnection, person: Person, deck: str) -> bool:
+    """A frozen deck is never deleted (quản trị unfreezes it first); an unfrozen one by its author or quản trị."""
+    owner = sql.run(con, "deck_owner", deck=deck)
+    if owner.empty or bool(owner["frozen"].iloc[0]):
+        return False
+    return may_edit_deck(con, person, deck)
+
+
+def may_clear_cache(person: Person) -> bool:
+    """Clearing every reader's caches slows everyone down: quản trị only."""
+    return person.admin
+
+
+# --- the record of who did what -----------------------------------------------------------------
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    person: Person,
+    action: str,
+    target: object = None,
+    outcome: str = OK,
+    detail: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Append one line to the record: who, when, what, to what, and the outcome."""
+    sql.execute(
+        con,
+        "audit_insert",
+        happened_at=now or datetime.now(),
+        actor=person.label,
+        person_id=person.id,
+        action=action,
+        target=None if target is None else str(target),
+        outcome=outcome,
+        detail=detail,
+    )
+
+
+def audit(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    since: datetime | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    outcome: str | None = None,
+) -> pd.DataFrame:
+    """The record, newest first: id, happened_at, actor, action, target, outcome, detail."""
+    return sql.run(con, "audit_list", since=since, actor=actor, action=action, outcome=outcome)
+
+
+# --- administration -----------------------------------------------------------------------------
+
+
+def person_by_email(con: duckdb.DuckDBPyConnection, email: str) -> int | None:
+    """The id of the (first) person with this e-mail, or None."""
+    found = sql.run(con, "person_by_email", email=email.strip().lower())
+    return None if found.empty else int(found["id"].iloc[0])
+
+
+def grant(
+    con: duckdb.DuckDBPyConnection, by: Person, email: str, role: str, unit: str | None, *, now: datetime | None = None
+) -> int:
+    """Give the person with this e-mail (added if new) a role over a unit; quản trị needs none. Returns their id."""
+    _check_admin(con, by, "grant", email)
+    if role not in ROLES:
+        raise PolicyError(f"Vai trò “{role}” không có; chọn một trong: {', '.join(ROLES)}.")
+    unit = None if role == "quantri" else unit
+    if role != "quantri":
+        if unit is None:
+            raise PolicyError("Cần chọn đơn vị cho vai trò này.")
+        if sql.run(con, "unit_subtree", unit=unit).empty:
+            raise PolicyError(f"Không có đơn vị {unit}.")
+    now = now or datetime.now()
+    email = email.strip().lower()
+    if "@" not in email:
+        raise PolicyError(f"“{email}” không phải địa chỉ thư điện tử.")
+    person_id = person_by_email(con, email)
+    if person_id is None:
+        person_id = int(
+            sql.run(con, "person_insert", issuer=None, subject=None, email=email, display_name=None, created_at=now)[
+                "id"
+            ].iloc[0]
+        )
+    sql.execute(con, "grant_insert", person_id=person_id, role=role, unit=unit, at=now, by=by.label)
+    record(con, by, "grant", email, OK, f"{role} {unit or '*'}", now=now)
+    return person_id
+
+
+def revoke(
+    con: duckdb.DuckDBPyConnection, by: Person, email: str, role: str | None = None, unit: str | None = None
+) -> int:
+    """Take grants away from the person with this e-mail (of a role, over a unit, or all); how many went."""
+    _check_admin(con, by, "revoke", email)
+    person_id = person_by_email(con, email)
+    if person_id is None:
+        raise PolicyError(f"Không có người dùng {email}.")
+    removed = sql.run(con, "grant_delete", person_id=person_id, role=role, unit=unit)
+    pairs = zip(removed["role"], removed["unit_code"], strict=True)
+    detail = ", ".join(f"{r} {'*' if pd.isna(u) else u}" for r, u in pairs) or None
+    record(con, by, "revoke", email.strip().lower(), OK if len(removed) else REFUSED, detail)
+    return len(removed)
+
+
+def people(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every person with each grant: person_id, email, issuer, subject, display_name, last_sign_in, role, unit."""
+    return sql.run(con, "people_list")
+
+
+def _check_admin(con: duckdb.DuckDBPyConnection, by: Person, action: str, target: str) -> None:
+    if not by.admin:
+        record(con, by, action, target, REFUSED, "not_admin")
+        raise PolicyError("Chỉ quản trị được cấp hoặc thu hồi quyền.")
