@@ -608,10 +608,12 @@ def analysis_page(title: str) -> Filters:
     """Start an analysis page: header with the print action, the shared filters, and a stop with a word
     when there is no data."""
     _ensure_router()
+    who = current()
     head, action = st.columns([5, 1], vertical_alignment="bottom")
     head.title(title)
     with action:
         print_button()
+    _off_banner(who)
     demo_banner()
     chosen = filters()
     if chosen is None:

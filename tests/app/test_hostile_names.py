@@ -52,7 +52,7 @@ def test_charts_escape_names_in_labels_titles_and_hovers() -> None:
         {"unit_code": list(HOSTILE), "name": list(HOSTILE.values()), "value": [1.0, 2.0, 3.0], "previous": [1.0] * 3}
     )
     fig = charts.dumbbell_figure(df, title=HOSTILE["TU"], x_title="", color="#123456", highlight="XP05")
-    text = json.dumps(fig.to_plotly_json(), ensure_ascii=False)
+    text = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
     assert not any(live in text for live in ("<script", "<img", "<a href"))
     assert "&lt;script&gt;" in text and "&lt;img src=x" in text
     heat = df.assign(period=pd.Timestamp("2025-07-01"))
@@ -62,7 +62,7 @@ def test_charts_escape_names_in_labels_titles_and_hovers() -> None:
             heat.assign(peer_median=1.0), title="t", unit_name=HOSTILE["XP06"], y_title="", color="#123456"
         ),
     ):
-        text = json.dumps(fig.to_plotly_json(), ensure_ascii=False)
+        text = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
         assert not any(live in text for live in ("<script", "<img", "<a href")), text[:400]
 
 
