@@ -257,10 +257,12 @@ def _ensure_router() -> None:
         st.rerun()
 
 
-def router_check() -> None:
-    """Start a page that draws its own header (the presentation): run it inside the navigation."""
+def router_check(*, banner: bool = True) -> None:
+    """Start a page that draws its own header (the presentation): run it inside the navigation. A slide in
+    full screen leaves the no-sign-in banner out: the slide must fit the projector's window."""
     _ensure_router()
-    _off_banner(current())
+    if banner:
+        _off_banner(current())
 
 
 def _off_banner(who: policy.Person) -> None:

@@ -36,7 +36,7 @@ CHROME = {True: 165, False: 270}  # pixels around the chart: full screen, and un
 TO_TOP = "<script>/* %d */ window.parent.document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0);</script>"
 
 keep = charts.keep_quarters  # "Quý III/2026" never broken over two lines on the screen
-ui.router_check()
+ui.router_check(banner=st.query_params.get("toan_man_hinh") != "1")
 period, scope, _ = ui.period_scope_or_stop()
 decks = ui.deck_names()
 if st.query_params.get("bai") and st.query_params["bai"] not in decks:  # a deck this person may not see
