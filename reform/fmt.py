@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 
 def missing(x: object) -> bool:
     """No value: None or NaN (how a blank cell or an unreported figure arrives)."""
     return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+_WIDE = Context(prec=400)
 
 
 def rounded(x: float, decimals: int = 0) -> float:
@@ -20,7 +23,8 @@ def rounded(x: float, decimals: int = 0) -> float:
     if not math.isfinite(float(x)):
         return float(x)
     exact = Decimal(f"{float(x):.9f}")
-    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    # Precision enough for any finite float (up to ~1e308 with 9 decimals), so huge values never raise.
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=_WIDE))
 
 
 def number(x: float | None, decimals: int = 0) -> str:
