@@ -232,8 +232,10 @@ def test_an_uploaders_file_for_another_unit_is_refused_and_nothing_stored(app: A
     wait_idle(page)
     assert "Người tải lên: nhap.xp05@vd.vn" in visible_text(page.locator("body"))
     page.set_input_files("input[type=file]", str(f))
-    page.wait_for_selector("text=E_NOT_YOUR_UNIT", state="attached", timeout=60_000)  # a grid cell
+    page.wait_for_selector("text=không thuộc các đơn vị bạn được giao nhập số liệu", timeout=60_000)
     wait_idle(page)
+    page.get_by_text("Bảng đầy đủ").click()  # the full grid of issues, folded under the summary
+    page.wait_for_selector("text=E_NOT_YOUR_UNIT", state="attached", timeout=30_000)  # its code in a grid cell
     assert page.get_by_text("Lưu vào cơ sở dữ liệu").count() == 0
     page.screenshot(path=str(ARTIFACTS / "upload-not-your-unit.png"), full_page=True)
     no_exception(page)
