@@ -36,12 +36,12 @@ else:
 st.subheader(t("people_grant"))
 with st.form("pp_grant", clear_on_submit=True, border=False):
     c1, c2, c3 = st.columns([2, 1, 2])
-    email = c1.text_input(t("people_email"), key="pp_email")
+    email = c1.text_input(t("people_who"), key="pp_email", help=t("people_who_help"))
     role = c2.selectbox(t("people_role"), list(policy.ROLES), format_func=policy.ROLE_NAMES.get, key="pp_role")
     unit = ui.unit_picker(c3, t("people_unit"), key="pp_unit")
     if st.form_submit_button(t("people_grant"), type="primary", icon=":material/person_add:"):
         try:
-            policy.grant(ui.cursor(), who, email, role, unit)
+            policy.grant(ui.cursor(), who, email, role, unit, subject=not policy.is_email(email))
         except policy.PolicyError as exc:
             ui.show_error_message(str(exc))
         else:
@@ -66,9 +66,11 @@ if not granted.empty:
     if st.button(t("people_revoke"), key="pp_revoke", icon=":material/person_remove:"):
         row = options[picked]
         try:
-            n = policy.revoke(ui.cursor(), who, row.email, row.role, None if pd.isna(row.unit) else row.unit)
+            n = policy.revoke(
+                ui.cursor(), who, row.email or row.subject, row.role, None if pd.isna(row.unit) else row.unit
+            )
         except policy.PolicyError as exc:
             ui.show_error_message(str(exc))
         else:
-            st.session_state["pp_flash"] = t("people_revoked", n=n, email=fmt.plain(row.email))
+            st.session_state["pp_flash"] = t("people_revoked", n=n, email=fmt.plain(row.email or row.subject))
             st.rerun()

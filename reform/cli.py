@@ -397,7 +397,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         try:
             if args.action == "add":
                 unit = args.unit if args.role == "quantri" or args.unit else _scope(con, None)
-                policy.grant(con, actor, args.email, args.role, unit)
+                policy.grant(con, actor, args.email, args.role, unit, subject=args.subject)
                 print(f"Đã cấp quyền {args.role} {'' if args.role == 'quantri' else unit} cho {args.email}.")
                 return OK
             removed = policy.revoke(con, actor, args.email, args.role, args.unit)
@@ -521,6 +521,12 @@ def _users_parser(sub) -> None:
         c.add_argument("email")
         c.add_argument("--role", required=name == "add", choices=policy.ROLES)
         c.add_argument("--unit", help="đơn vị (và mọi đơn vị cấp dưới); mặc định: cả tỉnh")
+        if name == "add":
+            c.add_argument(
+                "--subject",
+                action="store_true",
+                help="EMAIL là mã định danh (subject) trên máy chủ đăng nhập, cho tài khoản không có thư điện tử",
+            )
         c.add_argument("--user", help="người thực hiện (mặc định: người dùng của hệ thống)")
 
 

@@ -104,7 +104,12 @@ def sign_in(
 def _bind_or_add(
     con: duckdb.DuckDBPyConnection, issuer: str, subject: str, email: str | None, name: str | None, now: datetime
 ) -> int:
-    """A person added by this e-mail and never signed in takes this identity; else a new person without grants."""
+    """A person added by this subject, or by this e-mail, and never signed in takes this identity; else a new
+    person without grants."""
+    by_subject = sql.run(con, "person_by_subject", subject=subject)
+    by_subject = by_subject[by_subject["issuer"].isna()]
+    if not by_subject.empty:
+        return int(by_subject["id"].iloc[0])
     if email:
         waiting = sql.run(con, "person_by_email", email=email)
         waiting = waiting[waiting["subject"].isna()]
@@ -253,47 +258,87 @@ def person_by_email(con: duckdb.DuckDBPyConnection, email: str) -> int | None:
     return None if found.empty else int(found["id"].iloc[0])
 
 
+def is_email(who: str) -> bool:
+    """An e-mail address names a person by mail; anything else is the identity server's subject ("sub")."""
+    return "@" in who
+
+
+def find_person(con: duckdb.DuckDBPyConnection, who: str) -> int | None:
+    """The id of the person named by an e-mail address or by their subject at the identity server, or None."""
+    who = who.strip()
+    if is_email(who):
+        return person_by_email(con, who)
+    found = sql.run(con, "person_by_subject", subject=who)
+    return None if found.empty else int(found["id"].iloc[0])
+
+
 def grant(
-    con: duckdb.DuckDBPyConnection, by: Person, email: str, role: str, unit: str | None, *, now: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    by: Person,
+    who: str,
+    role: str,
+    unit: str | None,
+    *,
+    subject: bool = False,
+    now: datetime | None = None,
 ) -> int:
-    """Give the person with this e-mail (added if new) a role over a unit; quản trị needs none. Returns their id."""
-    _check_admin(con, by, "grant", email)
-    if role not in ROLES:
-        raise PolicyError(f"Vai trò “{role}” không có; chọn một trong: {', '.join(ROLES)}.")
-    unit = None if role == "quantri" else unit
-    if role != "quantri":
-        if unit is None:
-            raise PolicyError("Cần chọn đơn vị cho vai trò này.")
-        if sql.run(con, "unit_subtree", unit=unit).empty:
-            raise PolicyError(f"Không có đơn vị {unit}.")
+    """Give the person named by e-mail (or, with subject=True, by subject) a role over a unit, adding them if new;
+    quản trị needs no unit. Returns their id. A refused request is recorded as refused, with the reason."""
+    _check_admin(con, by, "grant", who)
     now = now or datetime.now()
-    email = email.strip().lower()
-    if "@" not in email:
-        raise PolicyError(f"“{email}” không phải địa chỉ thư điện tử.")
-    person_id = person_by_email(con, email)
+    who = who.strip().lower() if is_email(who) else who.strip()
+    try:
+        if subject == is_email(who):
+            raise PolicyError(
+                f"“{who}” không phải mã định danh (subject)." if subject else f"“{who}” không phải địa chỉ thư điện tử."
+            )
+        unit = _grant_unit(con, who, role, unit)
+    except PolicyError as exc:
+        record(con, by, "grant", who, REFUSED, f"{role} {unit or '*'}: {exc}", now=now)
+        raise
+    person_id = find_person(con, who)
     if person_id is None:
-        person_id = int(
-            sql.run(con, "person_insert", issuer=None, subject=None, email=email, display_name=None, created_at=now)[
-                "id"
-            ].iloc[0]
+        mail, subject = (who, None) if is_email(who) else (None, who)
+        added = sql.run(
+            con, "person_insert", issuer=None, subject=subject, email=mail, display_name=None, created_at=now
         )
+        person_id = int(added["id"].iloc[0])
     sql.execute(con, "grant_insert", person_id=person_id, role=role, unit=unit, at=now, by=by.label)
-    record(con, by, "grant", email, OK, f"{role} {unit or '*'}", now=now)
+    record(con, by, "grant", who, OK, f"{role} {unit or '*'}", now=now)
     return person_id
 
 
+def _grant_unit(con: duckdb.DuckDBPyConnection, who: str, role: str, unit: str | None) -> str | None:
+    """The unit a grant is over (None for quản trị), or a PolicyError saying what is wrong with the request."""
+    if not who:
+        raise PolicyError("Cần nhập địa chỉ thư điện tử hoặc mã định danh (subject) của người dùng.")
+    if is_email(who) and (who.count("@") != 1 or who.startswith("@") or who.endswith("@") or " " in who):
+        raise PolicyError(f"“{who}” không phải địa chỉ thư điện tử.")
+    if role not in ROLES:
+        raise PolicyError(f"Vai trò “{role}” không có; chọn một trong: {', '.join(ROLES)}.")
+    if role == "quantri":
+        return None
+    if unit is None:
+        raise PolicyError("Cần chọn đơn vị cho vai trò này.")
+    if sql.run(con, "unit_subtree", unit=unit).empty:
+        raise PolicyError(f"Không có đơn vị {unit}.")
+    return unit
+
+
 def revoke(
-    con: duckdb.DuckDBPyConnection, by: Person, email: str, role: str | None = None, unit: str | None = None
+    con: duckdb.DuckDBPyConnection, by: Person, who: str, role: str | None = None, unit: str | None = None
 ) -> int:
-    """Take grants away from the person with this e-mail (of a role, over a unit, or all); how many went."""
-    _check_admin(con, by, "revoke", email)
-    person_id = person_by_email(con, email)
+    """Take grants away from the person named by e-mail or subject (of a role, over a unit, or all); how many went."""
+    _check_admin(con, by, "revoke", who)
+    who = who.strip().lower() if is_email(who) else who.strip()
+    person_id = find_person(con, who)
     if person_id is None:
-        raise PolicyError(f"Không có người dùng {email}.")
+        record(con, by, "revoke", who, REFUSED, "no_such_person")
+        raise PolicyError(f"Không có người dùng {who}.")
     removed = sql.run(con, "grant_delete", person_id=person_id, role=role, unit=unit)
     pairs = zip(removed["role"], removed["unit_code"], strict=True)
     detail = ", ".join(f"{r} {'*' if pd.isna(u) else u}" for r, u in pairs) or None
-    record(con, by, "revoke", email.strip().lower(), OK if len(removed) else REFUSED, detail)
+    record(con, by, "revoke", who, OK if len(removed) else REFUSED, detail)
     return len(removed)
 
 

@@ -70,3 +70,15 @@ def test_command_line_writes_are_recorded_with_their_user(demo_db: Path, tmp_pat
         "ok",
     )
     assert log[0]["action"] == "undo" and log[0]["outcome"] == "refused" and log[0]["actor"]
+
+
+def test_a_person_without_e_mail_is_added_by_subject(demo_db: Path) -> None:
+    db = str(demo_db)
+    assert (
+        reform("users", "add", "248289761001", "--subject", "--role", "xem", "--unit", "H01X01", "--db", db).returncode
+        == 0
+    )
+    listed = json.loads(reform("users", "list", "--json", "--db", db).stdout)
+    assert {"email": None, "role": "xem", "unit": "H01X01"} in listed
+    assert reform("users", "add", "a@vd.vn", "--subject", "--role", "xem", "--db", db).returncode == 2
+    assert reform("users", "remove", "248289761001", "--db", db).returncode == 0

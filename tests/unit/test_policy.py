@@ -194,3 +194,21 @@ def test_bad_grants_are_refused_in_vietnamese(
     with pytest.raises(policy.PolicyError, match=fragment):
         policy.grant(con, ADMIN, "moi@vd.vn", role, unit)
     assert len(policy.people(con)) == before
+    refused = policy.audit(con, action="grant", outcome="refused")  # the refusal is on the record
+    assert refused["target"].tolist() == ["moi@vd.vn"] and fragment in refused["detail"].iloc[0]
+
+
+def test_a_person_added_by_subject_takes_that_identity_at_the_first_sign_in(con: duckdb.DuckDBPyConnection) -> None:
+    # An account without an e-mail address: the administrator types its subject at the identity server.
+    added = policy.grant(con, ADMIN, "248289761001", "xem", "X2", subject=True)
+    with pytest.raises(policy.PolicyError, match="thư điện tử"):
+        policy.grant(con, ADMIN, "248289761001", "xem", "X2")  # not an e-mail, and not said to be a subject
+    assert policy.find_person(con, "248289761001") == added
+    first = policy.sign_in(con, issuer="https://id.vd.vn", subject="248289761001", email=None, name="Anh Nam")
+    assert first.id == added and first.grants == (("xem", "X2"),)
+    assert policy.may_see(con, first, "X2") and not policy.may_see(con, first, "X1")
+    # the same subject at another issuer is someone else, with no grant
+    other = policy.sign_in(con, issuer="https://khac.vn", subject="248289761001", email=None, name=None)
+    assert other.id != added and not other.has_grant
+    assert policy.revoke(con, ADMIN, "248289761001") == 1
+    assert not policy.load(con, added, "Anh Nam").has_grant
