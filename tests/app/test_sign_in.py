@@ -117,6 +117,10 @@ def test_admin_pages_are_for_quan_tri_only(open_as, demo_db: Path) -> None:
     assert not admin.exception
     emails = set(admin.dataframe[0].value["Thư điện tử"])
     assert emails == {"qt@vd.vn", "xem@vd.vn"}
+    admin.text_input(key="pp_email").input("248289761001")  # an account without e-mail: its subject
+    admin.button[0].click().run()  # the form's "Cấp quyền" (xem over the whole province by default)
+    assert not admin.exception and not admin.error
+    assert "248289761001" in set(admin.dataframe[0].value["Mã định danh"])
     admin.switch_page("pages/audit.py").run()
     assert not admin.exception
     log = admin.dataframe[0].value
