@@ -446,7 +446,11 @@ def _projector_look(fig: go.Figure, chart, horizontal: bool) -> None:
     fig.update_traces(textfont={**big, "size": 14 if crowded else PROJECTOR_FONT_SIZE}, selector={"type": "bar"})
     if horizontal:
         # every category named, however many (Plotly would skip some), smaller when crowded
-        fig.update_yaxes(tickfont={**big, "size": 14 if crowded else 18}, tickmode="array", tickvals=chart.categories)
+        fig.update_yaxes(
+            tickfont={**big, "size": 14 if crowded else 18},
+            tickmode="array",
+            tickvals=[inert(c) for c in chart.categories],  # the bars' categories, escaped as in _slide_trace
+        )
         if len(chart.series) > 1:  # values on the current period only: two labels per row run into each other
             for trace in fig.data[:-1]:
                 trace.texttemplate = None

@@ -114,3 +114,29 @@ def test_every_page_shows_hostile_names_inert(monkeypatch: pytest.MonkeyPatch, d
     for chart in at.get("plotly_chart"):
         spec = chart.proto.spec if hasattr(chart, "proto") else ""
         assert not any(live in spec for live in ("<script", "<img", "<a href")), spec[:300]
+
+
+def test_decks_write_hostile_names_as_text_in_powerpoint_and_pdf(demo_con: duckdb.DuckDBPyConnection) -> None:
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from reform import briefing
+
+    for code, name in HOSTILE.items():
+        demo_con.execute("update units set name = $n where code = $c", {"n": name, "c": code})
+    deck = briefing.build(demo_con, briefing.default_spec(demo_con, "TU", "2026-Q3", name=HOSTILE["XP05"]))
+
+    pptx_bytes = export.to_pptx(deck)
+    assert b"hlinkClick" not in pptx_bytes  # python-pptx zips its parts: read the XML, not the bytes
+    prs = Presentation(io.BytesIO(pptx_bytes))
+    texts = [sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame]
+    xml = "".join(part.blob.decode("utf-8", "replace") for part in prs.part.package.iter_parts())
+    assert "hlinkClick" not in xml and "hlinkHover" not in xml  # no link anywhere in the deck
+    assert any(HOSTILE["XP05"] in t for t in texts)  # the deck's name, exactly as typed, as text
+    assert any("<script>alert(1)</script>" in t for t in texts)  # the scope's name in the footer
+
+    reader = PdfReader(io.BytesIO(export.to_pdf(deck)))
+    links = [a for p in reader.pages for a in (p.get("/Annots") or []) if a.get_object().get("/Subtype") == "/Link"]
+    assert links == []  # ReportLab would turn <a href> in a paragraph into a live link if it were not escaped
+    cover = "".join(reader.pages[0].extract_text().split())  # text extraction spaces words its own way
+    assert '=HYPERLINK("http://ngoai.example","Bấm")<imgsrc=xonerror=alert(1)>' in cover

@@ -110,3 +110,18 @@ def test_a_wrapped_title_never_splits_a_quarter() -> None:
         lines = charts._wrap(title, width).split("<br>")
         assert not any(line.endswith("Quý") for line in lines)
         assert "Quý\u00a0III/2026" in lines[-1]
+
+
+def test_projector_bars_name_every_unit_even_a_hostile_name() -> None:
+    hostile = Chart(
+        "bar",
+        "Xếp hạng",
+        ["Đảng bộ <b>A</b> & B", "<img src=x onerror=alert(1)>"],
+        [Series("Tỷ lệ", [40.0, 60.0])],
+        "%",
+        1,
+    )
+    fig = charts.slide_figure(hostile, projector=True)
+    # the tick values are the bars' own (escaped) categories, so no unit loses its label on the projector
+    assert list(fig.layout.yaxis.tickvals) == list(fig.data[0].y)
+    assert "<img" not in str(fig.layout.yaxis.tickvals) and "&lt;img" in str(fig.data[0].y)
