@@ -487,7 +487,10 @@ def _visible_scope_units(who: policy.Person, period: periods.Period) -> tuple[pd
         st.info(t("no_visible_units"), icon=":material/block:")
         st.stop()
     top = int(units["depth"].min())
-    return units.assign(depth=units["depth"] - top)[["code", "name", "depth"]], True
+    units = units.assign(depth=units["depth"] - top)
+    if len(units) <= SCOPE_LIST_MAX:
+        return units[["code", "name", "depth"]], True
+    return policy.drill_down(units, kept_value("pham_vi")), False
 
 
 def scope_units(root: str, period: periods.Period) -> tuple[pd.DataFrame, bool]:

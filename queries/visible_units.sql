@@ -1,6 +1,6 @@
 -- The units a person may see (any grant over them or a unit above them), in force on a date, with
 -- their depth below the top of the hierarchy: what the scope picker offers. Quản trị sees all.
--- Returns: code, name, depth, top (true for a unit with no visible unit above it)
+-- Returns: code, name, depth, top (true for a unit with no visible unit above it), parent_code
 -- $person_id INTEGER  the person
 -- $at DATE            the day (first day of the period's last quarter)
 with
@@ -25,6 +25,7 @@ select
     u.name,
     l.depth,
     above.code is null as top,
+    u.parent_code,
 from granted as g
 join units as u on u.code = g.code
 join levels as l on l.code = g.code

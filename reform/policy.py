@@ -134,20 +134,53 @@ def may_see(con: duckdb.DuckDBPyConnection, person: Person, unit: str) -> bool:
 
 
 def visible_units(con: duckdb.DuckDBPyConnection, person: Person, at: object) -> pd.DataFrame:
-    """The units the person may see, in force on a date: code, name, depth, top (what the scope picker offers)."""
+    """The units the person may see, in force on a date, each under its parent (tree order): code, name, depth,
+    top, parent_code (what the scope picker offers)."""
     if person.id is None and not person.everything:
-        return pd.DataFrame(columns=["code", "name", "depth", "top"])
+        return pd.DataFrame(columns=["code", "name", "depth", "top", "parent_code"])
     if person.everything:  # a guest or the command line has no person row to ask about
         return _all_units(con, at)
-    return sql.run(con, "visible_units", person_id=person.id, at=at)
+    return tree_order(sql.run(con, "visible_units", person_id=person.id, at=at))
+
+
+def tree_order(units: pd.DataFrame) -> pd.DataFrame:
+    """Units each followed by those below it (depth first, by name), so an indented list reads as a tree."""
+    below: dict[object, list[int]] = {}
+    for i, parent in enumerate(units["parent_code"]):
+        below.setdefault(parent, []).append(i)
+    order: list[int] = []
+    stack = sorted((i for i in range(len(units)) if bool(units["top"].iloc[i])), key=lambda i: units["name"].iloc[i])
+    stack.reverse()
+    codes = units["code"].tolist()
+    names = units["name"].tolist()
+    while stack:
+        i = stack.pop()
+        order.append(i)
+        stack.extend(sorted(below.get(codes[i], []), key=lambda j: names[j], reverse=True))
+    return units.iloc[order].reset_index(drop=True)
+
+
+def drill_down(units: pd.DataFrame, wanted: str | None) -> pd.DataFrame:
+    """Of a person's many visible units (tree order, with parent_code): the tops, the path down to the unit
+    chosen now and the units directly below it, as the whole-register picker does for quản trị."""
+    codes = set(units["code"])
+    chosen = wanted if wanted in codes else str(units["code"].iloc[0])
+    parent = dict(zip(units["code"], units["parent_code"], strict=True))
+    path, unit = {chosen}, chosen
+    while parent.get(unit) in codes:
+        unit = parent[unit]
+        path.add(unit)
+    keep = units["code"].isin(path) | units["top"].astype(bool) | (units["parent_code"] == chosen)
+    return units[keep][["code", "name", "depth"]]
 
 
 def _all_units(con: duckdb.DuckDBPyConnection, at: object) -> pd.DataFrame:
     root = sql.run(con, "root_unit")
     if root.empty:
-        return pd.DataFrame(columns=["code", "name", "depth", "top"])
+        return pd.DataFrame(columns=["code", "name", "depth", "top", "parent_code"])
     df = sql.run(con, "units_with_depth", scope=str(root["code"].iloc[0]), at=at)[["code", "name", "depth"]]
-    return df.assign(top=df["depth"] == df["depth"].min())
+    # already in hierarchy order; the parent is only needed to drill down a person's own units
+    return df.assign(top=df["depth"] == df["depth"].min(), parent_code=None)
 
 
 def units_not_writable(con: duckdb.DuckDBPyConnection, person: Person, units: list[str]) -> list[str]:

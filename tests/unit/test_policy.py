@@ -212,3 +212,18 @@ def test_a_person_added_by_subject_takes_that_identity_at_the_first_sign_in(con:
     assert other.id != added and not other.has_grant
     assert policy.revoke(con, ADMIN, "248289761001") == 1
     assert not policy.load(con, added, "Anh Nam").has_grant
+
+
+def test_visible_units_read_as_a_tree(con: duckdb.DuckDBPyConnection) -> None:
+    policy.grant(con, ADMIN, "hai.huyen@vd.vn", "xem", "H2")
+    policy.grant(con, ADMIN, "hai.huyen@vd.vn", "xem", "H1")
+    units = policy.visible_units(con, person(con, "hai.huyen@vd.vn"), date(2025, 7, 1))
+    assert units["code"].tolist() == ["H1", "X1", "X1B", "H2", "X2"]  # each district followed by its communes
+
+
+def test_a_long_list_of_ones_own_units_drills_down(con: duckdb.DuckDBPyConnection) -> None:
+    units = policy.visible_units(con, person(con, "qt@vd.vn"), date(2025, 7, 1))  # everything, from TU
+    assert policy.drill_down(units, None)["code"].tolist() == ["TU", "H1", "H2"]  # the top and below it
+    assert policy.drill_down(units, "X1")["code"].tolist() == ["TU", "H1", "X1"]  # the path to the choice
+    assert policy.drill_down(units, "H2")["code"].tolist() == ["TU", "H2", "X2"]
+    assert policy.drill_down(units, "NOT_MINE")["code"].tolist() == ["TU", "H1", "H2"]  # never outside the list
