@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from reform import sql
-from reform.db import registered, transaction
+from reform.db import registered, write_transaction
 
 FILE = "index_weights.csv"
 COLUMNS = ["version", "valid_from", "pillar", "pillar_name_vi", "part", "floor", "target", "points"]
@@ -89,7 +89,7 @@ def _part_numbers(r: object, kind: str, good: str) -> list[str]:
 
 def load(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> None:
     """Replace the stored weights with every version of the table."""
-    with registered(con, weights_df=df), transaction(con):
+    with registered(con, weights_df=df), write_transaction(con):
         con.execute("delete from index_weight")
         con.execute("insert into index_weight by name select * from weights_df")
 
