@@ -29,12 +29,12 @@ demo-files: $(VENV)/.runtime
 
 # fonts-dejavu-core draws the status grid's symbols (✓ ◐ ✗), which Noto Sans lacks
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && dpkg -s fonts-noto-core fonts-dejavu-core; } >/dev/null 2>&1 || { \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core; }
 
 test: $(VENV)/.dev chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup --durations=30
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -21,10 +21,15 @@ def inert(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+def inert_title(title: str) -> str:
+    """A chart title made inert, keeping the line breaks _wrap put in (a <br> is never a link or a script)."""
+    return "<br>".join(inert(part) for part in title.split("<br>"))
+
+
 def base_layout(fig: go.Figure, *, title: str, y_title: str) -> go.Figure:
     """Common look: title, Vietnamese separators, readable fonts, legend below."""
     fig.update_layout(
-        title={"text": inert(title), "x": 0.01, "xanchor": "left"},  # off the edge of an exported PNG
+        title={"text": inert_title(title), "x": 0.01, "xanchor": "left"},  # off the edge of an exported PNG
         separators=VI_SEPARATORS,
         font={"family": FONT, "size": 14},
         yaxis_title=y_title,

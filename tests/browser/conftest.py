@@ -115,3 +115,12 @@ def page(browser) -> Iterator[object]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run one after another on one worker when the suite runs in parallel (make test): they
+    share one server and fixed ports of their own, and each drives a whole Chromium."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
