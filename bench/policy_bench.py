@@ -13,7 +13,6 @@ a baseline from the same run: data_version, the one query every rerun already ru
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from datetime import date
@@ -23,6 +22,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 import streamlit as st  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 from reform import db, policy, sql  # noqa: E402
 
@@ -71,16 +71,6 @@ def build(communes: int):
         {"p": PROVINCES},
     )
     return con, commune
-
-
-def median_ms(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import median_ms  # noqa: E402
 from upload_bench import PERIOD, make_values, setup_db, value_levels  # noqa: E402
 
 from reform import locks, periods, sql, store  # noqa: E402
@@ -43,20 +43,13 @@ def frame(codes: list[str], base, values):
     )
 
 
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def checks(con, rows, version: int, repeat: int) -> tuple[float, float]:
     quarters = [periods.parse(PERIOD).start]
     with registered(con, incoming=store.relation(rows)), transaction(con):
-        since = median_ms(lambda: sql.run(con, "store_written_since", after_upload=version, periods=quarters), repeat)
-        dupes = median_ms(lambda: sql.run(con, "store_stored_duplicates", periods=quarters), repeat)
+        since = median_ms(
+            lambda: sql.run(con, "store_written_since", after_upload=version, periods=quarters), repeat, warm=False
+        )
+        dupes = median_ms(lambda: sql.run(con, "store_stored_duplicates", periods=quarters), repeat, warm=False)
     return since, dupes
 
 
@@ -96,7 +89,7 @@ def main() -> None:
             with locks.writer(con):
                 pass
 
-        lock_us = median_ms(take_and_give, 1000) * 1000
+        lock_us = median_ms(take_and_give, 1000, warm=False) * 1000
         print(f"writers' lock taken and given back, uncontended: {lock_us:.0f} µs (median of 1,000)")
         con.close()
     finally:
