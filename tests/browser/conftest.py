@@ -59,6 +59,13 @@ def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
     pytest.fail("streamlit did not become healthy in time")
 
 
+def start_streamlit(port: int, env: dict[str, str], log, *options: str) -> subprocess.Popen:
+    """`streamlit run dashboard.py` on 127.0.0.1:port, headless, its output to log; stop it by its PID."""
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    return subprocess.Popen([*command, *options], cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run dashboard.py` on a fresh database that fills itself with the demo on first start."""
@@ -66,27 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "REFORM_DB": str(db), "REFORM_AUTO_DEMO": "1"}
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    proc = start_streamlit(port, env, log)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)

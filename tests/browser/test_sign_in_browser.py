@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from reform import db, policy
-from tests.browser.conftest import ARTIFACTS, PROJECT, wait_healthy
+from tests.browser.conftest import ARTIFACTS, start_streamlit, wait_healthy
 
 pytestmark = pytest.mark.browser
 
@@ -103,29 +103,7 @@ def app(identity_provider: str, demo_db_master: Path, tmp_path_factory: pytest.T
     )
     env = {**os.environ, "REFORM_DB": str(path), "REFORM_AUTO_DEMO": "0", "REFORM_AUTH": "oidc"}
     log = open(tmp / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(APP_PORT),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--secrets.files",
-            str(secrets),
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    proc = start_streamlit(APP_PORT, env, log, "--secrets.files", str(secrets))
     server = App(proc, path, before)
     try:
         wait_healthy(APP, proc)
