@@ -20,7 +20,7 @@ import pandas as pd
 from reform import briefing, catalog, db, demo, export, importer, locks, periods, policy, sql, store, template
 from reform import index as index_core
 from reform import summary as summary_core
-from reform.config import settings
+from reform.config import database, settings
 from reform.ingest import IngestError
 
 OK, REFUSED, BAD_INPUT = 0, 1, 2
@@ -57,7 +57,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _connect(args: argparse.Namespace):
-    con = db.connect(Path(args.db).expanduser().resolve() if args.db else settings().db_path)
+    con = db.connect(database(args.db) if args.db else settings().db_path, data_path=settings().lake_data_path)
     catalog.sync(con, settings().data_dir)
     return con
 
@@ -168,7 +168,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo database from scratch (or, with --write-files, regenerate data/demo/)."""
     if args.write_files:
         return _write_demo_files()
-    path = Path(args.db).expanduser().resolve() if args.db else settings().db_path
+    path = database(args.db) if args.db else settings().db_path
+    if isinstance(path, str):  # a lake is shared: filled when empty, never deleted
+        return _demo_into_lake(path)
     if path.exists():  # opened first: a file the dashboard holds is reported, never deleted under it
         duckdb.connect(str(path)).close()
     for stale in (path, path.with_name(path.name + ".wal")):
@@ -179,6 +181,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         con.close()
     print(f"Đã tạo dữ liệu minh họa: {n} giá trị, {path}", file=sys.stderr)
+    return OK
+
+
+def _demo_into_lake(target: str) -> int:
+    con = db.connect(target, data_path=settings().lake_data_path)
+    try:
+        catalog.sync(con, settings().data_dir)
+        if int(sql.run(con, "data_version")["uploads"].iloc[0]):
+            print("Cơ sở dữ liệu dùng chung đã có dữ liệu: không nạp dữ liệu minh họa.", file=sys.stderr)
+            return REFUSED
+        n = demo.load(con, settings().data_dir)
+    finally:
+        con.close()
+    print(f"Đã tạo dữ liệu minh họa: {n} giá trị, trong cơ sở dữ liệu dùng chung", file=sys.stderr)
     return OK
 
 
@@ -552,12 +568,12 @@ def main(argv: list[str] | None = None) -> int:
         return _failure(as_json, BAD_INPUT, "E_FILE", f"Không đọc hoặc ghi được tệp{where}: {exc.strerror or exc}.")
 
 
-def _db_path(argv: list[str]) -> Path:
+def _db_path(argv: list[str]) -> Path | str:
     for i, arg in enumerate(argv):
         if arg == "--db" and i + 1 < len(argv):
-            return Path(argv[i + 1]).expanduser().resolve()
+            return database(argv[i + 1])
         if arg.startswith("--db="):
-            return Path(arg.split("=", 1)[1]).expanduser().resolve()
+            return database(arg.split("=", 1)[1])
     return settings().db_path
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from reform import sql
+from reform import locks, sql
 
 ROLES = ("xem", "nhap", "duyet", "quantri")
 ROLE_NAMES = {"xem": "Xem", "nhap": "Nhập số liệu", "duyet": "Duyệt", "quantri": "Quản trị"}
@@ -110,10 +110,15 @@ def _bind_or_add(
         waiting = waiting[waiting["subject"].isna()]
         if not waiting.empty:
             return int(waiting["id"].iloc[0])
-    added = sql.run(
-        con, "person_insert", issuer=issuer, subject=subject, email=email, display_name=name, created_at=now
-    )
-    return int(added["id"].iloc[0])
+    return add_person(con, issuer=issuer, subject=subject, email=email, display_name=name, created_at=now)
+
+
+def add_person(con: duckdb.DuckDBPyConnection, **fields: object) -> int:
+    """Add a person under the next id (max + 1 under the writers' lock: no sequence) and return it."""
+    with locks.writer(con):
+        person_id = int(sql.run(con, "next_id_person")["id"].iloc[0])
+        sql.execute(con, "person_insert", id=person_id, **fields)
+    return person_id
 
 
 # --- questions ---------------------------------------------------------------------------------
@@ -219,6 +224,19 @@ def record(
     now: datetime | None = None,
 ) -> None:
     """Append one line to the record: who, when, what, to what, and the outcome."""
+    with locks.writer(con):  # its id is max + 1: one writer at a time
+        _audit_insert(con, person, action, target, outcome, detail, now)
+
+
+def _audit_insert(
+    con: duckdb.DuckDBPyConnection,
+    person: Person,
+    action: str,
+    target: object,
+    outcome: str,
+    detail: str | None,
+    now: datetime | None,
+) -> None:
     sql.execute(
         con,
         "audit_insert",
@@ -270,14 +288,11 @@ def grant(
     email = email.strip().lower()
     if "@" not in email:
         raise PolicyError(f"“{email}” không phải địa chỉ thư điện tử.")
-    person_id = person_by_email(con, email)
-    if person_id is None:
-        person_id = int(
-            sql.run(con, "person_insert", issuer=None, subject=None, email=email, display_name=None, created_at=now)[
-                "id"
-            ].iloc[0]
-        )
-    sql.execute(con, "grant_insert", person_id=person_id, role=role, unit=unit, at=now, by=by.label)
+    with locks.writer(con):  # "not already held" and the insert: no other writer between them
+        person_id = person_by_email(con, email)
+        if person_id is None:
+            person_id = add_person(con, issuer=None, subject=None, email=email, display_name=None, created_at=now)
+        sql.execute(con, "grant_insert", person_id=person_id, role=role, unit=unit, at=now, by=by.label)
     record(con, by, "grant", email, OK, f"{role} {unit or '*'}", now=now)
     return person_id
 
