@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reform import briefing, catalog, db, demo, export, importer, locks, periods, policy, sql, store, template
+from reform import briefing, catalog, db, demo, export, importer, lake, locks, periods, policy, sql, store, template
 from reform import index as index_core
 from reform import summary as summary_core
 from reform.config import database, settings
@@ -458,6 +458,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_maintain(args: argparse.Namespace) -> int:
+    """Tidy the storage: on a DuckLake flush, merge, expire and clean (reform.lake.maintain); on the file a
+    checkpoint (the write-ahead log folded into the file)."""
+    if args.older_than < 0:
+        raise BadArguments("Tham số không hợp lệ: --older-than phải là số giờ không âm.")
+    with _connect(args) as con:
+        if sql.run(con, "database_path")["type"].iloc[0] == "ducklake":
+            done = {"engine": "ducklake", **lake.maintain(con, older_than_hours=args.older_than)}
+        else:
+            con.execute("checkpoint")
+            done = {"engine": "file", "checkpoint": True}
+    if args.json:
+        _json_out(done)
+    else:
+        print(", ".join(f"{k}: {v}" for k, v in done.items()), file=sys.stderr)
+    return OK
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = _Parser(prog="python -m reform", description="Chỉ tiêu cải cách hành chính trong Đảng")
@@ -465,7 +483,7 @@ def parser() -> argparse.ArgumentParser:
 
     def command(name: str, func, help_: str) -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help_)
-        c.add_argument("--db", help="đường dẫn tệp DuckDB")
+        c.add_argument("--db", help="đường dẫn tệp DuckDB, hoặc ducklake:postgres:… (cơ sở dữ liệu dùng chung)")
         c.set_defaults(func=func)
         return c
 
@@ -517,6 +535,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("upload_id", type=int)
     c.add_argument("--user", help="người hoàn tác (mặc định: người dùng của hệ thống)")
     _users_parser(sub)
+    c = command("maintain", cmd_maintain, "bảo trì nơi lưu: gộp tệp, bỏ ảnh chụp và tệp cũ (DuckLake)")
+    c.add_argument(
+        "--older-than", type=float, default=24.0, help="chỉ bỏ ảnh chụp và tệp cũ hơn số giờ này (mặc định 24)"
+    )
+    c.add_argument("--json", action="store_true")
     c = command("audit", cmd_audit, "nhật ký: ai đã làm gì, khi nào")
     c.add_argument("--since", help="chỉ từ ngày này, ví dụ 2025-10-20")
     c.add_argument("--json", action="store_true")
@@ -529,7 +552,7 @@ def _users_parser(sub) -> None:
     actions = users.add_subparsers(dest="action", required=True)
     for name, help_ in (("add", "cấp quyền (thêm người nếu chưa có)"), ("remove", "thu hồi quyền"), ("list", "")):
         c = actions.add_parser(name, help=help_ or "liệt kê người dùng và quyền")
-        c.add_argument("--db", help="đường dẫn tệp DuckDB")
+        c.add_argument("--db", help="đường dẫn tệp DuckDB, hoặc ducklake:postgres:… (cơ sở dữ liệu dùng chung)")
         c.set_defaults(func=cmd_users)
         if name == "list":
             c.add_argument("--json", action="store_true")

@@ -21,11 +21,12 @@ import logging
 import sys
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from reform import locks
+from reform import locks, sql
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,9 @@ def _initialise(target: str, data_path: Path, ext: Path) -> None:
         quoted_t = target.replace("'", "''")
         quoted_d = (str(data_path.resolve()) + "/").replace("'", "''")
         con.execute(f"attach '{quoted_t}' as lake (data_path '{quoted_d}')")
+        # no rows kept inline in the catalog: flushing them (maintain) from one process broke the reads of
+        # another process that had the lake open (an internal error in the inlined-data reader, 1.5.5)
+        sql.execute(con, "lake_no_inlining")
     finally:
         con.close()
 
@@ -204,25 +208,24 @@ def use_advisory_lock() -> None:
 
 
 def maintain(con: duckdb.DuckDBPyConnection, *, older_than_hours: float = 24.0) -> dict[str, int]:
-    """Flush inlined rows into Parquet, merge small adjacent files, expire snapshots and delete the files
-    they alone used, both only when older than the given hours (a running query may still read them).
-    Never deletes orphaned files with cleanup_all: that removed a concurrent writer's uncommitted file."""
+    """Flush inlined rows into Parquet, merge small adjacent files, expire snapshots older than the given
+    hours and delete the files only they used (a query running since then may still read newer ones).
+    Never deletes orphaned files nor uses cleanup_all: that removed a concurrent writer's uncommitted file.
+    Returns how many tables were flushed, files merged, snapshots expired, files deleted, and the Parquet
+    files on disk before and after."""
     name = con.execute("select current_database()").fetchone()[0]
-    older = f"{float(older_than_hours)} hours"
-    done: dict[str, int] = {}
+    age = timedelta(hours=older_than_hours)
+    folder = Path(sql.run(con, "lake_data_path", lake=name)["data_path"].iloc[0])
+    done = {"files_before": _parquet_files(folder)}
     with locks.writer(con):  # merging rewrites files a writer may be replacing: one at a time
-        steps = {
-            "flushed": ("call ducklake_flush_inlined_data($db)", {"db": name}),
-            "merged": ("call ducklake_merge_adjacent_files($db)", {"db": name}),
-            "expired": (
-                "call ducklake_expire_snapshots($db, older_than => now() - cast($older as interval))",
-                {"db": name, "older": older},
-            ),
-            "cleaned": (
-                "call ducklake_cleanup_old_files($db, older_than => now() - cast($older as interval))",
-                {"db": name, "older": older},
-            ),
-        }
-        for key, (text, params) in steps.items():
-            done[key] = len(con.execute(text, params).fetchall())
+        done["flushed"] = len(sql.run(con, "lake_flush_inlined", lake=name))
+        done["merged"] = len(sql.run(con, "lake_merge_files", lake=name))
+        # each cutoff taken when its step starts: files the merge just replaced count from now
+        done["expired"] = len(sql.run(con, "lake_expire_snapshots", lake=name, older_than=datetime.now(UTC) - age))
+        done["deleted"] = len(sql.run(con, "lake_cleanup_old_files", lake=name, older_than=datetime.now(UTC) - age))
+    done["files_after"] = _parquet_files(folder)
     return done
+
+
+def _parquet_files(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.parquet")) if folder.is_dir() else 0
