@@ -582,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
         return _failure(as_json, BAD_INPUT, "E_DB_BUSY", str(exc))
     except store.StaleUpload as exc:
         return _failure(as_json, REFUSED, "E_STALE", str(exc))
+    except lake.LakeError as exc:
+        return _failure(as_json, BAD_INPUT, "E_DB_CONFIG", str(exc))
     except duckdb.IOException as exc:
         if not db.held_elsewhere(exc):
             raise

@@ -38,6 +38,10 @@ LOCK_KEY = 0x7265_666F_726D  # "reform": one advisory lock for the writers of th
 _CATALOG_TABLE = "ducklake_metadata"
 
 
+class LakeError(RuntimeError):
+    """The lake cannot be opened as configured; message in Vietnamese."""
+
+
 def is_lake(target: object) -> bool:
     """Whether a REFORM_DB value (or --db) names a DuckLake catalog rather than a file."""
     return str(target).startswith(PREFIX)
@@ -46,7 +50,7 @@ def is_lake(target: object) -> bool:
 def conninfo(target: str) -> str:
     """The libpq connection string of a `ducklake:postgres:` target."""
     if not target.startswith(CATALOG_PREFIX):
-        raise ValueError("Chỉ hỗ trợ danh mục DuckLake trên PostgreSQL: REFORM_DB=ducklake:postgres:dbname=… host=…")
+        raise LakeError("Chỉ hỗ trợ danh mục DuckLake trên PostgreSQL: REFORM_DB=ducklake:postgres:dbname=… host=…")
     return target[len(CATALOG_PREFIX) :]
 
 
@@ -112,7 +116,7 @@ def open_lake(target: str, data_path: Path | None) -> duckdb.DuckDBPyConnection:
     use_advisory_lock()
     if not _initialised(info):
         if data_path is None:
-            raise ValueError("Danh mục DuckLake mới cần thư mục dữ liệu: đặt REFORM_LAKE_DATA_PATH.")
+            raise LakeError("Danh mục DuckLake mới cần thư mục dữ liệu: đặt REFORM_LAKE_DATA_PATH.")
         lock = AdvisoryLock(info)  # two processes creating the catalog at once: one does it (ducklake#243)
         if not lock.acquire(locks.WAIT_SECONDS):
             raise locks.LockBusy("Một tiến trình khác đang tạo danh mục DuckLake; hãy thử lại sau ít phút.")
