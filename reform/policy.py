@@ -305,7 +305,9 @@ def revoke(
     person_id = person_by_email(con, email)
     if person_id is None:
         raise PolicyError(f"Không có người dùng {email}.")
-    removed = sql.run(con, "grant_delete", person_id=person_id, role=role, unit=unit)
+    with locks.writer(con):  # what is listed is what is deleted: no other write between them
+        removed = sql.run(con, "grant_matching", person_id=person_id, role=role, unit=unit)
+        sql.execute(con, "grant_delete", person_id=person_id, role=role, unit=unit)
     pairs = zip(removed["role"], removed["unit_code"], strict=True)
     detail = ", ".join(f"{r} {'*' if pd.isna(u) else u}" for r, u in pairs) or None
     record(con, by, "revoke", email.strip().lower(), OK if len(removed) else REFUSED, detail)

@@ -38,6 +38,14 @@ def test_the_lake_is_migrated_like_the_file_and_takes_the_advisory_lock(con, emp
     again.close()
 
 
+def test_every_query_file_runs_on_the_lake(con) -> None:
+    """One SQL text for both engines: every query file of the file database runs on the lake too."""
+    from tests.unit import test_queries
+
+    races.write(con, races.rows(races.quarter(0), races.UNITS, 1))
+    test_queries.run_every_query(con, test_queries.file_queries())
+
+
 def test_write_preview_undo_on_the_lake_keep_the_invariants(con, checked_writes) -> None:
     q = races.quarter(0)
     first = races.write(con, races.rows(q, races.UNITS, 1))
