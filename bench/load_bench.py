@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import os
 import random
@@ -47,31 +48,43 @@ PAGES = ["", "indicators", "year_on_year", "reporting", "unit_profile"]
 PERIODS = ["2025-Q3", "2025-Q2", "2025-Q1", "2024-Q4", "2026-Q2"]
 SCOPES = ["", "XP01", "XP02", "XP05"]
 TIMEOUT = 120.0
+SUCCESS, EARLY_FOR_RERUN, FRAGMENT_SUCCESS = 0, 2, 3  # ForwardMsg.script_finished values
 
 
-async def interaction(ws, page: str, query: str) -> tuple[float, bool]:
-    """One script run of a page with a query string: (seconds, failed)."""
+async def interaction(ws, page: str, query: str) -> tuple[float, str]:
+    """One script run of a page with a query string: (seconds, "" or why it failed)."""
     msg = BackMsg()
     msg.rerun_script.page_name = page
     msg.rerun_script.query_string = query
     start = time.perf_counter()
     await ws.send(msg.SerializeToString())
-    failed = False
+    failed = ""
     while True:
         fwd = ForwardMsg()
         fwd.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT))
         kind = fwd.WhichOneof("type")
-        if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-            failed |= fwd.delta.new_element.WhichOneof("type") == "exception"
+        element = fwd.delta.new_element if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element" else None
+        if element is not None and element.WhichOneof("type") == "exception":
+            failed = "exception: " + fwd.delta.new_element.exception.message[:80]
         if kind == "script_finished":
-            return time.perf_counter() - start, failed or fwd.script_finished != 0  # 0: finished successfully
+            status = fwd.script_finished
+            if status == EARLY_FOR_RERUN:  # the page asked for a rerun (st.rerun): its next run is the answer
+                continue
+            done = status in (SUCCESS, FRAGMENT_SUCCESS)
+            return time.perf_counter() - start, failed or ("" if done else f"script ended ({status})")
 
 
 async def user(url: str, actions: int, think: float, rng: random.Random, out: list, ready: asyncio.Event) -> None:
     """One reader: a session, then interactions with think times between them."""
     try:
         async with websockets.connect(
-            url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"], max_size=None
+            url.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            # the client's own keepalive would close a session whose busy server answers a ping late, and
+            # its 10 s handshake limit would count a queue as a failure: the browser has neither
+            ping_interval=None,
+            open_timeout=TIMEOUT,
         ) as ws:
             await ready.wait()
             for _ in range(actions):
@@ -85,12 +98,15 @@ async def user(url: str, actions: int, think: float, rng: random.Random, out: li
                 )
                 try:
                     seconds, failed = await interaction(ws, page, query)
-                except (TimeoutError, websockets.ConnectionClosed):
-                    out.append((page or "overview", TIMEOUT, True))
+                except TimeoutError:
+                    out.append((page or "overview", TIMEOUT, f"no answer in {TIMEOUT:.0f} s"))
+                    return
+                except websockets.ConnectionClosed as exc:
+                    out.append((page or "overview", 0.0, f"connection closed ({exc.rcvd})"))
                     return
                 out.append((page or "overview", seconds, failed))
-    except (OSError, websockets.InvalidHandshake, websockets.ConnectionClosed):
-        out.append(("connect", 0.0, True))
+    except (OSError, websockets.InvalidHandshake, websockets.ConnectionClosed) as exc:
+        out.append(("connect", 0.0, f"connect: {type(exc).__name__} {str(exc)[:60]}"))
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -126,12 +142,15 @@ async def load(url: str, users: int, actions: int, think: float, seed: int) -> t
 def report(name: str, users: int, out: list, wall: float, before: float, after: float) -> None:
     times = [s for _, s, f in out if not f]
     failures = sum(1 for _, _, f in out if f)
+    reasons = collections.Counter(f for _, _, f in out if f)
     print(
         f"{name:8} users {users:4}  interactions {len(out):5}  failures {failures:4}  "
         f"p50 {pct(times, 50):6.2f} s  p95 {pct(times, 95):6.2f} s  "
         f"throughput {len(out) / wall:5.2f}/s  memory {before:7.0f} → {after:7.0f} MB "
         f"({(after - before) / max(users, 1):5.1f} MB per session)"
     )
+    for why, n in reasons.most_common(3):
+        print(f"{'':8}   failed {n} × {why}")
     for page in sorted({p for p, _, _ in out}):
         ts = [s for p, s, f in out if p == page and not f]
         print(f"{'':8}   {page:14} n {len(ts):4}  p50 {pct(ts, 50):6.2f} s  p95 {pct(ts, 95):6.2f} s")

@@ -5,6 +5,7 @@ while both replicas serve; when one replica is killed, the next page load throug
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ UNITS = (
     "XA,Đảng bộ xã A (thử),dang_bo_xa,TU,2000-01-01,\n"
     "XB,Đảng bộ xã B (thử),dang_bo_xa,TU,2000-01-01,\n"
 )
+TEST_PORTS = {"REFORM_CLUSTER_PG_PORT": "55453", "REFORM_CLUSTER_PORT": "8671", "REFORM_CLUSTER_REPLICA_PORT": "8653"}
 THROUGH_REPLICA_1 = "unit_code,period,indicator_code,value\nXA,2026-Q3,kt_tcd,41\nXA,2026-Q3,kt_dv,77\n"
 FROM_COMMAND_LINE = "unit_code,period,indicator_code,value\nXB,2026-Q3,kt_tcd,12\nXB,2026-Q3,kt_dv,30\n"
 
@@ -35,6 +37,13 @@ def running(tmp_path_factory: pytest.TempPathFactory):
         pytest.skip("PostgreSQL is not installed (initdb, pg_ctl): the cluster test needs it")
     folder = Path(tempfile.mkdtemp(prefix="reform-cluster-"))
     folder.chmod(0o755)  # PostgreSQL's user must reach its folder inside
+    with pytest.MonkeyPatch.context() as mp:  # ports beside a `make cluster` that may be running
+        for name, port in TEST_PORTS.items():
+            mp.setenv(name, os.environ.get(name.replace("REFORM_", "REFORM_TEST_"), port))
+        yield from _started(folder)
+
+
+def _started(folder: Path):
     try:
         pids = cluster.start(folder, 2, demo=False, auth="off")  # no identity provider here
         env = {
@@ -52,6 +61,7 @@ def running(tmp_path_factory: pytest.TempPathFactory):
         yield pids, env, folder
     finally:
         cluster.stop(folder)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
