@@ -7,7 +7,7 @@ front with cookie stickiness and websocket settings.
 
 Every process binds 127.0.0.1. Ports come from REFORM_CLUSTER_PG_PORT (55452), REFORM_CLUSTER_PORT (nginx,
 8670) and REFORM_CLUSTER_REPLICA_PORT (the first replica, 8651; the next ones follow). The folder (default
-data/cluster) holds the PostgreSQL cluster, the lake's data files, nginx's configuration and logs, and
+.cluster in the project) holds the PostgreSQL cluster, the lake's data files, nginx's configuration and logs, and
 pids.json, which stop reads. The demo province is loaded into the lake once, when it is empty.
 """
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from reform import db, localpg
 from reform.config import PROJECT_DIR
 
-DEFAULT_FOLDER = PROJECT_DIR / "data" / "cluster"
+DEFAULT_FOLDER = PROJECT_DIR / ".cluster"  # not under data/: that folder is the reference tables, copied whole
 COOKIE = "reform_replica"  # nginx's stickiness cookie: a session's requests (uploads, media) go to its replica
 
 
