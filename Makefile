@@ -1,12 +1,14 @@
 # Two commands on a fresh machine:
 #   make run    set up, fill an empty database with the demo province, start the dashboard
-#   make test   set up (Python packages, Debian's Chromium for the browser tests) and run every test
+#   make test   set up (Python packages, Debian's Chromium, PostgreSQL and nginx for the browser, lake and
+#               cluster tests) and run every test
+#   make cluster / make cluster-stop   PostgreSQL + two dashboard replicas on a DuckLake + nginx in front
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint demo demo-files chromium
+.PHONY: run test lint demo demo-files chromium servers cluster cluster-stop
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +35,21 @@ chromium:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core; }
 
-test: $(VENV)/.dev chromium
+# PostgreSQL holds a DuckLake's catalog (the lake tests, make cluster); nginx fronts the replicas
+servers:
+	@{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && \
+		{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql nginx; }
+
+test: $(VENV)/.dev chromium servers
 	$(PY) -m pytest -n auto --dist loadgroup --durations=30
+
+cluster: $(VENV)/.runtime servers
+	$(PY) -m reform.cluster start
+
+cluster-stop: $(VENV)/.runtime
+	$(PY) -m reform.cluster stop
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -21,7 +21,7 @@ from reform.texts import t
 
 @st.cache_resource(show_spinner=t("loading_demo"))
 def _connection(db_path: str, data_dir: str, auto_demo: bool) -> duckdb.DuckDBPyConnection:
-    con = db.connect(db_path)
+    con = db.connect(db_path, data_path=settings().lake_data_path)
     catalog.sync(con, Path(data_dir))
     if auto_demo and sql.run(con, "data_version")["uploads"].iloc[0] == 0:
         demo.load(con, Path(data_dir))

@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reform import briefing, catalog, db, demo, export, importer, locks, periods, policy, sql, store, template
+from reform import briefing, catalog, db, demo, export, importer, lake, locks, periods, policy, sql, store, template
 from reform import index as index_core
 from reform import summary as summary_core
-from reform.config import settings
+from reform.config import database, settings
 from reform.ingest import IngestError
 
 OK, REFUSED, BAD_INPUT = 0, 1, 2
@@ -57,7 +57,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _connect(args: argparse.Namespace):
-    con = db.connect(Path(args.db).expanduser().resolve() if args.db else settings().db_path)
+    con = db.connect(database(args.db) if args.db else settings().db_path, data_path=settings().lake_data_path)
     catalog.sync(con, settings().data_dir)
     return con
 
@@ -168,7 +168,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo database from scratch (or, with --write-files, regenerate data/demo/)."""
     if args.write_files:
         return _write_demo_files()
-    path = Path(args.db).expanduser().resolve() if args.db else settings().db_path
+    path = database(args.db) if args.db else settings().db_path
+    if isinstance(path, str):  # a lake is shared: filled when empty, never deleted
+        return _demo_into_lake(path)
     if path.exists():  # opened first: a file the dashboard holds is reported, never deleted under it
         duckdb.connect(str(path)).close()
     for stale in (path, path.with_name(path.name + ".wal")):
@@ -179,6 +181,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         con.close()
     print(f"Đã tạo dữ liệu minh họa: {n} giá trị, {path}", file=sys.stderr)
+    return OK
+
+
+def _demo_into_lake(target: str) -> int:
+    con = db.connect(target, data_path=settings().lake_data_path)
+    try:
+        catalog.sync(con, settings().data_dir)
+        if int(sql.run(con, "data_version")["uploads"].iloc[0]):
+            print("Cơ sở dữ liệu dùng chung đã có dữ liệu: không nạp dữ liệu minh họa.", file=sys.stderr)
+            return REFUSED
+        n = demo.load(con, settings().data_dir)
+    finally:
+        con.close()
+    print(f"Đã tạo dữ liệu minh họa: {n} giá trị, trong cơ sở dữ liệu dùng chung", file=sys.stderr)
     return OK
 
 
@@ -442,6 +458,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_maintain(args: argparse.Namespace) -> int:
+    """Tidy the storage: on a DuckLake flush, merge, expire and clean (reform.lake.maintain); on the file a
+    checkpoint (the write-ahead log folded into the file)."""
+    if args.older_than < 0:
+        raise BadArguments("Tham số không hợp lệ: --older-than phải là số giờ không âm.")
+    with _connect(args) as con:
+        if sql.run(con, "database_path")["type"].iloc[0] == "ducklake":
+            done = {"engine": "ducklake", **lake.maintain(con, older_than_hours=args.older_than)}
+        else:
+            con.execute("checkpoint")
+            done = {"engine": "file", "checkpoint": True}
+    if args.json:
+        _json_out(done)
+    else:
+        print(", ".join(f"{k}: {v}" for k, v in done.items()), file=sys.stderr)
+    return OK
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = _Parser(prog="python -m reform", description="Chỉ tiêu cải cách hành chính trong Đảng")
@@ -449,7 +483,7 @@ def parser() -> argparse.ArgumentParser:
 
     def command(name: str, func, help_: str) -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help_)
-        c.add_argument("--db", help="đường dẫn tệp DuckDB")
+        c.add_argument("--db", help="đường dẫn tệp DuckDB, hoặc ducklake:postgres:… (cơ sở dữ liệu dùng chung)")
         c.set_defaults(func=func)
         return c
 
@@ -501,6 +535,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("upload_id", type=int)
     c.add_argument("--user", help="người hoàn tác (mặc định: người dùng của hệ thống)")
     _users_parser(sub)
+    c = command("maintain", cmd_maintain, "bảo trì nơi lưu: gộp tệp, bỏ ảnh chụp và tệp cũ (DuckLake)")
+    c.add_argument(
+        "--older-than", type=float, default=24.0, help="chỉ bỏ ảnh chụp và tệp cũ hơn số giờ này (mặc định 24)"
+    )
+    c.add_argument("--json", action="store_true")
     c = command("audit", cmd_audit, "nhật ký: ai đã làm gì, khi nào")
     c.add_argument("--since", help="chỉ từ ngày này, ví dụ 2025-10-20")
     c.add_argument("--json", action="store_true")
@@ -513,7 +552,7 @@ def _users_parser(sub) -> None:
     actions = users.add_subparsers(dest="action", required=True)
     for name, help_ in (("add", "cấp quyền (thêm người nếu chưa có)"), ("remove", "thu hồi quyền"), ("list", "")):
         c = actions.add_parser(name, help=help_ or "liệt kê người dùng và quyền")
-        c.add_argument("--db", help="đường dẫn tệp DuckDB")
+        c.add_argument("--db", help="đường dẫn tệp DuckDB, hoặc ducklake:postgres:… (cơ sở dữ liệu dùng chung)")
         c.set_defaults(func=cmd_users)
         if name == "list":
             c.add_argument("--json", action="store_true")
@@ -549,6 +588,8 @@ def main(argv: list[str] | None = None) -> int:
         return _failure(as_json, BAD_INPUT, "E_DB_BUSY", str(exc))
     except store.StaleUpload as exc:
         return _failure(as_json, REFUSED, "E_STALE", str(exc))
+    except lake.LakeError as exc:
+        return _failure(as_json, BAD_INPUT, "E_DB_CONFIG", str(exc))
     except duckdb.IOException as exc:
         if not db.held_elsewhere(exc):
             raise
@@ -558,12 +599,12 @@ def main(argv: list[str] | None = None) -> int:
         return _failure(as_json, BAD_INPUT, "E_FILE", f"Không đọc hoặc ghi được tệp{where}: {exc.strerror or exc}.")
 
 
-def _db_path(argv: list[str]) -> Path:
+def _db_path(argv: list[str]) -> Path | str:
     for i, arg in enumerate(argv):
         if arg == "--db" and i + 1 < len(argv):
-            return Path(argv[i + 1]).expanduser().resolve()
+            return database(argv[i + 1])
         if arg.startswith("--db="):
-            return Path(arg.split("=", 1)[1]).expanduser().resolve()
+            return database(arg.split("=", 1)[1])
     return settings().db_path
 
 

@@ -1,6 +1,10 @@
 """The one place that reads settings from the environment.
 
-REFORM_DB          path of the DuckDB file (default: data/reform.duckdb in the project)
+REFORM_DB          path of the DuckDB file (default: data/reform.duckdb in the project), or a DuckLake
+                   catalog on PostgreSQL for several processes or machines:
+                   ducklake:postgres:dbname=reform host=… port=… user=… (reform/lake.py)
+REFORM_LAKE_DATA_PATH  folder of the lake's data files, the same on every machine (a shared folder);
+                   needed when the catalog is created, read from the catalog afterwards
 REFORM_DATA_DIR    folder with indicators.csv and the other reference tables
 REFORM_AUTO_DEMO   "1" loads the demo province into an empty database on first start,
                    "0" never does; unset: only for the default database file
@@ -32,9 +36,17 @@ def server_upload_mb() -> float:
         return float(tomllib.load(f)["server"]["maxUploadSize"])
 
 
+def database(text: str) -> Path | str:
+    """A --db or REFORM_DB value as db.connect takes it: a DuckLake target as written, a file resolved."""
+    if text.startswith("ducklake:"):
+        return text
+    return Path(text).expanduser().resolve()
+
+
 @dataclass(frozen=True)
 class Settings:
-    db_path: Path
+    db_path: Path | str  # a file, or a DuckLake target "ducklake:postgres:…" (see database())
+    lake_data_path: Path | None
     data_dir: Path
     auto_demo: bool
     lang: str
@@ -44,7 +56,8 @@ class Settings:
 
 def settings() -> Settings:
     """Current settings, read from the environment at each call."""
-    db_path = Path(os.environ.get("REFORM_DB") or DEFAULT_DB).expanduser().resolve()
+    db_path = database(os.environ.get("REFORM_DB") or str(DEFAULT_DB))
+    lake_data = os.environ.get("REFORM_LAKE_DATA_PATH")
     data_dir = Path(os.environ.get("REFORM_DATA_DIR") or DEFAULT_DATA_DIR).expanduser().resolve()
     flag = os.environ.get("REFORM_AUTO_DEMO")
     auto_demo = db_path == DEFAULT_DB.resolve() if flag is None else flag.strip() == "1"
@@ -54,6 +67,7 @@ def settings() -> Settings:
     auth = auth if auth in ("", "off") else "oidc"  # anything but "off" asks for sign-in
     return Settings(
         db_path=db_path,
+        lake_data_path=Path(lake_data).expanduser().resolve() if lake_data else None,
         data_dir=data_dir,
         auto_demo=auto_demo,
         lang=lang,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from reform import locks
+from reform import lake, locks
 from reform.config import QUERIES_DIR
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
@@ -36,7 +36,7 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     """Versions already recorded in schema_migrations."""
     con.execute(
         "create table if not exists schema_migrations ("
-        "version integer primary key, name varchar not null, applied_at timestamp not null)"
+        "version integer not null, name varchar not null, applied_at timestamp not null)"
     )
     return {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
 
@@ -89,7 +89,7 @@ def joins_as_written(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPy
 
 def apply_repeatable(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the R_*.sql files whose text differs from what was applied last; return their names."""
-    con.execute("create table if not exists schema_repeatable (name varchar primary key, sha256 varchar not null)")
+    con.execute("create table if not exists schema_repeatable (name varchar not null, sha256 varchar not null)")
     done = dict(con.execute("select name, sha256 from schema_repeatable").fetchall())
     applied = []
     for path in sorted(SCHEMA_DIR.glob("R_*.sql")):
@@ -101,7 +101,12 @@ def apply_repeatable(con: duckdb.DuckDBPyConnection) -> list[str]:
             continue
         with write_transaction(con):
             con.execute(text)
-            con.execute("insert or replace into schema_repeatable values ($n, $s)", {"n": path.name, "s": digest})
+            con.execute(  # merge, not "insert or replace": a DuckLake table has no key to replace on
+                "merge into schema_repeatable as r using (select $n as name, $s as sha256) as s on r.name = s.name "
+                "when matched then update set sha256 = s.sha256 when not matched then insert (name, sha256) "
+                "values (s.name, s.sha256)",
+                {"n": path.name, "s": digest},
+            )
         applied.append(path.name)
     return applied
 
@@ -146,12 +151,18 @@ def _fill_compared(con: duckdb.DuckDBPyConnection) -> None:
         rollup.fill_compared(con)
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the database file, apply pending migrations and repair a torn write (see
-    invariants.repair: rows of an upload whose row is absent, left by a crash during a commit)."""
-    if str(path) != ":memory:" and not read_only:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+def connect(path: Path | str, *, read_only: bool = False, data_path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the database, apply pending migrations and repair a torn write (see
+    invariants.repair: rows of an upload whose row is absent, left by a crash during a commit).
+
+    path is a DuckDB file, ":memory:", or a DuckLake catalog "ducklake:postgres:<conninfo>" whose Parquet
+    files go to data_path (see reform.lake; needed only the first time, when the catalog is created)."""
+    if lake.is_lake(path):
+        con = lake.open_lake(str(path), data_path)
+    else:
+        if str(path) != ":memory:" and not read_only:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path), read_only=read_only)
     if not read_only:
         migrate(con)
         from reform import invariants  # it builds on this module (transactions, the rollup)

@@ -106,11 +106,19 @@ def use(factory: Callable[[str | None], WriterLock]) -> None:
         _registry.clear()
 
 
+def factory() -> Callable[[str | None], WriterLock]:
+    """The factory lock_for() builds new locks with."""
+    return _factory
+
+
 def database_path(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The file of the connection's current database; None in memory."""
+    """The file of the connection's current database (a DuckLake's catalog, "postgres:…", as it is); None in
+    memory."""
     df = sql.run(con, "database_path")
     path = None if df.empty else df["path"].iloc[0]
-    return None if path is None or pd.isna(path) else str(Path(path).resolve())
+    if path is None or pd.isna(path):
+        return None
+    return str(path) if df["type"].iloc[0] == "ducklake" else str(Path(path).resolve())
 
 
 def lock_for(con: duckdb.DuckDBPyConnection) -> WriterLock:

@@ -16,7 +16,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from reform import sql
+from reform import locks, sql
 
 ROLES = ("xem", "nhap", "duyet", "quantri")
 ROLE_NAMES = {"xem": "Xem", "nhap": "Nhập số liệu", "duyet": "Duyệt", "quantri": "Quản trị"}
@@ -115,10 +115,15 @@ def _bind_or_add(
         waiting = waiting[waiting["subject"].isna()]
         if not waiting.empty:
             return int(waiting["id"].iloc[0])
-    added = sql.run(
-        con, "person_insert", issuer=issuer, subject=subject, email=email, display_name=name, created_at=now
-    )
-    return int(added["id"].iloc[0])
+    return add_person(con, issuer=issuer, subject=subject, email=email, display_name=name, created_at=now)
+
+
+def add_person(con: duckdb.DuckDBPyConnection, **fields: object) -> int:
+    """Add a person under the next id (max + 1 under the writers' lock: no sequence) and return it."""
+    with locks.writer(con):
+        person_id = int(sql.run(con, "next_id_person")["id"].iloc[0])
+        sql.execute(con, "person_insert", id=person_id, **fields)
+    return person_id
 
 
 # --- questions ---------------------------------------------------------------------------------
@@ -257,6 +262,19 @@ def record(
     now: datetime | None = None,
 ) -> None:
     """Append one line to the record: who, when, what, to what, and the outcome."""
+    with locks.writer(con):  # its id is max + 1: one writer at a time
+        _audit_insert(con, person, action, target, outcome, detail, now)
+
+
+def _audit_insert(
+    con: duckdb.DuckDBPyConnection,
+    person: Person,
+    action: str,
+    target: object,
+    outcome: str,
+    detail: str | None,
+    now: datetime | None,
+) -> None:
     sql.execute(
         con,
         "audit_insert",
@@ -329,14 +347,12 @@ def grant(
     except PolicyError as exc:
         record(con, by, "grant", who, REFUSED, f"{role} {unit or '*'}: {exc}", now=now)
         raise
-    person_id = find_person(con, who)
-    if person_id is None:
-        mail, subject = (who, None) if is_email(who) else (None, who)
-        added = sql.run(
-            con, "person_insert", issuer=None, subject=subject, email=mail, display_name=None, created_at=now
-        )
-        person_id = int(added["id"].iloc[0])
-    sql.execute(con, "grant_insert", person_id=person_id, role=role, unit=unit, at=now, by=by.label)
+    with locks.writer(con):  # "not already held" and the insert: no other writer between them
+        person_id = find_person(con, who)
+        if person_id is None:
+            mail, sub = (who, None) if is_email(who) else (None, who)
+            person_id = add_person(con, issuer=None, subject=sub, email=mail, display_name=None, created_at=now)
+        sql.execute(con, "grant_insert", person_id=person_id, role=role, unit=unit, at=now, by=by.label)
     record(con, by, "grant", who, OK, f"{role} {unit or '*'}", now=now)
     return person_id
 
@@ -368,7 +384,9 @@ def revoke(
     if person_id is None:
         record(con, by, "revoke", who, REFUSED, "no_such_person")
         raise PolicyError(f"Không có người dùng {who}.")
-    removed = sql.run(con, "grant_delete", person_id=person_id, role=role, unit=unit)
+    with locks.writer(con):  # what is listed is what is deleted: no other write between them
+        removed = sql.run(con, "grant_matching", person_id=person_id, role=role, unit=unit)
+        sql.execute(con, "grant_delete", person_id=person_id, role=role, unit=unit)
     pairs = zip(removed["role"], removed["unit_code"], strict=True)
     detail = ", ".join(f"{r} {'*' if pd.isna(u) else u}" for r, u in pairs) or None
     record(con, by, "revoke", who, OK if len(removed) else REFUSED, detail)

@@ -88,20 +88,17 @@ def write_values(
                 _refuse_if_written_since(con, seen_version, quarters)
             fresh = _fresh(con, quarters)
             counts = _counts(con, len(rows), quarters, fresh)
-            upload_id = int(
-                sql.run(
-                    con,
-                    "store_insert_upload",
-                    file_name=file_name,
-                    sha256=digest,
-                    layout=layout,
-                    user_name=user,
-                    created_at=now,
-                    rows=len(rows),
-                    inserted=counts["new"],
-                    updated=counts["changed"],
-                    unchanged=counts["unchanged"],
-                )["id"].iloc[0]
+            upload_id = insert_upload(
+                con,
+                file_name=file_name,
+                sha256=digest,
+                layout=layout,
+                user_name=user,
+                created_at=now,
+                rows=len(rows),
+                inserted=counts["new"],
+                updated=counts["changed"],
+                unchanged=counts["unchanged"],
             )
             _apply(con, upload_id, now, quarters, fresh)
             if not fresh:  # a fresh quarter had no value inside this lock and transaction: every key is new
@@ -151,6 +148,14 @@ def _apply(con: duckdb.DuckDBPyConnection, upload_id: int, now: datetime, quarte
     sql.execute(con, "store_history", upload_id=upload_id, changed_at=now, periods=quarters)
     sql.execute(con, "store_update", upload_id=upload_id, periods=quarters)
     sql.execute(con, "store_insert", upload_id=upload_id, periods=quarters)
+
+
+def insert_upload(con: duckdb.DuckDBPyConnection, **fields: object) -> int:
+    """Record an upload row under the next id and return it: max + 1, inside the caller's write transaction
+    (the writers' lock held), as neither the file nor a DuckLake catalog then needs a sequence."""
+    upload_id = int(sql.run(con, "next_id_upload")["id"].iloc[0])
+    sql.execute(con, "store_insert_upload", id=upload_id, **fields)
+    return upload_id
 
 
 def relation(rows: pd.DataFrame) -> pa.Table | pd.DataFrame:
@@ -253,20 +258,17 @@ def _apply_undo(con: duckdb.DuckDBPyConnection, upload_id: int, undo_rows: pd.Da
     con.register("undo_rows", undo_rows)
     try:
         with write_transaction(con):
-            undo_id = int(
-                sql.run(
-                    con,
-                    "store_insert_upload",
-                    file_name=f"Hoàn tác lần tải lên số {upload_id}",
-                    sha256="",
-                    layout="undo",
-                    user_name=user,
-                    created_at=now,
-                    rows=len(undo_rows),
-                    inserted=0,
-                    updated=restored,
-                    unchanged=0,
-                )["id"].iloc[0]
+            undo_id = insert_upload(
+                con,
+                file_name=f"Hoàn tác lần tải lên số {upload_id}",
+                sha256="",
+                layout="undo",
+                user_name=user,
+                created_at=now,
+                rows=len(undo_rows),
+                inserted=0,
+                updated=restored,
+                unchanged=0,
             )
             sql.execute(con, "undo_history", undo_upload_id=undo_id, changed_at=now)
             sql.execute(con, "undo_restore")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from reform import catalog, db, demo, invariants, store
+from reform import catalog, db, demo, invariants, localpg, store
 from reform.config import DEFAULT_DATA_DIR
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -43,6 +46,41 @@ def demo_con(demo_db: Path) -> duckdb.DuckDBPyConnection:
 def empty_con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     """A migrated database with the catalogue loaded and nothing else."""
     con = db.connect(tmp_path / "empty.duckdb")
+    catalog.sync(con, DEFAULT_DATA_DIR)
+    yield con
+    con.close()
+
+
+PG_PORT = int(os.environ.get("REFORM_TEST_PG_PORT", "55451"))
+_lake_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> localpg.Server:
+    """A PostgreSQL server of the test run (the DuckLake catalogs), in a temporary folder, stopped by its PID.
+    Skipped, with the reason, only where PostgreSQL is not installed (CI installs it)."""
+    if localpg.bin_dir() is None:
+        pytest.skip("PostgreSQL is not installed (initdb, pg_ctl): the lake tests need it")
+    # not under pytest's own temporary folder: that is private to this user, and PostgreSQL runs as its own
+    folder = Path(tempfile.mkdtemp(prefix="reform-pg-"))
+    server = localpg.start(folder, PG_PORT, databases=())
+    yield server
+    localpg.stop(server)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def lake_target(pg_server: localpg.Server, tmp_path: Path) -> tuple[str, Path]:
+    """A new, empty DuckLake: ("ducklake:postgres:<conninfo>", its data folder)."""
+    name = f"lake_{os.getpid()}_{next(_lake_numbers)}"
+    localpg.create_database(pg_server, name)
+    return "ducklake:postgres:" + pg_server.conninfo(name), tmp_path / "lake_data"
+
+
+@pytest.fixture
+def lake_con(lake_target: tuple[str, Path]) -> duckdb.DuckDBPyConnection:
+    """A migrated lake with the catalogue loaded and nothing else (empty_con on DuckLake)."""
+    con = db.connect(lake_target[0], data_path=lake_target[1])
     catalog.sync(con, DEFAULT_DATA_DIR)
     yield con
     con.close()

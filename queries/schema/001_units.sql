@@ -1,7 +1,7 @@
 -- Unit register, lineage of merged/split units, and the ancestor → descendant closure.
 -- A unit reports its own work; a scope is a unit plus every unit below it (unit_closure).
 create table units (
-    code varchar primary key,          -- upper-case ASCII, the only key ever matched on
+    code varchar not null,             -- upper-case ASCII, the only key ever matched on (unique: kept by the writer)
     name varchar not null,             -- Vietnamese name, NFC
     type varchar not null,             -- data/unit_types.csv
     parent_code varchar,               -- null for the root (the Tỉnh ủy)

@@ -1,6 +1,6 @@
 -- The indicator catalogue (loaded from data/indicators.csv) and its groups.
 create table indicator_group (
-    code varchar primary key,
+    code varchar not null,             -- unique: kept by the catalogue loader
     name_vi varchar not null,
     name_en varchar,
     sort_order integer not null,
@@ -8,7 +8,7 @@ create table indicator_group (
 );
 
 create table indicator (
-    code varchar primary key,
+    code varchar not null,             -- unique: kept by the catalogue loader
     name_vi varchar not null,
     short_vi varchar,                  -- short label for cards; name_vi when empty
     group_code varchar not null,

@@ -1,10 +1,10 @@
 -- Uploads, stored values in long form, and the history of every change.
 -- No primary key on value: the writer (reform/store.py) enforces one row per
 -- (unit_code, period, indicator_code); an index there makes bulk loads several times slower.
-create sequence upload_id_seq start 1;
-
+-- No key, sequence or index anywhere in the schema: one SQL text runs on the embedded file and on a
+-- DuckLake catalog, which has none of them; uniqueness is kept by writes under the writers' lock.
 create table upload (
-    id integer primary key default nextval('upload_id_seq'),
+    id integer not null,               -- max + 1, taken under the writers' lock (queries/upload_next_id.sql)
     file_name varchar not null,
     sha256 varchar not null,
     layout varchar not null,           -- long | wide | demo | ...

@@ -3,7 +3,7 @@
 alter table indicator add column phrase_vi varchar;
 
 create table deck (
-    name varchar primary key,
+    name varchar not null,             -- one row per name (queries/deck_save.sql merges)
     scope varchar not null,            -- unit code of the scope
     period varchar not null,           -- period code: 2025-Q3, 2025-H1, 2025-9M, 2025-FY
     spec varchar not null,             -- JSON: the slides in order, with their parameter, notes and edited text

@@ -2,17 +2,16 @@
 -- Connect token); rights come from these tables, never from the token. Deny by default: a person
 -- with no grant may do nothing. Written to run again harmlessly ("if not exists"): a test or
 -- a repair that replays migrations from an earlier version finds these tables already there.
-create sequence if not exists person_id_seq start 1;
-
+-- (issuer, subject) and (person_id, role, unit_code) are unique: kept by the writes under the writers'
+-- lock (queries/person_insert.sql, grant_insert.sql), as the schema has no keys (see 003).
 create table if not exists person (
-    id integer primary key default nextval('person_id_seq'),
+    id integer not null,               -- max + 1 under the writers' lock (no key or sequence: see 003)
     issuer varchar,                    -- null until the first sign-in of a person added by e-mail
     subject varchar,                   -- the token's "sub"; with issuer, the only key ever matched on
     email varchar,                     -- lower-case; used once, to bind a first sign-in (bootstrap)
     display_name varchar,
     created_at timestamp not null,
     last_sign_in timestamp,
-    unique (issuer, subject),
 );
 
 -- One row per person × role × unit. Roles: xem (view the unit and below), nhap (upload for the unit
@@ -24,14 +23,11 @@ create table if not exists person_grant (
     unit_code varchar,
     granted_at timestamp not null,
     granted_by varchar not null,
-    unique (person_id, role, unit_code),
 );
 
 -- Who did what: append-only (the only statement that touches it is queries/audit_insert.sql).
-create sequence if not exists audit_id_seq start 1;
-
 create table if not exists audit (
-    id bigint primary key default nextval('audit_id_seq'),
+    id bigint not null,                -- max + 1 under the writers' lock
     happened_at timestamp not null,
     actor varchar not null,            -- the person's e-mail or name; "khách" without sign-in
     person_id integer,                 -- null for the command line and for guests

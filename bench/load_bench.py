@@ -1,0 +1,238 @@
+"""Load on the dashboard: simulated users over Streamlit's own websocket protocol (no browser).
+
+Each user opens one session (a websocket to /_stcore/stream, as the page's script does) and makes
+--actions interactions: a script run of an analysis page (overview, indicators, year on year, reporting,
+unit profile) with a period and a scope chosen at random in the query string, as a reader changing
+filters; between them it waits a think time drawn from an exponential law of mean --think seconds
+(0: back to back). An interaction's time runs from the request to Streamlit's "script finished"; a
+failure is an exception element on the page, a script that did not finish, or a broken connection.
+
+Targets (each given or skipped):
+  file     one `streamlit run dashboard.py` on a copy of the demo file, started by this script
+  lake     one replica of a running `make cluster`, directly (its DuckLake on PostgreSQL)
+  cluster  nginx of a running `make cluster`, in front of its replicas
+
+Prints, per target and number of users: p50 / p95 per page and overall, failures, throughput, and the
+servers' resident memory before and after (growth per session). Never asserts anything.
+
+    make cluster
+    .venv/bin/python bench/load_bench.py --users 1 10 50 100 --actions 4 --think 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+from reform import cluster  # noqa: E402  (the project's folder first)
+
+PAGES = ["", "indicators", "year_on_year", "reporting", "unit_profile"]
+PERIODS = ["2025-Q3", "2025-Q2", "2025-Q1", "2024-Q4", "2026-Q2"]
+SCOPES = ["", "XP01", "XP02", "XP05"]
+TIMEOUT = 120.0
+SUCCESS, EARLY_FOR_RERUN, FRAGMENT_SUCCESS = 0, 2, 3  # ForwardMsg.script_finished values
+
+
+async def interaction(ws, page: str, query: str) -> tuple[float, str]:
+    """One script run of a page with a query string: (seconds, "" or why it failed)."""
+    msg = BackMsg()
+    msg.rerun_script.page_name = page
+    msg.rerun_script.query_string = query
+    start = time.perf_counter()
+    await ws.send(msg.SerializeToString())
+    failed = ""
+    while True:
+        fwd = ForwardMsg()
+        fwd.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT))
+        kind = fwd.WhichOneof("type")
+        element = fwd.delta.new_element if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element" else None
+        if element is not None and element.WhichOneof("type") == "exception":
+            failed = "exception: " + fwd.delta.new_element.exception.message[:80]
+        if kind == "script_finished":
+            status = fwd.script_finished
+            if status == EARLY_FOR_RERUN:  # the page asked for a rerun (st.rerun): its next run is the answer
+                continue
+            done = status in (SUCCESS, FRAGMENT_SUCCESS)
+            return time.perf_counter() - start, failed or ("" if done else f"script ended ({status})")
+
+
+async def user(url: str, actions: int, think: float, rng: random.Random, out: list, ready: asyncio.Event) -> None:
+    """One reader: a session, then interactions with think times between them."""
+    try:
+        async with websockets.connect(
+            url.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            # the client's own keepalive would close a session whose busy server answers a ping late, and
+            # its 10 s handshake limit would count a queue as a failure: the browser has neither
+            ping_interval=None,
+            open_timeout=TIMEOUT,
+        ) as ws:
+            await ready.wait()
+            for _ in range(actions):
+                if think:
+                    await asyncio.sleep(rng.expovariate(1 / think))
+                page = rng.choice(PAGES)
+                query = "&".join(
+                    f"{k}={v}"
+                    for k, v in (("ky", rng.choice(PERIODS)), ("pham_vi", rng.choice(SCOPES) if page else ""))
+                    if v
+                )
+                try:
+                    seconds, failed = await interaction(ws, page, query)
+                except TimeoutError:
+                    out.append((page or "overview", TIMEOUT, f"no answer in {TIMEOUT:.0f} s"))
+                    return
+                except websockets.ConnectionClosed as exc:
+                    out.append((page or "overview", 0.0, f"connection closed ({exc.rcvd})"))
+                    return
+                out.append((page or "overview", seconds, failed))
+    except (OSError, websockets.InvalidHandshake, websockets.ConnectionClosed) as exc:
+        out.append(("connect", 0.0, f"connect: {type(exc).__name__} {str(exc)[:60]}"))
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def load(url: str, users: int, actions: int, think: float, seed: int) -> tuple[list, float]:
+    out: list = []
+    ready = asyncio.Event()
+    tasks = [asyncio.create_task(user(url, actions, think, random.Random(seed + i), out, ready)) for i in range(users)]
+    await asyncio.sleep(0.5 + users * 0.02)  # the sessions opened before anyone acts
+    start = time.perf_counter()
+    ready.set()
+    await asyncio.gather(*tasks)
+    return out, time.perf_counter() - start
+
+
+def report(name: str, users: int, out: list, wall: float, before: float, after: float) -> None:
+    times = [s for _, s, f in out if not f]
+    failures = sum(1 for _, _, f in out if f)
+    reasons = collections.Counter(f for _, _, f in out if f)
+    print(
+        f"{name:8} users {users:4}  interactions {len(out):5}  failures {failures:4}  "
+        f"p50 {pct(times, 50):6.2f} s  p95 {pct(times, 95):6.2f} s  "
+        f"throughput {len(out) / wall:5.2f}/s  memory {before:7.0f} → {after:7.0f} MB "
+        f"({(after - before) / max(users, 1):5.1f} MB per session)"
+    )
+    for why, n in reasons.most_common(3):
+        print(f"{'':8}   failed {n} × {why}")
+    for page in sorted({p for p, _, _ in out}):
+        ts = [s for p, s, f in out if p == page and not f]
+        print(f"{'':8}   {page:14} n {len(ts):4}  p50 {pct(ts, 50):6.2f} s  p95 {pct(ts, 95):6.2f} s")
+
+
+def wait_healthy(url: str, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not become healthy")
+
+
+def start_file_server(port: int, folder: Path) -> subprocess.Popen:
+    """One dashboard process on a fresh demo file (it fills itself on first start)."""
+    env = {**os.environ, "REFORM_DB": str(folder / "load.duckdb"), "REFORM_AUTO_DEMO": "1", "REFORM_AUTH": "off"}
+    log = (folder / "streamlit.log").open("wb")
+    args = ["--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"]
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", *args, "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--users", type=int, nargs="+", default=[1, 10, 50, 100])
+    p.add_argument("--actions", type=int, default=4, help="interactions per user")
+    p.add_argument("--think", type=float, default=5.0, help="mean think time in seconds (0: back to back)")
+    p.add_argument("--targets", nargs="+", default=["file", "lake", "cluster"])
+    p.add_argument("--file-port", type=int, default=8660)
+    p.add_argument("--cluster-folder", default=str(cluster.DEFAULT_FOLDER))
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+    print(
+        f"websocket users, {args.actions} interactions each, think time mean {args.think} s; "
+        f"{os.cpu_count()} cores; pages {', '.join(x or 'overview' for x in PAGES)} with random period and scope"
+    )
+    targets: list[tuple[str, str, list[int]]] = []
+    folder = Path(tempfile.mkdtemp(prefix="reform-load-"))
+    proc = None
+    try:
+        if "file" in args.targets:
+            proc = start_file_server(args.file_port, folder)
+            url = f"http://127.0.0.1:{args.file_port}"
+            wait_healthy(url)
+            asyncio.run(load(url, 1, 1, 0, 0))  # the first session fills the demo: not measured
+            targets.append(("file", url, [proc.pid]))
+        pids_file = Path(args.cluster_folder) / "pids.json"
+        if {"lake", "cluster"} & set(args.targets):
+            if not pids_file.is_file():
+                print("no running cluster (make cluster): lake and cluster targets skipped")
+            else:
+                running = json.loads(pids_file.read_text())
+                replicas = [int(x) for x in running["replicas"].values()]
+                if "lake" in args.targets:
+                    targets.append(("lake", running["replica_urls"][0], replicas[:1]))
+                if "cluster" in args.targets:
+                    targets.append(("cluster", running["url"], replicas))
+        for name, url, pids in targets:
+            asyncio.run(load(url, 2, 2, 0, 99))  # warm the caches of the process(es): not measured
+            for n in args.users:
+                before = rss_mb(pids)
+                out, wall = asyncio.run(load(url, n, args.actions, args.think, args.seed))
+                after = rss_mb(pids)
+                report(name, n, out, wall, before, after)
+                pooled = [s for _, s, f in out if not f]
+                if pooled:
+                    print(f"{'':8}   mean {statistics.mean(pooled):.2f} s over {len(pooled)} interactions")
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
