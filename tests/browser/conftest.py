@@ -104,6 +104,7 @@ def page(browser) -> Iterator[object]:
     context.close()
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run one after another on one worker when the suite runs in parallel (make test): they
     share one server and fixed ports of their own, and each drives a whole Chromium."""
