@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reform import briefing, catalog, db, demo, export, importer, locks, periods, policy, sql, store, template
+from reform import approval, briefing, catalog, db, demo, export, importer, locks, periods, policy, sql, store, template
 from reform import index as index_core
 from reform import summary as summary_core
 from reform.config import settings
@@ -442,6 +442,46 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_transition(args: argparse.Namespace) -> int:
+    """submit | approve | unapprove | lock | unlock one unit × quarter; 1 with the rules' words when refused."""
+    start = approval.quarter_start(periods.parse(args.period))
+    actor = policy.command_line(args.user)
+    with _connect(args) as con:
+        try:
+            done = approval.act(con, actor, args.command, args.unit, start, args.reason)
+        except approval.ApprovalRefused as exc:
+            print(exc, file=sys.stderr)
+            return REFUSED
+    label = periods.from_date(done.period).label
+    print(f"{args.unit} {label}: {approval.STATE_NAMES[done.state]} ({done.moved} đơn vị chuyển trạng thái).")
+    return OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Where each unit of a scope stands for a quarter: unit_code, state, by, at."""
+    start = approval.quarter_start(periods.parse(args.period))
+    with _connect(args) as con:
+        scope = _scope(con, args.unit)
+        if scope is None:
+            print(f"Không có đơn vị {args.unit or '(chưa có danh sách đơn vị)'}.", file=sys.stderr)
+            return BAD_INPUT
+        df = approval.status(con, scope, start)
+    records = [
+        {
+            "unit_code": u,
+            "state": s,
+            "by": None if pd.isna(b) else b,
+            "at": None if pd.isna(a) else pd.Timestamp(a).strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        for u, s, b, a in zip(df["unit_code"], df["state"], df["changed_by"], df["changed_at"], strict=True)
+    ]
+    if args.json:
+        _json_out(records)
+    else:
+        _csv_out(pd.DataFrame(records, columns=["unit_code", "state", "by", "at"]))
+    return OK
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = _Parser(prog="python -m reform", description="Chỉ tiêu cải cách hành chính trong Đảng")
@@ -501,6 +541,16 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("upload_id", type=int)
     c.add_argument("--user", help="người hoàn tác (mặc định: người dùng của hệ thống)")
     _users_parser(sub)
+    for name in approval.ACTIONS:
+        c = command(name, cmd_transition, f"{approval.ACTION_NAMES[name].lower()} báo cáo của một đơn vị trong một quý")
+        c.add_argument("--unit", required=True, help="mã đơn vị")
+        c.add_argument("--period", required=True, help="một quý, ví dụ 2026-Q3")
+        c.add_argument("--reason", help="lý do (bắt buộc khi trả lại và khi mở khóa)")
+        c.add_argument("--user", help="người thực hiện (mặc định: người dùng của hệ thống)")
+    c = command("status", cmd_status, "trạng thái báo cáo của các đơn vị trong một quý")
+    c.add_argument("--period", required=True, help="một quý, ví dụ 2026-Q3")
+    c.add_argument("--unit", help="đơn vị (và mọi đơn vị cấp dưới); mặc định: cả tỉnh")
+    c.add_argument("--json", action="store_true")
     c = command("audit", cmd_audit, "nhật ký: ai đã làm gì, khi nào")
     c.add_argument("--since", help="chỉ từ ngày này, ví dụ 2025-10-20")
     c.add_argument("--json", action="store_true")
@@ -543,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
         return _failure(as_json, BAD_INPUT, "E_DB_BUSY", str(exc))
     except store.StaleUpload as exc:
         return _failure(as_json, REFUSED, "E_STALE", str(exc))
+    except approval.Locked as exc:
+        return _failure(as_json, REFUSED, approval.Locked.code, str(exc))
     except duckdb.IOException as exc:
         if not db.held_elsewhere(exc):
             raise

@@ -192,6 +192,8 @@ PARAMS = {
     "target": "1",
     "outcome": "ok",
     "detail": None,
+    "reason": "kiểm thử",
+    "closed_periods": [date(2024, 7, 1)],
 }
 
 
@@ -206,6 +208,10 @@ def test_every_query_file_runs_against_the_demo_database(demo_con) -> None:
         ["unit_code", "period", "indicator_code", "old_value", "new_value", "upload_id", "old_upload_id"]
     ]
     demo_con.register("undo_rows", undo_rows)
+    moves = pd.DataFrame(
+        [("H01X01", "submit", "open", "submitted")], columns=["unit_code", "action", "from_state", "to_state"]
+    )
+    demo_con.register("moves", moves)
     demo_con.execute("begin transaction")
     try:
         for name in names:
