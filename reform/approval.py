@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from reform import periods, policy, sql
+from reform import official, periods, policy, sql
 from reform.db import registered, write_transaction
 
 OPEN, SUBMITTED, APPROVED, LOCKED = "open", "submitted", "approved", "locked"
@@ -175,8 +175,8 @@ def act(
     with_below: bool = False,
     now: datetime | None = None,
 ) -> Outcome:
-    """Do one action on a unit × quarter (with_below: approve every unit below first, bottom-up, as far
-    as the rules allow), or raise ApprovalRefused; both go to the audit record."""
+    """Do one action on a unit × quarter (with_below, for submit and approve: every unit below first,
+    bottom-up, as far as the rules allow), or raise ApprovalRefused; both go to the audit record."""
     start = quarter_start(period)
     now = now or datetime.now()
     target = f"{unit} {periods.from_date(start).code}"
@@ -214,6 +214,8 @@ def _transition(
         sql.execute(con, "approval_transition_insert", **params)
         sql.execute(con, "approval_state_delete", period=start)
         sql.execute(con, "approval_state_insert", **params)
+    if any((frm in DONE) != (to in DONE) for _, _, frm, to in moves):  # the official figures change
+        official.sync(con, [start])
     detail = f"{len(moves)} đơn vị" + (f"; lý do: {reason}" if reason else "")
     policy.record(con, person, action, target, policy.OK, detail, now=now)
     return moves
@@ -238,7 +240,7 @@ def _moves(
     top = str(tree["unit_code"].iloc[0])
     above_locked = bool((ancestors["state"] == LOCKED).any())
     moves: list[tuple[str, str, str, str]] = []
-    if action == "approve" and with_below:  # deepest first: each unit sees the units below it approved
+    if action in ("submit", "approve") and with_below:  # deepest first: each sees the units below it approved
         below_level = ABOVE if level in (SAME, ABOVE) else level
         for code in reversed(tree["unit_code"].iloc[1:].tolist()):
             kids = children.get(code, [])
@@ -251,8 +253,8 @@ def _moves(
                 children_done=all(state[k] in DONE for k in kids),
             )
             if d.allowed:
-                moves.append((code, action, state[code], APPROVED))
-                state[code] = APPROVED
+                moves.append((code, action, state[code], d.to_state))
+                state[code] = d.to_state
     kids = children.get(top, [])
     d = decide(
         state[top],

@@ -30,6 +30,9 @@ DB_HELD = (
 )
 
 
+OFFICIAL_HELP = "số liệu chính thức: chỉ số liệu đã duyệt hoặc đã khóa"
+
+
 class BadArguments(ValueError):
     """The command line does not parse; message in Vietnamese."""
 
@@ -89,10 +92,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
         if scope is None:
             print(f"Không có đơn vị {args.unit or '(chưa có danh sách đơn vị)'}.", file=sys.stderr)
             return BAD_INPUT
-        records = summary_core.to_records(summary_core.summary(con, scope, period))
+        records = summary_core.to_records(summary_core.summary(con, scope, period, official=args.official))
     payload = {
         "scope": scope,
         "period": period.code,
+        "official": bool(args.official),
         "previous_period": period.shift_years(-1).code,
         "indicators": records,
     }
@@ -112,7 +116,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
         if scope is None or args.indicator not in known:
             print(f"Không có đơn vị hoặc chỉ tiêu: {args.unit} / {args.indicator}.", file=sys.stderr)
             return BAD_INPUT
-        df = summary_core.rank(con, scope, args.indicator, period)
+        df = summary_core.rank(con, scope, args.indicator, period, official=args.official)
     df = df.astype(object).where(df.notna(), None)
     if args.json:
         _json_out(
@@ -120,6 +124,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
                 "scope": scope,
                 "period": period.code,
                 "indicator_code": args.indicator,
+                "official": bool(args.official),
                 "units": df.to_dict(orient="records"),
             }
         )
@@ -500,11 +505,13 @@ def parser() -> argparse.ArgumentParser:
     c = command("summary", cmd_summary, "số liệu của một phạm vi trong một kỳ, so với cùng kỳ")
     c.add_argument("--period", required=True, help="2025-Q3, 2025-H1, 2025-9M, 2025-FY")
     c.add_argument("--unit", help="đơn vị (mặc định: cả tỉnh)")
+    c.add_argument("--official", action="store_true", help=OFFICIAL_HELP)
     c.add_argument("--json", action="store_true")
     c = command("rank", cmd_rank, "xếp hạng các đơn vị trực thuộc theo một chỉ tiêu")
     c.add_argument("--period", required=True)
     c.add_argument("--indicator", required=True)
     c.add_argument("--unit", help="đơn vị có các đơn vị trực thuộc được xếp hạng (mặc định: cả tỉnh)")
+    c.add_argument("--official", action="store_true", help=OFFICIAL_HELP)
     c.add_argument("--json", action="store_true")
     c = command("index", cmd_index, "Chỉ số CCHC của các đơn vị trực thuộc (tạm tính), hoặc bảng trọng số")
     c.add_argument("--period", help="2026-Q3, 2026-H1, 2026-9M, 2026-FY")

@@ -30,6 +30,16 @@ ROLLUP_TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "unit_period_count": (["unit_code", "period"], ["values_stored"]),
     "scope_period_count": (["scope_code", "period"], ["values_stored"]),
+    # the official figures: approved and locked values only (reform/official.py)
+    "official_value": (["unit_code", "period", "indicator_code"], ["value", "upload_id"]),
+    "official_rollup": (
+        ["as_of", "scope_code", "period", "indicator_code", "pair_code"],
+        ["num", "den", "units_reported"],
+    ),
+    "official_compared": (
+        ["as_of", "scope_code", "period", "indicator_code", "pair_code"],
+        ["num", "den", "num_prev", "den_prev", "units_compared"],
+    ),
 }
 
 

@@ -38,3 +38,37 @@ create table if not exists entry_exception (
     reason varchar not null,
     unique (unit_code, period),
 );
+
+-- Official figures (số liệu chính thức): the values of every approved or locked unit × quarter, and
+-- the rollup of them kept as figure_rollup and figure_compared are (reform/official.py).
+create table if not exists official_value (
+    unit_code varchar not null,
+    period date not null,
+    indicator_code varchar not null,
+    value double not null,
+    upload_id integer not null,
+);
+
+create table if not exists official_rollup (
+    as_of date not null,
+    scope_code varchar not null,
+    period date not null,
+    indicator_code varchar not null,
+    pair_code varchar,
+    num double not null,
+    den double not null,
+    units_reported bigint not null,
+);
+
+create table if not exists official_compared (
+    as_of date not null,
+    scope_code varchar not null,
+    period date not null,
+    indicator_code varchar not null,
+    pair_code varchar,
+    num double not null,
+    den double not null,
+    num_prev double not null,
+    den_prev double not null,
+    units_compared bigint not null,
+);
