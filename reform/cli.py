@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from reform import approval, briefing, catalog, db, demo, export, importer, locks, periods, policy, sql, store, template
+from reform import explain as explain_core
 from reform import index as index_core
 from reform import summary as summary_core
 from reform.config import settings
@@ -462,6 +463,26 @@ def cmd_transition(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    """A figure and the stored values it is made of, each with its upload and state."""
+    period = periods.parse(args.period)
+    with _connect(args) as con:
+        scope = _scope(con, args.unit)
+        known = set(sql.run(con, "catalog")["code"])
+        if scope is None or args.indicator not in known:
+            print(f"Không có đơn vị hoặc chỉ tiêu: {args.unit} / {args.indicator}.", file=sys.stderr)
+            return BAD_INPUT
+        found = explain_core.explain(con, scope, args.indicator, period, official=args.official)
+    record = {"scope": scope, "period": period.code, "official": bool(args.official), **explain_core.to_record(found)}
+    if args.json:
+        _json_out(record)
+    else:
+        cols = ["unit_code", "period", "role", "value", "weight", "upload_id", "file_name", "uploaded_by", "state"]
+        print(f"{record['name_vi']}: {record['value']}", file=sys.stderr)
+        _csv_out(pd.DataFrame(record["parts"], columns=cols))
+    return OK
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     """Where each unit of a scope stands for a quarter: unit_code, state, by, at."""
     start = approval.quarter_start(periods.parse(args.period))
@@ -554,6 +575,12 @@ def parser() -> argparse.ArgumentParser:
         c.add_argument("--period", required=True, help="một quý, ví dụ 2026-Q3")
         c.add_argument("--reason", help="lý do (bắt buộc khi trả lại và khi mở khóa)")
         c.add_argument("--user", help="người thực hiện (mặc định: người dùng của hệ thống)")
+    c = command("explain", cmd_explain, "số liệu này từ đâu: các giá trị tạo nên một số liệu")
+    c.add_argument("--period", required=True, help="2025-Q3, 2025-H1, 2025-9M, 2025-FY")
+    c.add_argument("--indicator", required=True)
+    c.add_argument("--unit", help="đơn vị (mặc định: cả tỉnh)")
+    c.add_argument("--official", action="store_true", help=OFFICIAL_HELP)
+    c.add_argument("--json", action="store_true")
     c = command("status", cmd_status, "trạng thái báo cáo của các đơn vị trong một quý")
     c.add_argument("--period", required=True, help="một quý, ví dụ 2026-Q3")
     c.add_argument("--unit", help="đơn vị (và mọi đơn vị cấp dưới); mặc định: cả tỉnh")

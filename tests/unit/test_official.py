@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from reform import approval, db, invariants, official, periods, policy, rollup, summary
+from reform import approval, db, explain, invariants, official, periods, policy, rollup, summary
 
 ADMIN = policy.command_line("quản trị kiểm thử")
 Q3_2025, Q3_2024 = date(2025, 7, 1), date(2024, 7, 1)
@@ -84,3 +84,25 @@ def test_official_figures_equal_a_recomputation_from_approved_values_only(
                 check_exact=False,
                 rtol=1e-9,
             )
+
+
+@pytest.mark.parametrize(("period", "official_only"), [("2025-Q3", False), ("2025-9M", False), ("2025-Q3", True)])
+def test_explain_parts_make_the_summary_figure_for_every_indicator_of_the_root(
+    approved: Path, period: str, official_only: bool
+) -> None:
+    p = periods.parse(period)
+    with duckdb.connect(str(approved), read_only=True) as con:
+        figures = summary.summary(con, "TU", p, official=official_only).set_index("code")
+        assert len(figures) > 20
+        for code, row in figures.iterrows():
+            found = explain.explain(con, "TU", code, p, official=official_only)
+            if pd.isna(row["value"]):
+                assert found.value is None, code
+                continue
+            assert found.value == pytest.approx(row["value"], rel=1e-9), code
+            assert set(explain.PART_KEYS) <= set(found.parts.columns)
+            if official_only:
+                assert set(found.parts["state"]) <= {"approved", "locked"}, code
+        with_files = explain.to_record(explain.explain(con, "TU", "kt_tcd", p, official=official_only))
+    first = with_files["parts"][0]
+    assert first["file_name"] and first["uploaded_by"] and first["upload_id"] is not None and first["uploaded_at"]
