@@ -387,3 +387,90 @@ def refuse_closed_undo(con: duckdb.DuckDBPyConnection, upload_id: int) -> str | 
         return None
     words = "; ".join(refusal(r).replace("Không lưu gì của tệp này.", "").strip() for r in shut.head(5).itertuples())
     return f"[{Locked.code}] Không thể hoàn tác lần tải lên số {upload_id}: {words}."
+
+
+# --- the approval board ---------------------------------------------------------------------------
+
+
+def board(
+    con: duckdb.DuckDBPyConnection, person: policy.Person, unit: str, period: periods.Period | date | str
+) -> pd.DataFrame:
+    """Every unit of a scope for a quarter with its state, who, when, why, and the actions the person can
+    take on it now (`actions`, a list; a reason is asked for when the action needs one)."""
+    start = quarter_start(period)
+    tree = sql.run(con, "approval_subtree", unit=unit, period=start)
+    if tree.empty:
+        return tree.assign(actions=[])
+    ancestors = sql.run(con, "approval_ancestors", unit=unit, period=start)
+    state = dict(zip(tree["unit_code"], tree["state"], strict=True))
+    parent = dict(zip(tree["unit_code"], tree["parent_code"], strict=True))
+    children: dict[str, list[str]] = {}
+    for code, up in parent.items():
+        children.setdefault(up, []).append(code)
+    top = str(tree["unit_code"].iloc[0])
+    top_role, top_level = standing(con, person, top)
+    locked_above = {top: bool((ancestors["state"] == LOCKED).any())}
+    actions = []
+    for code in tree["unit_code"]:
+        if code != top:
+            locked_above[code] = locked_above[parent[code]] or state[parent[code]] == LOCKED
+        role, level = top_role, top_level
+        if level == NONE and not person.admin:  # a grant lower in the scope: over this unit or one above it
+            mine = [r for r, u in person.grants if u in _chain(code, parent, top)]
+            if mine:
+                role = "duyet" if "duyet" in mine else mine[0]
+                level = SAME if any(u == code for _, u in person.grants) else ABOVE
+        elif level == SAME and code != top:
+            level = ABOVE
+        kids = children.get(code, [])
+        can = [
+            a
+            for a in ACTIONS
+            if decide(
+                state[code],
+                a,
+                role,
+                level,
+                has_children=bool(kids),
+                children_done=all(state[k] in DONE for k in kids),
+                above_locked=locked_above[code],
+                reason="(lý do)",
+            ).allowed
+        ]
+        actions.append(can)
+    return tree.assign(actions=actions)
+
+
+def _chain(code: str, parent: dict[str, str], top: str) -> list[str]:
+    """The unit and the units above it up to the top of the scope."""
+    chain = [code]
+    while code != top and parent.get(code) is not None:
+        code = parent[code]
+        chain.append(code)
+    return chain
+
+
+def changes_since_submission(
+    con: duckdb.DuckDBPyConnection, unit: str, period: periods.Period | date | str
+) -> pd.DataFrame:
+    """Values of the scope's units changed after the unit × quarter was first submitted, old → new:
+    unit_code, indicator_code, old_value, new_value, changed_at, upload_id."""
+    return sql.run(con, "approval_changes_since_submission", unit=unit, period=quarter_start(period))
+
+
+def reminder(units: list[str], period: periods.Period | date | str, deadline: date) -> str:
+    """The Vietnamese text of a reminder to the units behind, ready to copy."""
+    start = quarter_start(period)
+    names = ", ".join(units)
+    return f"Đề nghị {names} hoàn thành báo cáo {periods.from_date(start).label} trước ngày {deadline:%d/%m/%Y}."
+
+
+def deadline(con: duckdb.DuckDBPyConnection, period: periods.Period | date | str, today: date) -> date:
+    """The date a reminder names: the end of the entry window, or a week from today when there is no
+    window or it has passed."""
+    start = quarter_start(period)
+    q = periods.from_date(start)
+    last_day = date(q.year + (q.last_q == 4), 1 if q.last_q == 4 else 3 * q.last_q + 1, 1) - timedelta(days=1)
+    days = window_days(con)
+    end = last_day + timedelta(days=days)
+    return end if days and end >= today else today + timedelta(days=7)
