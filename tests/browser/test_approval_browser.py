@@ -90,9 +90,9 @@ def _wait_provider(proc: subprocess.Popen) -> None:
             time.sleep(0.3)
 
 
-def signed_in(browser, subject: str, path: str):
+def signed_in(browser, subject: str, path: str, height: int = 720):
     """A fresh browser context (its own cookies) signed in as subject, at path."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="vi-VN")
+    context = browser.new_context(viewport={"width": 1280, "height": height}, locale="vi-VN")
     page = context.new_page()
     page.goto(APP)
     page.get_by_role("button", name="Đăng nhập").click(timeout=60_000)
@@ -109,18 +109,23 @@ def act(page, action: str, reason: str = "") -> None:
     """Pick an action on the approval board (the commune is the only unit of the scope) and do it."""
     form = page.locator(".st-key-board_action")
     form.wait_for(timeout=60_000)
-    form.locator("input[role='combobox']").click()
-    page.locator("[role='option']", has_text=action).click()
+    box = form.locator("input[role='combobox']")
+    if box.input_value() != action:  # type to filter the list, then take the first match
+        box.click()
+        page.keyboard.type(action)
+        page.keyboard.press("Enter")
+        wait_idle(page)
+        assert box.input_value() == action
     if reason:
         page.locator(".st-key-board_reason input").fill(reason)
     page.get_by_role("button", name="Thực hiện").click()
     wait_idle(page)
 
 
-def state_shown(page) -> str:
-    table = page.locator(".st-key-board_table")
-    table.wait_for(timeout=60_000)
-    return visible_text(page.locator("body"))
+def show_board(page) -> None:
+    """Scroll the approval board's heading to the top of the window (the page scrolls inside Streamlit)."""
+    page.get_by_text("Duyệt báo cáo Quý III/2026").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
 
 
 def test_submit_approve_refuse_a_late_upload_and_unlock(servers, browser, tmp_path: Path) -> None:
@@ -129,14 +134,14 @@ def test_submit_approve_refuse_a_late_upload_and_unlock(servers, browser, tmp_pa
     context, page = signed_in(browser, "nhap-xp05", BOARD)
     act(page, "Nộp báo cáo")
     page.wait_for_selector("text=0 chưa nộp · 1 đã nộp", timeout=60_000)
-    page.locator(".st-key-board_table").scroll_into_view_if_needed()
+    show_board(page)
     page.screenshot(path=str(ARTIFACTS / "approval-submitted.png"))
     context.close()
 
     context, page = signed_in(browser, "duyet-tu", BOARD)
     act(page, "Duyệt")
     page.wait_for_selector("text=1 đã duyệt", timeout=60_000)
-    assert "duyet.tu@vd.vn" in state_shown(page)
+    assert "duyet.tu@vd.vn" in visible_text(page.locator("body"))
     context.close()
 
     context, page = signed_in(browser, "quan-tri", BOARD)
@@ -146,14 +151,17 @@ def test_submit_approve_refuse_a_late_upload_and_unlock(servers, browser, tmp_pa
 
     late = tmp_path / "bo_sung_quy3.csv"
     late.write_text(LATE, encoding="utf-8")
-    context, page = signed_in(browser, "nhap-xp05", "upload")
+    # tall while the check runs: the table of errors draws only the cells in the window
+    context, page = signed_in(browser, "nhap-xp05", "upload", height=2400)
     page.wait_for_selector("input[type=file]", state="attached", timeout=60_000)
     page.set_input_files("input[type=file]", str(late))
     page.wait_for_selector("text=E_LOCKED", state="attached", timeout=60_000)
     wait_idle(page)
     assert page.get_by_text("Lưu vào cơ sở dữ liệu").count() == 0
     assert "đã khóa" in visible_text(page.locator("body"))
-    page.get_by_text("E_LOCKED").first.scroll_into_view_if_needed()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.get_by_text("E_LOCKED").first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "approval-upload-refused.png"))
     context.close()
 
@@ -162,7 +170,7 @@ def test_submit_approve_refuse_a_late_upload_and_unlock(servers, browser, tmp_pa
     page.wait_for_selector("text=Cần ghi lý do mở khóa", timeout=60_000)
     act(page, "Mở khóa", "Xã An Thành đính chính số văn bản đến")
     page.wait_for_selector("text=1 đã duyệt", timeout=60_000)
-    page.locator(".st-key-board_table").scroll_into_view_if_needed()
+    show_board(page)
     page.screenshot(path=str(ARTIFACTS / "approval-unlocked.png"))
     assert page.locator("[data-testid='stException']").count() == 0
     context.close()
