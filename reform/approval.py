@@ -1,7 +1,7 @@
 """Approval of each unit × quarter: the one place that holds its rules (issue 14).
 
 States: chưa nộp (open, no row), đã nộp (submitted), đã duyệt (approved), đã khóa (locked).
-- submit: open → submitted, by an uploader (nhập) or approver (duyệt) of the unit or above, or quản trị.
+- submit: open → submitted, by an uploader (nhập) of the unit or above, or quản trị.
 - approve: submitted → approved (a unit with units below it may be approved from open: nobody uploads
   "for" a district's sum), by a duyệt holder of the unit or above, or quản trị; bottom-up: only when
   every unit directly below it (in force that quarter) is approved or locked.
@@ -80,7 +80,7 @@ def decide(
     over = level in (SAME, ABOVE)
     name = STATE_NAMES.get(state, state)
     if action == "submit":
-        if not (admin or (role in ("nhap", "duyet") and over)):
+        if not (admin or (role == "nhap" and over)):
             return Decision(False, message="Chỉ người nhập số liệu của đơn vị (hoặc cấp trên) được nộp báo cáo.")
         if state != OPEN:
             return Decision(False, message=f"Báo cáo {name}; không nộp lại được.")

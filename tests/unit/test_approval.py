@@ -24,6 +24,7 @@ RULES = [
     (OPEN, "submit", "nhap", SAME, {}, SUBMITTED),
     (OPEN, "submit", "nhap", ABOVE, {}, SUBMITTED),
     (OPEN, "submit", "xem", SAME, {}, None),
+    (OPEN, "submit", "duyet", SAME, {}, None),  # the unit's uploader submits; the approver approves
     (OPEN, "submit", "nhap", NONE, {}, None),
     (SUBMITTED, "submit", "nhap", SAME, {}, None),
     (APPROVED, "submit", "quantri", ABOVE, {}, None),
@@ -250,3 +251,29 @@ def test_the_command_line_keeps_its_contract(con: duckdb.DuckDBPyConnection, cap
     assert set(listed["D1A"]) == {"unit_code", "state", "by", "at"}
     assert (listed["D1A"]["state"], listed["D1B"]["state"], listed["D1B"]["by"]) == (APPROVED, OPEN, None)
     assert listed["D1A"]["by"] and listed["D1A"]["at"]
+
+
+def test_the_board_offers_each_reader_what_they_can_do_now(con: duckdb.DuckDBPyConnection) -> None:
+    d1 = person(con, "duyet.d1@vd.vn", "duyet", "D1")
+    uploader = person(con, "nhap.d1a@vd.vn", "nhap", "D1A")
+    actions = lambda who: dict(zip(*approval.board(con, who, "P", Q3)[["unit_code", "actions"]].T.values, strict=True))  # noqa: E731
+    assert actions(uploader) == {"P": [], "D1": [], "D2": [], "D1A": ["submit"], "D1B": [], "D2A": []}
+    approval.act(con, uploader, "submit", "D1A", Q3)
+    seen = actions(d1)
+    assert seen["D1A"] == ["approve", "unapprove"] and seen["D1B"] == [] and seen["D2A"] == [] and seen["P"] == []
+    admin = actions(ADMIN)
+    assert admin["D1"] == ["submit"] and admin["D1B"] == ["submit"]  # D1 waits for D1B before approval
+    assert approval.changes_since_submission(con, "P", Q3).empty
+    text = approval.reminder(["Xã Một B", "Xã Hai A"], Q3, date(2026, 10, 15))
+    assert text == "Đề nghị Xã Một B, Xã Hai A hoàn thành báo cáo Quý III/2026 trước ngày 15/10/2026."
+
+
+def test_changes_after_submission_are_listed_old_to_new(con: duckdb.DuckDBPyConnection) -> None:
+    approval.act(con, ADMIN, "submit", "D1A", Q3)
+    approval.act(con, ADMIN, "unapprove", "D1A", Q3, "sửa số văn bản")
+    rows = pd.DataFrame([("D1A", Q3, "kt_tcd", 40.0)], columns=store.VALUE_COLUMNS)
+    store.write_values(con, rows, file_name="sua.csv", digest="z", layout="long", user="nhập")
+    changed = approval.changes_since_submission(con, "P", Q3)
+    assert changed[["unit_code", "indicator_code", "old_value", "new_value"]].values.tolist() == [
+        ["D1A", "kt_tcd", 4.0, 40.0]
+    ]
