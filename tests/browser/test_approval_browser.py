@@ -1,7 +1,7 @@
 """Approval for real (issue 14): the dashboard with sign-in through a real OpenID Connect provider; an
 uploader submits a commune's quarter on the approval board, an approver approves it, quản trị locks it,
-an upload into the locked quarter is refused (saying who locked it and when) and nothing is stored, quản trị unlocks it with a
-reason. Screenshots at 1280×720."""
+an upload into the locked quarter is refused (saying who locked it and when) and nothing is stored,
+quản trị unlocks it with a reason. Screenshots at 1280×720."""
 
 from __future__ import annotations
 
