@@ -111,7 +111,7 @@ if doable.empty:
     st.caption(t("board_nothing"))
 else:
     names = dict(zip(doable["unit_code"], doable["name"], strict=True))
-    with st.form("board_form", border=True):
+    with st.form("board_form", border=True, clear_on_submit=True):  # no reason carried to the next action
         unit = st.selectbox(t("board_unit"), list(names), format_func=names.get, key="board_unit")
         everything = sorted({a for acts in doable["actions"] for a in acts}, key=approval.ACTIONS.index)
         action = st.selectbox(t("board_action"), everything, format_func=approval.ACTION_NAMES.get, key="board_action")

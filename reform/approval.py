@@ -124,11 +124,11 @@ def decide(
     return Decision(False, message=f"Không có thao tác “{action}”.")
 
 
-def standing(con: duckdb.DuckDBPyConnection, person: policy.Person, unit: str) -> tuple[str, str]:
-    """The person's strongest role over the unit and where that grant sits: (role, same | above | none)."""
+def standing(person: policy.Person, unit: str, above: set[str]) -> tuple[str, str]:
+    """The person's strongest role over the unit (whose ancestors are `above`) and where that grant sits:
+    (role, same | above | none)."""
     if person.admin:
         return "quantri", ABOVE
-    above = set(sql.run(con, "approval_ancestors", unit=unit, period=date(2000, 1, 1))["unit_code"])
     best = ("xem", NONE)
     for rank_role in ("duyet", "nhap", "xem"):
         for role, where in person.grants:
@@ -206,7 +206,7 @@ def _transition(
     if tree.empty:
         raise ApprovalRefused(f"Không có đơn vị {unit} trong {periods.from_date(start).label}.")
     ancestors = sql.run(con, "approval_ancestors", unit=unit, period=start)
-    role, level = standing(con, person, unit)
+    role, level = standing(person, unit, set(ancestors["unit_code"]))
     moves = _moves(tree, ancestors, action, role, level, reason, with_below)
     frame = pd.DataFrame(moves, columns=["unit_code", "action", "from_state", "to_state"])
     params = {"period": start, "actor": person.label, "person_id": person.id, "at": now, "reason": reason}
@@ -408,7 +408,7 @@ def board(
     for code, up in parent.items():
         children.setdefault(up, []).append(code)
     top = str(tree["unit_code"].iloc[0])
-    top_role, top_level = standing(con, person, top)
+    top_role, top_level = standing(person, top, set(ancestors["unit_code"]))
     locked_above = {top: bool((ancestors["state"] == LOCKED).any())}
     actions = []
     for code in tree["unit_code"]:
