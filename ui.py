@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -697,9 +698,10 @@ def print_button() -> None:
         st.html(f"<script>/* {asked} */ setTimeout(() => window.print(), 300);</script>", unsafe_allow_javascript=True)
 
 
-def analysis_page(title: str) -> Filters:
+def analysis_page(title: str, *, official_ready: bool = False) -> Filters:
     """Start an analysis page: header with the print action, the shared filters, and a stop with a word
-    when there is no data."""
+    when there is no data. official_ready: the page can show số liệu chính thức; on one that cannot yet,
+    choosing them says so and the page shows all figures (never a mix of the two)."""
     _ensure_router()
     who = current()
     head, action = st.columns([5, 1], vertical_alignment="bottom")
@@ -712,6 +714,9 @@ def analysis_page(title: str) -> Filters:
     if chosen is None:
         st.info(t("empty_db"), icon=":material/upload_file:")
         st.stop()
+    if chosen.official and not official_ready:
+        st.warning(t("basis_not_here"), icon=":material/info:")
+        chosen = dataclasses.replace(chosen, official=False)
     return chosen
 
 

@@ -14,7 +14,7 @@ TONE_COLOR = {"good": "green", "bad": "red", "neutral": "gray", "none": "gray"}
 SPARK_QUARTERS = 8
 CARDS_PER_ROW = 3
 
-chosen = ui.analysis_page(t("page_overview"))
+chosen = ui.analysis_page(t("page_overview"), official_ready=True)
 period, scope_code, scope_name = chosen.period, chosen.scope, chosen.scope_name
 
 figures = ui.summary(scope_code, period, chosen.official)
@@ -45,7 +45,7 @@ if not index_units.empty:  # the composite index of the units below, when the sc
 last = periods.from_date(period.end)
 # three years of quarters: the sparklines and the trend chart share one query
 trend_start = periods.quarter(last.year - 3, last.last_q).start
-trend = ui.run("trend", scope=scope_code, start=trend_start, end=period.end)
+trend = ui.run("trend_official" if chosen.official else "trend", scope=scope_code, start=trend_start, end=period.end)
 
 
 def movers_list(rows: pd.DataFrame, icon: str) -> None:

@@ -30,6 +30,7 @@ DERIVED = {
     "official_compared_insert": "rollup_compared_insert",
     "summary_official": "summary",
     "rank_official": "rank",
+    "trend_official": "trend",
 }
 MACROS_FILE = "R_official_macros.sql"
 _SECTION_START = (
