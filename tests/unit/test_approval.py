@@ -277,3 +277,13 @@ def test_changes_after_submission_are_listed_old_to_new(con: duckdb.DuckDBPyConn
     assert changed[["unit_code", "indicator_code", "old_value", "new_value"]].values.tolist() == [
         ["D1A", "kt_tcd", 4.0, 40.0]
     ]
+
+
+def test_the_invariants_find_a_state_stored_around_the_rules(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "insert into report_state values ('D1', $p, 'approved', 'x', null, now(), null)", {"p": Q3}
+    )  # a district approved with its communes open, and no transition behind it
+    found = "\n".join(invariants.check(con))
+    assert "an approved or locked unit with a unit below it that is not" in found
+    assert "not the one its last transition reached" in found
+    assert "official_value" in found  # its values are not among the official ones
