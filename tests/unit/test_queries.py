@@ -194,6 +194,7 @@ PARAMS = {
     "detail": None,
     "reason": "kiểm thử",
     "closed_periods": [date(2024, 7, 1)],
+    "official": True,
 }
 
 
