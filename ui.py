@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +12,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from reform import briefing, catalog, db, demo, fmt, periods, policy, sql, textnorm
+from reform import approval, briefing, catalog, db, demo, fmt, periods, policy, sql, textnorm
+from reform import explain as explain_core
 from reform import index as reform_index
 from reform import summary as summary_core
 from reform.config import settings
@@ -73,17 +75,17 @@ def query(db_path: str, version: int, name: str, **params: object) -> pd.DataFra
 
 def run(name: str, **params: object) -> pd.DataFrame:
     """Run a named query through the cache."""
-    return query(str(settings().db_path), int(data_version()["last_upload_id"]), name, **params)
+    return query(str(settings().db_path), int(data_version()["cache_version"]), name, **params)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _summary(db_path: str, version: int, scope: str, period_code: str) -> pd.DataFrame:
-    return summary_core.summary(cursor(), scope, periods.parse(period_code))
+def _summary(db_path: str, version: int, scope: str, period_code: str, official: bool = False) -> pd.DataFrame:
+    return summary_core.summary(cursor(), scope, periods.parse(period_code), official=official)
 
 
-def summary(scope: str, period: periods.Period) -> pd.DataFrame:
-    """The figures of a scope for a period (see reform.summary), cached."""
-    return _summary(str(settings().db_path), int(data_version()["last_upload_id"]), scope, period.code)
+def summary(scope: str, period: periods.Period, official: bool = False) -> pd.DataFrame:
+    """The figures of a scope for a period (see reform.summary), cached; official: approved values only."""
+    return _summary(str(settings().db_path), int(data_version()["cache_version"]), scope, period.code, official)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -93,7 +95,7 @@ def _index(db_path: str, version: int, scope: str, period_code: str) -> reform_i
 
 def index_result(scope: str, period: periods.Period) -> reform_index.IndexResult:
     """The reform index of the scope's child units (see reform.index), cached per data version."""
-    return _index(str(settings().db_path), int(data_version()["last_upload_id"]), scope, period.code)
+    return _index(str(settings().db_path), int(data_version()["cache_version"]), scope, period.code)
 
 
 def meta(key: str) -> str | None:
@@ -211,7 +213,7 @@ def visible_units(who: policy.Person, at: date) -> pd.DataFrame:
     rerun then costs a cache look-up, and a changed grant is a new key."""
     if who.everything:
         return policy.visible_units(cursor(), who, at)
-    return _visible_units(str(settings().db_path), int(data_version()["last_upload_id"]), who.id, who.grants, at)
+    return _visible_units(str(settings().db_path), int(data_version()["cache_version"]), who.id, who.grants, at)
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -223,7 +225,7 @@ def may_see(who: policy.Person, unit: str) -> bool:
     """policy.may_see, cached like visible_units."""
     if who.everything:
         return True
-    return _may_see(str(settings().db_path), int(data_version()["last_upload_id"]), who.id, who.grants, unit)
+    return _may_see(str(settings().db_path), int(data_version()["cache_version"]), who.id, who.grants, unit)
 
 
 def require_admin() -> policy.Person:
@@ -358,7 +360,7 @@ def _unit_index(db_path: str, version: int) -> list[tuple[str, str]]:
 def names() -> tuple[dict[str, str], dict[str, str]]:
     """(unit code → name, indicator code → Vietnamese name), for readable tables; built once per data
     version and shared, so callers must not change them."""
-    return _names(str(settings().db_path), int(data_version()["last_upload_id"]))
+    return _names(str(settings().db_path), int(data_version()["cache_version"]))
 
 
 def unit_labeller():
@@ -385,7 +387,7 @@ def unit_picker(container, label: str, key: str, who: policy.Person | None = Non
     found = []
     if query.strip():
         found = textnorm.search(
-            _unit_index(str(settings().db_path), int(data_version()["last_upload_id"])), query, UNIT_FOUND_MAX
+            _unit_index(str(settings().db_path), int(data_version()["cache_version"])), query, UNIT_FOUND_MAX
         )
     if not found:
         container.caption(
@@ -422,6 +424,7 @@ class Filters:
     group: str
     group_name: str
     indicator: str
+    official: bool = False  # số liệu chính thức (approved and locked values only) or tất cả số liệu
 
 
 def kept_value(key: str, options: list[str] | None = None) -> str | None:
@@ -527,15 +530,101 @@ def filters() -> Filters | None:
     in_group = cat[cat["group_code"] == group]
     names = dict(zip(in_group["code"], in_group["name_vi"], strict=True))
     indicator = url_select(t("indicator"), list(names), "chi_tieu", names.get)
-    return Filters(period, scope, scope_name, group, groups[group], indicator)
+    return Filters(period, scope, scope_name, group, groups[group], indicator, official_choice(current()))
+
+
+BASIS = {"chinh_thuc": "basis_official", "tat_ca": "basis_all"}
+
+
+def official_choice(who: policy.Person) -> bool:
+    """The sidebar choice số liệu chính thức / tất cả số liệu, kept in the URL: by default all figures for
+    those who upload or approve (they work on them), official ones for viewers."""
+    works = who.everything or who.admin or any(role in ("nhap", "duyet") for role, _ in who.grants)
+    options = ["tat_ca", "chinh_thuc"] if works else ["chinh_thuc", "tat_ca"]
+    return url_select(t("basis"), options, "so_lieu", lambda c: t(BASIS[c])) == "chinh_thuc"
+
+
+def basis_note(official: bool) -> str:
+    """What the screen, a slide footer and a frozen deck say about the figures' basis."""
+    return t("basis_note_official" if official else "basis_note_all")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _explain(db_path: str, version: int, scope: str, indicator: str, period_code: str, official: bool):
+    return explain_core.explain(cursor(), scope, indicator, periods.parse(period_code), official=official)
+
+
+def explain(scope: str, indicator: str, period: periods.Period, official: bool) -> explain_core.Explanation:
+    """Where a figure comes from (see reform.explain), cached per data version."""
+    version = int(data_version()["cache_version"])
+    return _explain(str(settings().db_path), version, scope, indicator, period.code, official)
+
+
+WHY_ROWS = 500  # parts listed on screen; a national figure is made of thousands
+
+
+def why_parts(scope: str, scope_name: str, indicator: str, period: periods.Period, official: bool) -> None:
+    """ "Số liệu này từ đâu?": the figure, its numerator and denominator, and the values that make it."""
+    found = explain(scope, indicator, period, official)
+    info = found.indicator
+    value = fmt.with_unit(found.value, info["unit"], 2) if found.value is not None else MISSING_CELL
+    st.markdown(
+        t(
+            "why_figure",
+            name=escape_markdown(info["name_vi"]),
+            scope=escape_markdown(scope_name),
+            period=period.label,
+            value=value,
+        )
+    )
+    st.caption(basis_note(official))
+    if found.parts.empty:
+        st.info(t("why_none"))
+        return
+    if info["type"] == "rate":
+        st.caption(t("why_rate", num=fmt.number(found.numerator, 2), den=fmt.number(found.denominator, 2)))
+    elif info["type"] == "flag":
+        st.caption(t("why_flag", num=fmt.number(found.numerator, 2), den=fmt.number(found.denominator, 2)))
+    st.caption(t("why_parts", n=fmt.number(len(found.parts))))
+    parts = found.parts.head(WHY_ROWS)
+    table(
+        pd.DataFrame(
+            {
+                t("col_unit"): parts["unit_name"].fillna(parts["unit_code"]),
+                t("col_quarter"): [periods.from_date(pd.Timestamp(d).date()).label for d in parts["period"]],
+                t("col_part"): [t(f"part_{r}") for r in parts["role"]],
+                t("col_value"): parts["value"],
+                t("col_weight"): parts["weight"],
+                t("col_file"): parts["file_name"],
+                t("col_uploaded_by"): parts["uploaded_by"],
+                t("col_uploaded_at"): pd.to_datetime(parts["uploaded_at"]).dt.strftime("%d/%m/%Y %H:%M"),
+                t("col_state"): parts["state"].map(approval.STATE_NAMES),
+            }
+        ),
+        key=f"why_{scope}_{indicator}_{period.code}_{official}",
+    )
+
+
+@st.dialog(t("why_title"), width="large")
+def why_dialog(scope: str, scope_name: str, indicator: str, period_code: str, official: bool) -> None:
+    """The parts of one figure in a dialog (opened from a card's button)."""
+    why_parts(scope, scope_name, indicator, periods.parse(period_code), official)
 
 
 MISSING_CELL = "–"  # what a table shows for a missing value, as fmt does in text (never "None")
 
 
-def table(data: pd.DataFrame, *, key: str | None = None, column_config: dict | None = None, height="auto") -> None:
-    """The one way pages show a table: full width, no index, missing values as "–"."""
-    st.dataframe(
+def table(
+    data: pd.DataFrame,
+    *,
+    key: str | None = None,
+    column_config: dict | None = None,
+    height="auto",
+    selectable: bool = False,
+) -> int | None:
+    """The one way pages show a table: full width, no index, missing values as "–". selectable: the reader
+    may pick one row (for "Số liệu này từ đâu?"); its position is returned, else None."""
+    event = st.dataframe(
         data,
         hide_index=True,
         width="stretch",
@@ -543,7 +632,10 @@ def table(data: pd.DataFrame, *, key: str | None = None, column_config: dict | N
         key=key,
         column_config=column_config,
         placeholder=MISSING_CELL,
+        **({"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}),
     )
+    rows = event.selection.rows if selectable and event is not None else []
+    return rows[0] if rows else None
 
 
 def vietnamese_uploader(max_mb: int) -> None:
@@ -609,9 +701,10 @@ def print_button() -> None:
         st.html(f"<script>/* {asked} */ setTimeout(() => window.print(), 300);</script>", unsafe_allow_javascript=True)
 
 
-def analysis_page(title: str) -> Filters:
+def analysis_page(title: str, *, official_ready: bool = False) -> Filters:
     """Start an analysis page: header with the print action, the shared filters, and a stop with a word
-    when there is no data."""
+    when there is no data. official_ready: the page can show số liệu chính thức; on one that cannot yet,
+    choosing them says so and the page shows all figures (never a mix of the two)."""
     _ensure_router()
     who = current()
     head, action = st.columns([5, 1], vertical_alignment="bottom")
@@ -624,6 +717,9 @@ def analysis_page(title: str) -> Filters:
     if chosen is None:
         st.info(t("empty_db"), icon=":material/upload_file:")
         st.stop()
+    if chosen.official and not official_ready:
+        st.warning(t("basis_not_here"), icon=":material/info:")
+        chosen = dataclasses.replace(chosen, official=False)
     return chosen
 
 
@@ -666,7 +762,7 @@ def _deck_figures(db_path: str, version: int, scope: str, period: str, slides: t
 def deck_figures(spec: briefing.DeckSpec) -> Deck:
     """The deck's figures and generated sentences, cached by database, data version and the slides chosen
     (not by notes or edited text, so typing a note never recomputes a figure)."""
-    version = int(data_version()["last_upload_id"])
+    version = int(data_version()["cache_version"])
     slides = tuple((s.key, s.param) for s in spec.slides)
     return _deck_figures(str(settings().db_path), version, spec.scope, spec.period, slides)
 

@@ -14,15 +14,16 @@ TONE_COLOR = {"good": "green", "bad": "red", "neutral": "gray", "none": "gray"}
 SPARK_QUARTERS = 8
 CARDS_PER_ROW = 3
 
-chosen = ui.analysis_page(t("page_overview"))
+chosen = ui.analysis_page(t("page_overview"), official_ready=True)
 period, scope_code, scope_name = chosen.period, chosen.scope, chosen.scope_name
 
-figures = ui.summary(scope_code, period)
+figures = ui.summary(scope_code, period, chosen.official)
 units_expected = int(figures["units_expected"].max())
 reported = ui.run("units_reported", scope=scope_code, start=period.end, end=period.end)
 units_reported = min(int(reported["units_reported"].iloc[0]), units_expected)
 
 st.subheader(f"{fmt.plain(scope_name)}, {period.label}")
+st.caption(ui.basis_note(chosen.official))
 st.progress(
     units_reported / units_expected if units_expected else 0.0, text=t("reported", n=units_reported, m=units_expected)
 )
@@ -44,7 +45,7 @@ if not index_units.empty:  # the composite index of the units below, when the sc
 last = periods.from_date(period.end)
 # three years of quarters: the sparklines and the trend chart share one query
 trend_start = periods.quarter(last.year - 3, last.last_q).start
-trend = ui.run("trend", scope=scope_code, start=trend_start, end=period.end)
+trend = ui.run("trend_official" if chosen.official else "trend", scope=scope_code, start=trend_start, end=period.end)
 
 
 def movers_list(rows: pd.DataFrame, icon: str) -> None:
@@ -81,6 +82,8 @@ def card(row: pd.Series) -> None:
         help=f"{row['name_vi']} ({row['unit']}). {t('col_units')}: {int(row['units_reported'])}/{units_expected}"
         + (f". {t('compared_help', note=core.compared_note(row))}" if core.compared_note(row) else ""),
     )
+    if st.button(t("why_button"), key=f"why_{row['code']}", type="tertiary", icon=":material/help:"):
+        ui.why_dialog(scope_code, scope_name, row["code"], period.code, chosen.official)
 
 
 def detail_table(group: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +114,12 @@ for _group_code, group in figures.groupby("group_code", sort=False):
             with col:
                 card(row)
     with st.expander(t("all_indicators", group=group["group_name"].iloc[0])):
-        ui.table(detail_table(group))
+        picked = ui.table(detail_table(group), key=f"ov_table_{_group_code}", selectable=True)
+        if picked is None:
+            st.caption(t("why_pick"))
+        else:
+            st.markdown(f"**{t('why_title')}**")
+            ui.why_parts(scope_code, scope_name, group["code"].iloc[picked], period, chosen.official)
 
 previous_label = period.shift_years(-1).label
 st.caption(t("compare_note", prev=previous_label) + " " + t("lineage_note"))

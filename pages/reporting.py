@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 import ui
-from reform import charts, export, fmt, periods
+from reform import approval, charts, export, fmt, locks, periods
 from reform.texts import t
 
 GRID_QUARTERS = 8
@@ -81,3 +83,79 @@ st.plotly_chart(
     width="stretch",
     key="rep_grid_chart",
 )
+
+# --- the approval board: per unit of the scope, the state of the last quarter and what can be done now
+who = ui.current()
+st.markdown(f"### {t('board_title', period=last.label)}")
+if not chosen.period.is_quarter:
+    st.caption(t("board_quarter_only", period=last.label))
+con = ui.cursor()
+board = approval.board(con, who, chosen.scope, last.start)
+counts = board["state"].value_counts()
+st.caption(t("board_counts", **{s: int(counts.get(s, 0)) for s in approval.STATES}))
+ui.table(
+    pd.DataFrame(
+        {
+            t("col_unit"): board["name"],
+            t("col_state"): board["state"].map(approval.STATE_NAMES),
+            t("board_col_by"): board["changed_by"],
+            t("board_col_at"): pd.to_datetime(board["changed_at"]).dt.strftime("%d/%m/%Y %H:%M"),
+            t("board_col_reason"): board["reason"],
+            t("board_col_can"): [", ".join(approval.ACTION_NAMES[a] for a in acts) for acts in board["actions"]],
+        }
+    ),
+    key="board_table",
+)
+doable = board[board["actions"].map(bool)]
+if doable.empty:
+    st.caption(t("board_nothing"))
+else:
+    names = dict(zip(doable["unit_code"], doable["name"], strict=True))
+    with st.form("board_form", border=True, clear_on_submit=True):  # no reason carried to the next action
+        unit = st.selectbox(t("board_unit"), list(names), format_func=names.get, key="board_unit")
+        everything = sorted({a for acts in doable["actions"] for a in acts}, key=approval.ACTIONS.index)
+        action = st.selectbox(t("board_action"), everything, format_func=approval.ACTION_NAMES.get, key="board_action")
+        reason = st.text_input(t("board_reason"), key="board_reason")
+        if st.form_submit_button(t("board_act"), type="primary"):
+            try:
+                done = approval.act(con, who, action, unit, last.start, reason or None)
+            except (approval.ApprovalRefused, locks.LockBusy) as exc:
+                st.error(str(exc), icon=":material/block:")
+            else:
+                st.success(t("board_done", unit=names[unit], state=approval.STATE_NAMES[done.state]))
+                st.rerun()
+
+changed = approval.changes_since_submission(con, chosen.scope, last.start)
+with st.expander(f"{t('board_changes')} ({len(changed)})"):
+    if changed.empty:
+        st.caption(t("board_no_changes"))
+    else:
+        ui.table(
+            pd.DataFrame(
+                {
+                    t("col_unit"): changed["unit_code"],
+                    t("col_indicator"): changed["indicator_code"],
+                    t("col_previous"): changed["old_value"],
+                    t("col_value"): changed["new_value"],
+                    t("col_uploaded_at"): pd.to_datetime(changed["changed_at"]).dt.strftime("%d/%m/%Y %H:%M"),
+                }
+            ),
+            key="board_changes_table",
+        )
+
+late = board[board["state"] == approval.OPEN]
+if not late.empty:
+    st.markdown(f"**{t('board_reminder')}** ({len(late)})")
+    due = approval.deadline(con, last.start, date.today())
+    st.code(approval.reminder(late["name"].tolist(), last.start, due), language=None, wrap_lines=True)
+    header = [t("col_unit"), t("rep_col_parent"), t("col_state")]
+    rows = [[r.unit_code + " " + r.name, r.parent_code or "", approval.STATE_NAMES[r.state]] for r in late.itertuples()]
+    st.download_button(
+        t("board_xlsx"),
+        data=lambda: export.table_xlsx(header, rows, title=last.label),
+        file_name=f"chua_nop_{last.code}_{chosen.scope}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key="board_xlsx",
+    )

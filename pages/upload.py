@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from reform import fmt, importer, locks, periods, policy, store, template
+from reform import approval, fmt, importer, locks, periods, policy, store, template
 from reform.config import settings
 from reform.ingest import IngestError
 from reform.texts import t
@@ -175,7 +175,7 @@ def _commit(checked: importer.Prepared, by: policy.Person) -> None:
     run): refused, with nothing stored, when another upload wrote the same values since it was checked."""
     try:
         result = importer.commit(ui.cursor(), checked, user=by.label, person=by)
-    except (store.StaleUpload, locks.LockBusy) as exc:
+    except (store.StaleUpload, approval.Locked, locks.LockBusy) as exc:
         st.session_state["up_refused"] = str(exc)
         st.session_state["up_ack"] = False  # warnings of the new check are acknowledged anew
         return

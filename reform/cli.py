@@ -17,7 +17,23 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reform import briefing, catalog, db, demo, export, importer, lake, locks, periods, policy, sql, store, template
+from reform import (
+    approval,
+    briefing,
+    catalog,
+    db,
+    demo,
+    export,
+    importer,
+    lake,
+    locks,
+    periods,
+    policy,
+    sql,
+    store,
+    template,
+)
+from reform import explain as explain_core
 from reform import index as index_core
 from reform import summary as summary_core
 from reform.config import database, settings
@@ -28,6 +44,9 @@ DB_HELD = (
     "Cơ sở dữ liệu đang được mở bởi tiến trình khác (bảng điều khiển?): {path}. Hãy chạy lệnh trong lúc "
     "bảng điều khiển tắt, hoặc dùng --db với một bản sao của tệp."
 )
+
+
+OFFICIAL_HELP = "số liệu chính thức: chỉ số liệu đã duyệt hoặc đã khóa"
 
 
 class BadArguments(ValueError):
@@ -89,10 +108,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
         if scope is None:
             print(f"Không có đơn vị {args.unit or '(chưa có danh sách đơn vị)'}.", file=sys.stderr)
             return BAD_INPUT
-        records = summary_core.to_records(summary_core.summary(con, scope, period))
+        records = summary_core.to_records(summary_core.summary(con, scope, period, official=args.official))
     payload = {
         "scope": scope,
         "period": period.code,
+        "official": bool(args.official),
         "previous_period": period.shift_years(-1).code,
         "indicators": records,
     }
@@ -112,7 +132,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
         if scope is None or args.indicator not in known:
             print(f"Không có đơn vị hoặc chỉ tiêu: {args.unit} / {args.indicator}.", file=sys.stderr)
             return BAD_INPUT
-        df = summary_core.rank(con, scope, args.indicator, period)
+        df = summary_core.rank(con, scope, args.indicator, period, official=args.official)
     df = df.astype(object).where(df.notna(), None)
     if args.json:
         _json_out(
@@ -120,6 +140,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
                 "scope": scope,
                 "period": period.code,
                 "indicator_code": args.indicator,
+                "official": bool(args.official),
                 "units": df.to_dict(orient="records"),
             }
         )
@@ -473,6 +494,65 @@ def cmd_maintain(args: argparse.Namespace) -> int:
         _json_out(done)
     else:
         print(", ".join(f"{k}: {v}" for k, v in done.items()), file=sys.stderr)
+
+
+def cmd_transition(args: argparse.Namespace) -> int:
+    """submit | approve | unapprove | lock | unlock one unit × quarter; 1 with the rules' words when refused."""
+    start = approval.quarter_start(periods.parse(args.period))
+    actor = policy.command_line(args.user)
+    with _connect(args) as con:
+        try:
+            done = approval.act(con, actor, args.command, args.unit, start, args.reason)
+        except approval.ApprovalRefused as exc:
+            print(exc, file=sys.stderr)
+            return REFUSED
+    label = periods.from_date(done.period).label
+    print(f"{args.unit} {label}: {approval.STATE_NAMES[done.state]} ({done.moved} đơn vị chuyển trạng thái).")
+    return OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """A figure and the stored values it is made of, each with its upload and state."""
+    period = periods.parse(args.period)
+    with _connect(args) as con:
+        scope = _scope(con, args.unit)
+        known = set(sql.run(con, "catalog")["code"])
+        if scope is None or args.indicator not in known:
+            print(f"Không có đơn vị hoặc chỉ tiêu: {args.unit} / {args.indicator}.", file=sys.stderr)
+            return BAD_INPUT
+        found = explain_core.explain(con, scope, args.indicator, period, official=args.official)
+    record = {"scope": scope, "period": period.code, "official": bool(args.official), **explain_core.to_record(found)}
+    if args.json:
+        _json_out(record)
+    else:
+        cols = ["unit_code", "period", "role", "value", "weight", "upload_id", "file_name", "uploaded_by", "state"]
+        print(f"{record['name_vi']}: {record['value']}", file=sys.stderr)
+        _csv_out(pd.DataFrame(record["parts"], columns=cols))
+    return OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Where each unit of a scope stands for a quarter: unit_code, state, by, at."""
+    start = approval.quarter_start(periods.parse(args.period))
+    with _connect(args) as con:
+        scope = _scope(con, args.unit)
+        if scope is None:
+            print(f"Không có đơn vị {args.unit or '(chưa có danh sách đơn vị)'}.", file=sys.stderr)
+            return BAD_INPUT
+        df = approval.status(con, scope, start)
+    records = [
+        {
+            "unit_code": u,
+            "state": s,
+            "by": None if pd.isna(b) else b,
+            "at": None if pd.isna(a) else pd.Timestamp(a).strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        for u, s, b, a in zip(df["unit_code"], df["state"], df["changed_by"], df["changed_at"], strict=True)
+    ]
+    if args.json:
+        _json_out(records)
+    else:
+        _csv_out(pd.DataFrame(records, columns=["unit_code", "state", "by", "at"]))
     return OK
 
 
@@ -494,11 +574,13 @@ def parser() -> argparse.ArgumentParser:
     c = command("summary", cmd_summary, "số liệu của một phạm vi trong một kỳ, so với cùng kỳ")
     c.add_argument("--period", required=True, help="2025-Q3, 2025-H1, 2025-9M, 2025-FY")
     c.add_argument("--unit", help="đơn vị (mặc định: cả tỉnh)")
+    c.add_argument("--official", action="store_true", help=OFFICIAL_HELP)
     c.add_argument("--json", action="store_true")
     c = command("rank", cmd_rank, "xếp hạng các đơn vị trực thuộc theo một chỉ tiêu")
     c.add_argument("--period", required=True)
     c.add_argument("--indicator", required=True)
     c.add_argument("--unit", help="đơn vị có các đơn vị trực thuộc được xếp hạng (mặc định: cả tỉnh)")
+    c.add_argument("--official", action="store_true", help=OFFICIAL_HELP)
     c.add_argument("--json", action="store_true")
     c = command("index", cmd_index, "Chỉ số CCHC của các đơn vị trực thuộc (tạm tính), hoặc bảng trọng số")
     c.add_argument("--period", help="2026-Q3, 2026-H1, 2026-9M, 2026-FY")
@@ -539,6 +621,21 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--older-than", type=float, default=24.0, help="chỉ bỏ ảnh chụp và tệp cũ hơn số giờ này (mặc định 24)"
     )
+    for name in approval.ACTIONS:
+        c = command(name, cmd_transition, f"{approval.ACTION_NAMES[name].lower()} báo cáo của một đơn vị trong một quý")
+        c.add_argument("--unit", required=True, help="mã đơn vị")
+        c.add_argument("--period", required=True, help="một quý, ví dụ 2026-Q3")
+        c.add_argument("--reason", help="lý do (bắt buộc khi trả lại và khi mở khóa)")
+        c.add_argument("--user", help="người thực hiện (mặc định: người dùng của hệ thống)")
+    c = command("explain", cmd_explain, "số liệu này từ đâu: các giá trị tạo nên một số liệu")
+    c.add_argument("--period", required=True, help="2025-Q3, 2025-H1, 2025-9M, 2025-FY")
+    c.add_argument("--indicator", required=True)
+    c.add_argument("--unit", help="đơn vị (mặc định: cả tỉnh)")
+    c.add_argument("--official", action="store_true", help=OFFICIAL_HELP)
+    c.add_argument("--json", action="store_true")
+    c = command("status", cmd_status, "trạng thái báo cáo của các đơn vị trong một quý")
+    c.add_argument("--period", required=True, help="một quý, ví dụ 2026-Q3")
+    c.add_argument("--unit", help="đơn vị (và mọi đơn vị cấp dưới); mặc định: cả tỉnh")
     c.add_argument("--json", action="store_true")
     c = command("audit", cmd_audit, "nhật ký: ai đã làm gì, khi nào")
     c.add_argument("--since", help="chỉ từ ngày này, ví dụ 2025-10-20")
@@ -590,6 +687,8 @@ def main(argv: list[str] | None = None) -> int:
         return _failure(as_json, REFUSED, "E_STALE", str(exc))
     except lake.LakeError as exc:
         return _failure(as_json, BAD_INPUT, "E_DB_CONFIG", str(exc))
+    except approval.Locked as exc:
+        return _failure(as_json, REFUSED, approval.Locked.code, str(exc))
     except duckdb.IOException as exc:
         if not db.held_elsewhere(exc):
             raise

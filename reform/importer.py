@@ -8,7 +8,7 @@ from datetime import date
 
 import duckdb
 
-from reform import bulk, ingest, periods, policy, sandbox, sql, store, validate, wide
+from reform import approval, bulk, db, ingest, periods, policy, rollup, sandbox, sql, store, validate, wide
 from reform.config import settings
 from reform.texts import t
 
@@ -94,6 +94,7 @@ def prepare(
         grid, report, path = _per_cell(con, data, kind, period, today, progress, use_columns)
     if person is not None:
         refuse_foreign_units(con, person, grid, report)
+    refuse_closed_quarters(con, grid, report)
     progress(0.85, "Đang so sánh với số liệu đã lưu…")
     preview = store.preview_values(con, report.rows)
     progress(1.0, "Đã kiểm tra xong.")
@@ -117,6 +118,23 @@ def refuse_foreign_units(
                 "không lưu gì của tệp này. Bỏ dòng này hoặc nhờ quản trị cấp quyền."
             )
             report.issues.append(validate.Issue(row, None, "E_NOT_YOUR_UNIT", message))
+    report.rows = report.rows.iloc[0:0]
+
+
+def refuse_closed_quarters(con: duckdb.DuckDBPyConnection, grid: ingest.Grid, report: validate.Report) -> None:
+    """An error (E_LOCKED) for each row of a unit × quarter that is submitted, approved, locked or past its
+    entry window, saying who approved it and when: then nothing of the file is stored."""
+    if report.rows.empty:
+        return
+    rows = report.rows[["unit_code", "period"]]
+    with db.registered(con, incoming=rows):
+        shut = approval.closed_incoming(con, rollup.quarter_starts(rows["period"]))
+    if shut.empty:
+        return
+    where = _rows_naming(grid, set(shut["unit_code"]))
+    for r in shut.itertuples():
+        for row in where.get(r.unit_code, [None]):
+            report.issues.append(validate.Issue(row, None, approval.Locked.code, approval.refusal(r)))
     report.rows = report.rows.iloc[0:0]
 
 

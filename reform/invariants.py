@@ -30,6 +30,16 @@ ROLLUP_TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "unit_period_count": (["unit_code", "period"], ["values_stored"]),
     "scope_period_count": (["scope_code", "period"], ["values_stored"]),
+    # the official figures: approved and locked values only (reform/official.py)
+    "official_value": (["unit_code", "period", "indicator_code"], ["value", "upload_id"]),
+    "official_rollup": (
+        ["as_of", "scope_code", "period", "indicator_code", "pair_code"],
+        ["num", "den", "units_reported"],
+    ),
+    "official_compared": (
+        ["as_of", "scope_code", "period", "indicator_code", "pair_code"],
+        ["num", "den", "num_prev", "den_prev", "units_compared"],
+    ),
 }
 
 
@@ -37,7 +47,7 @@ def check(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every way the stored data breaks an invariant, in words; empty when it is sound."""
     cur = con.cursor()  # its own transaction: the caller's (if any) is left alone
     try:
-        return _duplicates(cur) + _orphans(cur) + _history(cur) + _rollup(cur)
+        return _duplicates(cur) + _orphans(cur) + _history(cur) + _approval(cur) + _rollup(cur)
     finally:
         cur.close()
 
@@ -63,6 +73,18 @@ def _history(con: duckdb.DuckDBPyConnection) -> list[str]:
     }
     found = sql.run(con, "invariant_history_breaks")
     return [f"value_history: {r.keys} keys with {words[r.kind]} (e.g. {r.example})" for r in found.itertuples()]
+
+
+def _approval(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The approval tables: known states and units, bottom-up approval, each state its last transition's."""
+    words = {
+        "state": "a state that is not submitted, approved or locked",
+        "unit": "a unit not in the register",
+        "bottom_up": "an approved or locked unit with a unit below it that is not",
+        "transition": "a state that is not the one its last transition reached",
+    }
+    found = sql.run(con, "invariant_approval")
+    return [f"report_state: {r.n} rows with {words[r.kind]} (e.g. {r.example})" for r in found.itertuples()]
 
 
 def _rollup(con: duckdb.DuckDBPyConnection) -> list[str]:

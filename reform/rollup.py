@@ -52,6 +52,9 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     for name in STRUCTURE:
         sql.execute(con, name)
     _sum_periods(con, quarter_starts(sql.run(con, "rollup_all_periods")["period"]))
+    from reform import official  # it sums with this module's helpers
+
+    official.rebuild(con)
 
 
 def _sum_periods(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:

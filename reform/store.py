@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from reform import locks, periods, rollup, sql
+from reform import approval, locks, periods, rollup, sql
 from reform.db import registered, transaction, write_transaction
 
 VALUE_COLUMNS = ["unit_code", "period", "indicator_code", "value"]
@@ -75,6 +75,8 @@ def write_values(
     value_history with the value it replaced and the upload that value came from. With seen_version
     (the last upload id when the uploader's preview was computed), StaleUpload when a later upload
     wrote to the same quarters: the uploader confirmed changes that are no longer the ones it would make.
+    approval.Locked (nothing stored) when a row touches a unit × quarter that is submitted, approved or
+    locked, or past its entry window.
     """
     rows = rows[VALUE_COLUMNS]
     quarters = rollup.quarter_starts(rows["period"])
@@ -84,6 +86,8 @@ def write_values(
         if duplicated:
             raise StoreError(f"{duplicated} dòng trùng (đơn vị, kỳ, chỉ tiêu) trong cùng một lần tải lên")
         with write_transaction(con):
+            # inside the lock: a unit × quarter approved after the preview is refused all the same
+            approval.refuse_closed_incoming(con, quarters)
             if seen_version is not None:
                 _refuse_if_written_since(con, seen_version, quarters)
             fresh = _fresh(con, quarters)
@@ -234,6 +238,9 @@ def _undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> UndoResu
         raise UndoRefused(f"Không có lần tải lên số {upload_id}.")
     if uploads.loc[upload_id, "status"] != "stored" or uploads.loc[upload_id, "layout"] == "undo":
         raise UndoRefused(f"Lần tải lên số {upload_id} đã được hoàn tác hoặc là một lần hoàn tác.")
+    closed = approval.refuse_closed_undo(con, upload_id)
+    if closed:
+        raise UndoRefused(closed)
     later = sql.run(con, "later_uploads_touching", upload_id=upload_id)
     if not later.empty:
         ids = ", ".join(f"số {i}" for i in later["id"])

@@ -27,11 +27,12 @@ class Change:
     tone: str  # good | bad | neutral | none
 
 
-def summary(con: duckdb.DuckDBPyConnection, scope: str, period: Period) -> pd.DataFrame:
+def summary(con: duckdb.DuckDBPyConnection, scope: str, period: Period, *, official: bool = False) -> pd.DataFrame:
     """Every indicator of the scope: catalogue columns, value, previous (the scope's totals as reported),
     the like-for-like pair value_compared / previous_compared on units_compared units, and change,
-    change_pct, tone computed on that pair."""
-    df = sql.run(con, "summary", scope=scope, start=period.start, end=period.end)
+    change_pct, tone computed on that pair. official: approved and locked values only."""
+    name = "summary_official" if official else "summary"
+    df = sql.run(con, name, scope=scope, start=period.start, end=period.end)
     cat = sql.run(con, "catalog")
     df = cat.merge(df, left_on="code", right_on="indicator_code", how="left").drop(columns="indicator_code")
     return with_changes(df)
@@ -136,10 +137,14 @@ def to_records(df: pd.DataFrame) -> list[dict]:
     return out.where(out.notna(), None).to_dict(orient="records")
 
 
-def rank(con: duckdb.DuckDBPyConnection, scope: str, indicator: str, period: Period) -> pd.DataFrame:
+def rank(
+    con: duckdb.DuckDBPyConnection, scope: str, indicator: str, period: Period, *, official: bool = False
+) -> pd.DataFrame:
     """The child units of the scope ranked on one indicator (see queries/rank.sql), with change and
-    change_pct of each on its units that reported in both periods (value_compared - previous_compared)."""
-    df = sql.run(con, "rank", scope=scope, indicator=indicator, start=period.start, end=period.end)
+    change_pct of each on its units that reported in both periods (value_compared - previous_compared).
+    official: approved and locked values only."""
+    name = "rank_official" if official else "rank"
+    df = sql.run(con, name, scope=scope, indicator=indicator, start=period.start, end=period.end)
     kind = sql.run(con, "catalog").set_index("code").loc[indicator]
     changes = [
         compare(v, p, kind["type"], kind["good"])

@@ -192,6 +192,9 @@ PARAMS = {
     "target": "1",
     "outcome": "ok",
     "detail": None,
+    "reason": "kiểm thử",
+    "closed_periods": [date(2024, 7, 1)],
+    "official": True,
 }
 
 
@@ -208,6 +211,10 @@ def run_every_query(demo_con, names: list[str]) -> None:
         ["unit_code", "period", "indicator_code", "old_value", "new_value", "upload_id", "old_upload_id"]
     ]
     demo_con.register("undo_rows", undo_rows)
+    moves = pd.DataFrame(
+        [("H01X01", "submit", "open", "submitted")], columns=["unit_code", "action", "from_state", "to_state"]
+    )
+    demo_con.register("moves", moves)
     demo_con.execute("begin transaction")
     try:
         for name in names:
