@@ -43,7 +43,7 @@ servers:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql nginx; }
 
 test: $(VENV)/.dev chromium servers
-	$(PY) -m pytest -n auto --dist loadgroup --durations=30
+	$(PY) -m pytest -n auto --dist loadfile --durations=30
 
 cluster: $(VENV)/.runtime servers
 	$(PY) -m reform.cluster start

@@ -1,6 +1,7 @@
 -- Ways the approval tables break their rules (reform/invariants.py): a state not among the three, a
 -- unit not in the register, an approved or locked unit with a unit below it in force that is not
--- approved or locked (approval goes bottom-up), and a state that is not the last transition's.
+-- approved or locked (approval goes bottom-up), a state that is not the last transition's, and keys
+-- stored twice (no table has a unique constraint: one SQL text for the file and the lake).
 -- Grain: one row per kind of break. Returns: kind, n, example. No parameters.
 with
 bad_state as (
@@ -34,7 +35,25 @@ unrecorded as (
     full outer join last_move as m on m.unit_code = s.unit_code and m.period = s.period
     where coalesce(s.state, 'open') <> coalesce(m.to_state, 'open')
 ),
+twice as (
+    select 'twice' as kind, unit_code || ' ' || cast(period as varchar) as example
+    from report_state
+    group by unit_code, period
+    having count(*) > 1
+    union all
+    select 'twice' as kind, 'exception ' || unit_code || ' ' || cast(period as varchar) as example
+    from entry_exception
+    group by unit_code, period
+    having count(*) > 1
+    union all
+    select 'twice' as kind, 'transition id ' || cast(id as varchar) as example
+    from report_transition
+    group by id
+    having count(*) > 1
+),
 breaks as (
+    select * from twice
+    union all
     select * from bad_state
     union all
     select * from unknown_unit

@@ -621,6 +621,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--older-than", type=float, default=24.0, help="chỉ bỏ ảnh chụp và tệp cũ hơn số giờ này (mặc định 24)"
     )
+    c.add_argument("--json", action="store_true")
     for name in approval.ACTIONS:
         c = command(name, cmd_transition, f"{approval.ACTION_NAMES[name].lower()} báo cáo của một đơn vị trong một quý")
         c.add_argument("--unit", required=True, help="mã đơn vị")

@@ -82,6 +82,7 @@ def _approval(con: duckdb.DuckDBPyConnection) -> list[str]:
         "unit": "a unit not in the register",
         "bottom_up": "an approved or locked unit with a unit below it that is not",
         "transition": "a state that is not the one its last transition reached",
+        "twice": "a key stored twice (a unit × quarter state or exception, or a transition id)",
     }
     found = sql.run(con, "invariant_approval")
     return [f"report_state: {r.n} rows with {words[r.kind]} (e.g. {r.example})" for r in found.itertuples()]

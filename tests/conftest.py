@@ -111,11 +111,3 @@ def checked_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     yield found
     assert not found
 
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """In a parallel run (make test) the tests that need PostgreSQL share one worker: the session's server
-    listens on one port of this project's own."""
-    for item in items:
-        if item.get_closest_marker("lake"):
-            item.add_marker(pytest.mark.xdist_group("lake"))

@@ -1,6 +1,8 @@
 -- Approval of each unit × quarter (issue 14): chưa nộp (no row) → đã nộp → đã duyệt → đã khóa.
 -- The rules live in reform/approval.py; these tables hold where each unit × quarter stands and every
--- transition that brought it there. Written to run again harmlessly ("if not exists").
+-- transition that brought it there. Written to run again harmlessly ("if not exists"). No keys, unique
+-- constraints or sequences, as in every table since the lake (issue 15): the writers' lock and
+-- invariants.check keep one row per unit × quarter, and transition ids are max + 1 under the lock.
 create table if not exists report_state (
     unit_code varchar not null,
     period date not null,              -- first day of the quarter
@@ -9,14 +11,11 @@ create table if not exists report_state (
     person_id integer,                 -- null for the command line and for guests
     changed_at timestamp not null,
     reason varchar,
-    unique (unit_code, period),
 );
 
 -- Every transition, append-only: who, when, from which state to which, and why.
-create sequence if not exists report_transition_id_seq start 1;
-
 create table if not exists report_transition (
-    id bigint primary key default nextval('report_transition_id_seq'),
+    id bigint not null,                -- max + 1 under the writers' lock (approval_transition_insert.sql)
     unit_code varchar not null,
     period date not null,
     action varchar not null,           -- submit | approve | unapprove | lock | unlock | reopen
@@ -36,7 +35,6 @@ create table if not exists entry_exception (
     granted_by varchar not null,
     granted_at timestamp not null,
     reason varchar not null,
-    unique (unit_code, period),
 );
 
 -- Official figures (số liệu chính thức): the values of every approved or locked unit × quarter, and

@@ -103,12 +103,3 @@ def page(browser) -> Iterator[object]:
     yield pg
     context.close()
 
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run one after another on one worker when the suite runs in parallel (make test): they
-    share one server and fixed ports of their own, and each drives a whole Chromium."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.path).parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))

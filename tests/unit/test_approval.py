@@ -287,3 +287,10 @@ def test_the_invariants_find_a_state_stored_around_the_rules(con: duckdb.DuckDBP
     assert "an approved or locked unit with a unit below it that is not" in found
     assert "not the one its last transition reached" in found
     assert "official_value" in found  # its values are not among the official ones
+
+
+def test_the_invariants_find_a_state_stored_twice(con: duckdb.DuckDBPyConnection) -> None:
+    # no table has a unique constraint (the lake has none): the invariants are what catch a repeated key
+    approval.act(con, ADMIN, "submit", "D1A", Q3)
+    con.execute("insert into report_state select * from report_state")
+    assert "a key stored twice" in "\n".join(invariants.check(con))
