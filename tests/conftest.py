@@ -110,4 +110,3 @@ def checked_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         monkeypatch.setattr(store, name, checked(getattr(store, name)))
     yield found
     assert not found
-

@@ -102,4 +102,3 @@ def page(browser) -> Iterator[object]:
     pg = context.new_page()
     yield pg
     context.close()
-
