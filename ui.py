@@ -329,17 +329,12 @@ def show_report(report) -> None:
     ):
         if not issues:
             continue
-        lines = "\n".join(f"- {escape_markdown(i.message)}" for i in issues[:ISSUES_WRITTEN])
+        lines = "\n".join(f"- {fmt.plain(i.message)}" for i in issues[:ISSUES_WRITTEN])
         more = len(issues) - ISSUES_WRITTEN
         tail = "\n\n" + t("issues_more", n=fmt.number(more)) if more > 0 else ""
         alert(t(f"{key}_block", n=len(issues)) + "\n\n" + lines + tail, icon=icon)
         with st.expander(t("issues_table", n=fmt.number(len(issues))), expanded=False):
             table(issues_table(issues), key=f"issues_{key}", column_config=_ISSUE_COLUMNS)
-
-
-def escape_markdown(text: str) -> str:
-    """Text shown as written, not as Markdown (a file's “*” or “_” must not turn into emphasis)."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~$:" else c for c in text)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -571,8 +566,8 @@ def why_parts(scope: str, scope_name: str, indicator: str, period: periods.Perio
     st.markdown(
         t(
             "why_figure",
-            name=escape_markdown(info["name_vi"]),
-            scope=escape_markdown(scope_name),
+            name=fmt.plain(info["name_vi"]),
+            scope=fmt.plain(scope_name),
             period=period.label,
             value=value,
         )

@@ -132,7 +132,7 @@ if "up_refused" in st.session_state:
 
 with st.container(border=True):  # what was understood comes before any figure or issue
     st.markdown(f"**{t('understood_title')}**")
-    st.markdown("\n".join(f"- {ui.escape_markdown(line)}" for line in importer.understood(prepared)))
+    st.markdown("\n".join(f"- {fmt.plain(line)}" for line in importer.understood(prepared)))
 
 summary = prepared.summary()
 foreign = [i for i in prepared.report.errors if i.code == "E_NOT_YOUR_UNIT"]

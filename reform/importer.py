@@ -218,7 +218,8 @@ _SHOWN = 12  # units or indicators named before "…"
 def understood(prepared: Prepared) -> list[str]:
     """What the reading made of the file, in Vietnamese, one line per point: the first thing the uploader sees."""
     report, grid = prepared.report, prepared.grid
-    lines = [_quarters(report.rows)]
+    refused = bool(report.errors)  # then the rows counted are the valid ones only: say so
+    lines = [_quarters(report.rows, refused)]
     layout = t(f"layout_{report.layout}") if report.layout in ("wide", "long") else report.layout
     where = {"xlsx": "Excel", "xls": "Excel 97-2003 (.xls)", "csv": f"văn bản, bảng mã {grid.encoding}"}[grid.kind]
     if grid.sheet and len(grid.sheets) > 1:
@@ -229,8 +230,9 @@ def understood(prepared: Prepared) -> list[str]:
         lines.append(f"Dòng tiêu đề: dòng {first}" + (f"–{last} (tiêu đề hai dòng)." if last > first else "."))
     units = list(dict.fromkeys(report.rows["unit_code"]))
     codes = report.indicators or list(dict.fromkeys(report.rows["indicator_code"]))
-    lines.append(f"Đơn vị có số liệu: {len(units)}{_listed(units)}.")
-    lines.append(f"Chỉ tiêu: {len(codes)}{_listed(codes)}.")
+    valid = " hợp lệ" if refused else ""
+    lines.append(f"Đơn vị có số liệu{valid}: {len(units)}{_listed(units)}.")
+    lines.append(f"Chỉ tiêu{valid}: {len(codes)}{_listed(codes)}.")
     lines += [f"{name}: không có số liệu (dòng {row})." for row, name in report.blank_units.items()]
     lines += [f"Cột {_col(c)} “{h}” bị ẩn trong Excel, không đọc." for c, h in report.hidden_columns]
     by_reason: dict[str, list[int]] = {}
@@ -241,10 +243,11 @@ def understood(prepared: Prepared) -> list[str]:
     return lines
 
 
-def _quarters(rows) -> str:  # noqa: ANN001 (the report's DataFrame)
+def _quarters(rows, refused: bool = False) -> str:  # noqa: ANN001 (the report's DataFrame)
     found = sorted(set(rows["period"]))
     if not found:
-        return "Kỳ báo cáo: chưa xác định (không có giá trị nào để lưu)."
+        why = "không dòng nào hợp lệ, xem các lỗi bên dưới" if refused else "không có giá trị nào để lưu"
+        return f"Kỳ báo cáo: chưa xác định ({why})."
     return "Kỳ báo cáo: " + ", ".join(periods.from_date(d).label for d in found) + "."
 
 

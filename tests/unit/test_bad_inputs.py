@@ -437,3 +437,12 @@ def test_killed_import_leaves_the_database_as_it_was_or_fully_imported(demo_db: 
     assert outcomes[0][0] == "before" and outcomes[0][2] == -signal.SIGKILL  # killed while reading
     assert outcomes[-1][0] == "after"  # not killed: all stored
     assert any(code == -signal.SIGKILL and writing for _, _, code, writing in outcomes)  # killed while writing
+
+
+def test_what_was_understood_says_valid_rows_only_when_the_file_is_refused(demo_con) -> None:
+    data = "unit_code,period,indicator_code,value\nXP01,2025-Q3,kt_tcd,-3\n".encode()
+    prepared = importer.prepare(demo_con, data, "bao_cao.csv", today=TODAY)
+    assert prepared.report.errors
+    lines = importer.understood(prepared)
+    assert lines[0] == "Kỳ báo cáo: chưa xác định (không dòng nào hợp lệ, xem các lỗi bên dưới)."
+    assert "Đơn vị có số liệu hợp lệ: 0." in lines and "Chỉ tiêu hợp lệ: 0." in lines
