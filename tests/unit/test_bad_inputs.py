@@ -440,7 +440,7 @@ def test_killed_import_leaves_the_database_as_it_was_or_fully_imported(demo_db: 
 
 
 def test_what_was_understood_says_valid_rows_only_when_the_file_is_refused(demo_con) -> None:
-    data = "unit_code,period,indicator_code,value\nXP01,2025-Q3,kt_tcd,-3\n".encode()
+    data = b"unit_code,period,indicator_code,value\nXP01,2025-Q3,kt_tcd,-3\n"
     prepared = importer.prepare(demo_con, data, "bao_cao.csv", today=TODAY)
     assert prepared.report.errors
     lines = importer.understood(prepared)
