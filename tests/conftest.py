@@ -6,6 +6,7 @@ import itertools
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -110,3 +111,17 @@ def checked_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         monkeypatch.setattr(store, name, checked(getattr(store, name)))
     yield found
     assert not found
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium driven by Playwright, one per test process: the browser and the cluster tests
+    share it (a second sync Playwright in the same process is refused)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

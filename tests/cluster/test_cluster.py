@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reform import cluster, localpg
-from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, chromium_path
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.lake, pytest.mark.cluster]
 PROJECT = Path(__file__).resolve().parents[2]
@@ -62,16 +62,6 @@ def _started(folder: Path):
     finally:
         cluster.stop(folder)
         shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, url: str):
