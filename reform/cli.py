@@ -123,14 +123,21 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return OK
 
 
+def _scope_of_indicator(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> str | None:
+    """The scope of --unit when it and --indicator both exist; else None, said on stderr."""
+    scope = _scope(con, args.unit)
+    if scope is None or args.indicator not in set(sql.run(con, "catalog")["code"]):
+        print(f"Không có đơn vị hoặc chỉ tiêu: {args.unit} / {args.indicator}.", file=sys.stderr)
+        return None
+    return scope
+
+
 def cmd_rank(args: argparse.Namespace) -> int:
     """The child units of a scope ranked on one indicator, with last year's rank."""
     period = periods.parse(args.period)
     with _connect(args) as con:
-        scope = _scope(con, args.unit)
-        known = set(sql.run(con, "catalog")["code"])
-        if scope is None or args.indicator not in known:
-            print(f"Không có đơn vị hoặc chỉ tiêu: {args.unit} / {args.indicator}.", file=sys.stderr)
+        scope = _scope_of_indicator(con, args)
+        if scope is None:
             return BAD_INPUT
         df = summary_core.rank(con, scope, args.indicator, period, official=args.official)
     df = df.astype(object).where(df.notna(), None)
@@ -515,10 +522,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     """A figure and the stored values it is made of, each with its upload and state."""
     period = periods.parse(args.period)
     with _connect(args) as con:
-        scope = _scope(con, args.unit)
-        known = set(sql.run(con, "catalog")["code"])
-        if scope is None or args.indicator not in known:
-            print(f"Không có đơn vị hoặc chỉ tiêu: {args.unit} / {args.indicator}.", file=sys.stderr)
+        scope = _scope_of_indicator(con, args)
+        if scope is None:
             return BAD_INPUT
         found = explain_core.explain(con, scope, args.indicator, period, official=args.official)
     record = {"scope": scope, "period": period.code, "official": bool(args.official), **explain_core.to_record(found)}

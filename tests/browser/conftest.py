@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -64,6 +65,51 @@ def start_streamlit(port: int, env: dict[str, str], log, *options: str) -> subpr
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     return subprocess.Popen([*command, *options], cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_identity_provider(port: int, users: dict[str, str], log) -> subprocess.Popen:
+    """oidc-provider-mock on 127.0.0.1:port with one user per (subject, e-mail), e-mails verified; ready on return."""
+    claims = [json.dumps({"sub": s, "email": e, "email_verified": True, "name": s}) for s, e in users.items()]
+    args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
+    for c in claims:
+        args += ["--user-claims", c]
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/openid-configuration", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stop(proc)
+                pytest.fail("the identity provider did not start")
+            time.sleep(0.3)
+
+
+def auth_secrets(path: Path, app_url: str, idp_url: str) -> Path:
+    """The [auth] secrets of a test server signing in through the test identity provider (no real secret)."""
+    path.write_text(
+        "[auth]\n"
+        f'redirect_uri = "{app_url}/oauth2callback"\n'
+        'cookie_secret = "kiem-thu-day-khong-phai-bi-mat-that-0123456789abcdef"\n'
+        'client_id = "reform-kiem-thu"\n'
+        'client_secret = "kiem-thu"\n'
+        f'server_metadata_url = "{idp_url}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server a test started, by its PID."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

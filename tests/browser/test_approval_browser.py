@@ -5,13 +5,9 @@ quản trị unlocks it with a reason. Screenshots at 1280×720."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +15,8 @@ import duckdb
 import pytest
 
 from reform import db, policy
-from tests.browser.conftest import ARTIFACTS, PROJECT, wait_healthy
-from tests.browser.test_sign_in_browser import _stop, visible_text, wait_idle
+from tests.browser.conftest import ARTIFACTS, auth_secrets, start_identity_provider, start_streamlit, stop, wait_healthy
+from tests.browser.test_sign_in_browser import visible_text, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -36,12 +32,8 @@ LATE = "unit_code,period,indicator_code,value\nXP05,2026-Q3,kt_tcd,13\n"
 def servers(demo_db_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, subprocess.Popen]]:
     """The identity provider and `streamlit run dashboard.py` (sign-in required) on a copy of the demo."""
     tmp = tmp_path_factory.mktemp("approval_app")
-    claims = [json.dumps({"sub": s, "email": e, "email_verified": True, "name": s}) for s, e in USERS.items()]
-    args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(IDP_PORT)]
-    for c in claims:
-        args += ["--user-claims", c]
     idp_log = open(tmp / "idp.log", "w")  # noqa: SIM115
-    idp = subprocess.Popen(args, stdout=idp_log, stderr=subprocess.STDOUT)
+    idp = start_identity_provider(IDP_PORT, USERS, idp_log)
     path = tmp / "app.duckdb"
     shutil.copy(demo_db_master, path)
     con = db.connect(path)
@@ -50,44 +42,18 @@ def servers(demo_db_master: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     policy.grant(con, admin, USERS["duyet-tu"], "duyet", "TU")
     policy.grant(con, admin, USERS["quan-tri"], "quantri", None)
     con.close()
-    secrets = tmp / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "{APP}/oauth2callback"\n'
-        'cookie_secret = "kiem-thu-day-khong-phai-bi-mat-that-0123456789abcdef"\n'
-        'client_id = "reform-kiem-thu"\n'
-        'client_secret = "kiem-thu"\n'
-        f'server_metadata_url = "{IDP}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
+    secrets = auth_secrets(tmp / "secrets.toml", APP, IDP)
     env = {**os.environ, "REFORM_DB": str(path), "REFORM_AUTO_DEMO": "0", "REFORM_AUTH": "oidc"}
     app_log = open(tmp / "streamlit.log", "w")  # noqa: SIM115
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true"]
-    command += ["--server.port", str(APP_PORT), "--server.address", "127.0.0.1"]
-    command += ["--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)]
-    app = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=app_log, stderr=subprocess.STDOUT)
+    app = start_streamlit(APP_PORT, env, app_log, "--secrets.files", str(secrets))
     try:
-        _wait_provider(idp)
         wait_healthy(APP, app)
         yield path, app
     finally:
-        _stop(app)
-        _stop(idp)
+        stop(app)
+        stop(idp)
         app_log.close()
         idp_log.close()
-
-
-def _wait_provider(proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{IDP}/.well-known/openid-configuration", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the identity provider did not start")
-            time.sleep(0.3)
 
 
 def signed_in(browser, subject: str, path: str, height: int = 720):
@@ -178,7 +144,7 @@ def test_submit_approve_refuse_a_late_upload_and_unlock(servers, browser, tmp_pa
     assert page.locator("[data-testid='stException']").count() == 0
     admin.close()
 
-    _stop(app)  # the server holds the database file: stopped (by its PID) before the file is read
+    stop(app)  # the server holds the database file: stopped (by its PID) before the file is read
     with duckdb.connect(str(path), read_only=True) as con:
         moves = con.execute(
             "select action, actor, reason from report_transition where unit_code = 'XP05' order by id"

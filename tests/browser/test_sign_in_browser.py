@@ -3,13 +3,9 @@ REFORM_AUTH=oidc, and headless Chromium signing in through the provider's own pa
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +13,7 @@ import duckdb
 import pytest
 
 from reform import db, policy
-from tests.browser.conftest import ARTIFACTS, start_streamlit, wait_healthy
+from tests.browser.conftest import ARTIFACTS, auth_secrets, start_identity_provider, start_streamlit, stop, wait_healthy
 
 pytestmark = pytest.mark.browser
 
@@ -32,40 +28,15 @@ USERS = {  # subject -> e-mail; the grants are made in the database, never in th
 FOREIGN = "unit_code,period,indicator_code,value\nXP05,2026-Q3,kt_tcd,12\nXP01,2026-Q3,kt_tcd,41\n"
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop a server this test started, by its PID."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def identity_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """oidc-provider-mock with one user per case, on 127.0.0.1."""
-    claims = [json.dumps({"sub": s, "email": e, "email_verified": True, "name": s}) for s, e in USERS.items()]
-    args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(IDP_PORT)]
-    for c in claims:
-        args += ["--user-claims", c]
     log = open(tmp_path_factory.mktemp("idp") / "idp.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    proc = start_identity_provider(IDP_PORT, USERS, log)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{IDP}/.well-known/openid-configuration", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the identity provider did not start")
-                time.sleep(0.3)
         yield IDP
     finally:
-        _stop(proc)
+        stop(proc)
         log.close()
 
 
@@ -76,7 +47,7 @@ class App:
         self.proc, self.db_path, self.values_before = proc, db_path, values_before
 
     def stop(self) -> None:
-        _stop(self.proc)
+        stop(self.proc)
 
 
 @pytest.fixture(scope="module")
@@ -91,16 +62,7 @@ def app(identity_provider: str, demo_db_master: Path, tmp_path_factory: pytest.T
     policy.grant(con, admin, USERS["nhap-xp05"], "nhap", "XP05")
     before = values_fingerprint(con)
     con.close()
-    secrets = tmp / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "{APP}/oauth2callback"\n'
-        'cookie_secret = "kiem-thu-day-khong-phai-bi-mat-that-0123456789abcdef"\n'
-        'client_id = "reform-kiem-thu"\n'
-        'client_secret = "kiem-thu"\n'
-        f'server_metadata_url = "{identity_provider}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
+    secrets = auth_secrets(tmp / "secrets.toml", APP, identity_provider)
     env = {**os.environ, "REFORM_DB": str(path), "REFORM_AUTO_DEMO": "0", "REFORM_AUTH": "oidc"}
     log = open(tmp / "streamlit.log", "w")  # noqa: SIM115
     proc = start_streamlit(APP_PORT, env, log, "--secrets.files", str(secrets))
