@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -73,8 +72,9 @@ def query(db_path: str, version: int, name: str, **params: object) -> pd.DataFra
     return sql.run(cursor(), name, **params)
 
 
-def run(name: str, **params: object) -> pd.DataFrame:
-    """Run a named query through the cache."""
+def run(name: str, official: bool = False, **params: object) -> pd.DataFrame:
+    """Run a named query through the cache; official: its variant on approved and locked values only."""
+    name = sql.official(name) if official else name
     return query(str(settings().db_path), int(data_version()["cache_version"]), name, **params)
 
 
@@ -696,10 +696,9 @@ def print_button() -> None:
         st.html(f"<script>/* {asked} */ setTimeout(() => window.print(), 300);</script>", unsafe_allow_javascript=True)
 
 
-def analysis_page(title: str, *, official_ready: bool = False) -> Filters:
-    """Start an analysis page: header with the print action, the shared filters, and a stop with a word
-    when there is no data. official_ready: the page can show số liệu chính thức; on one that cannot yet,
-    choosing them says so and the page shows all figures (never a mix of the two)."""
+def analysis_page(title: str) -> Filters:
+    """Start an analysis page: header with the print action, the shared filters, the basis of its figures
+    (số liệu chính thức or tất cả số liệu, said on every page) and a stop with a word when there is no data."""
     _ensure_router()
     who = current()
     head, action = st.columns([5, 1], vertical_alignment="bottom")
@@ -712,9 +711,7 @@ def analysis_page(title: str, *, official_ready: bool = False) -> Filters:
     if chosen is None:
         st.info(t("empty_db"), icon=":material/upload_file:")
         st.stop()
-    if chosen.official and not official_ready:
-        st.warning(t("basis_not_here"), icon=":material/info:")
-        chosen = dataclasses.replace(chosen, official=False)
+    st.caption(basis_note(chosen.official))
     return chosen
 
 

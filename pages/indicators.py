@@ -20,7 +20,9 @@ st.subheader(f"{ind['name_vi']} ({unit_label})")
 st.caption(f"{fmt.plain(chosen.group_name)} · {fmt.plain(chosen.scope_name)} · {period.label}")
 
 last = periods.from_date(period.end)
-trend = ui.run("trend", scope=scope, start=periods.quarter(last.year - 4, last.last_q).start, end=period.end)
+trend = ui.run(
+    "trend", chosen.official, scope=scope, start=periods.quarter(last.year - 4, last.last_q).start, end=period.end
+)
 trend = trend[trend["indicator_code"] == chosen.indicator]
 st.plotly_chart(
     charts.trend_figure(
@@ -34,7 +36,7 @@ st.plotly_chart(
     key="ind_trend_chart",
 )
 
-ranked = ui.run("rank", scope=scope, indicator=chosen.indicator, start=period.start, end=period.end)
+ranked = ui.run("rank", chosen.official, scope=scope, indicator=chosen.indicator, start=period.start, end=period.end)
 if ranked.empty:
     st.info(
         t("ind_no_children", scope=fmt.plain(chosen.scope_name), period=period.label), icon=":material/account_tree:"
@@ -90,7 +92,9 @@ ui.table(
 
 first = periods.from_date(period.end)
 heat_start = periods.quarter(first.year - (HEATMAP_QUARTERS // 4), first.last_q)
-heat = ui.run("group_trend", scope=scope, indicator=chosen.indicator, start=heat_start.start, end=period.end)
+heat = ui.run(
+    "group_trend", chosen.official, scope=scope, indicator=chosen.indicator, start=heat_start.start, end=period.end
+)
 heat = heat.merge(ranked[["unit_code", "name"]], on="unit_code")
 st.plotly_chart(
     charts.heatmap_figure(

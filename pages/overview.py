@@ -14,16 +14,15 @@ TONE_COLOR = {"good": "green", "bad": "red", "neutral": "gray", "none": "gray"}
 SPARK_QUARTERS = 8
 CARDS_PER_ROW = 3
 
-chosen = ui.analysis_page(t("page_overview"), official_ready=True)
+chosen = ui.analysis_page(t("page_overview"))
 period, scope_code, scope_name = chosen.period, chosen.scope, chosen.scope_name
 
 figures = ui.summary(scope_code, period, chosen.official)
 units_expected = int(figures["units_expected"].max())
-reported = ui.run("units_reported", scope=scope_code, start=period.end, end=period.end)
+reported = ui.run("units_reported", chosen.official, scope=scope_code, start=period.end, end=period.end)
 units_reported = min(int(reported["units_reported"].iloc[0]), units_expected)
 
 st.subheader(f"{fmt.plain(scope_name)}, {period.label}")
-st.caption(ui.basis_note(chosen.official))
 st.progress(
     units_reported / units_expected if units_expected else 0.0, text=t("reported", n=units_reported, m=units_expected)
 )
@@ -45,7 +44,7 @@ if not index_units.empty:  # the composite index of the units below, when the sc
 last = periods.from_date(period.end)
 # three years of quarters: the sparklines and the trend chart share one query
 trend_start = periods.quarter(last.year - 3, last.last_q).start
-trend = ui.run("trend_official" if chosen.official else "trend", scope=scope_code, start=trend_start, end=period.end)
+trend = ui.run("trend", chosen.official, scope=scope_code, start=trend_start, end=period.end)
 
 
 def movers_list(rows: pd.DataFrame, icon: str) -> None:

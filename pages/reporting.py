@@ -42,7 +42,7 @@ first = periods.quarter(last.year - GRID_QUARTERS // 4, last.last_q)
 span = {"first": first.label, "last": last.label}
 st.caption(f"{fmt.plain(chosen.scope_name)} · {first.label} – {last.label}")
 
-rate = ui.run("reporting_rate", scope=chosen.scope, start=first.start, end=last.start)
+rate = ui.run("reporting_rate", chosen.official, scope=chosen.scope, start=first.start, end=last.start)
 now = rate[rate["period"] == pd.Timestamp(last.start)]
 if not now.empty:
     r = now.iloc[0]
@@ -58,7 +58,7 @@ if not now.empty:
     )
 st.plotly_chart(charts.reporting_rate_figure(rate, title=t("rep_rate", **span)), width="stretch", key="rep_rate_chart")
 
-behind = ui.run("units_behind", scope=chosen.scope, quarter=last.start)
+behind = ui.run("units_behind", chosen.official, scope=chosen.scope, quarter=last.start)
 st.markdown(f"**{t('rep_missing', period=last.label, n=fmt.number(len(behind)))}**")
 if behind.empty:
     st.success(t("rep_all_done", period=last.label), icon=":material/task_alt:")
@@ -76,7 +76,9 @@ else:
         key="rep_download",
     )
 
-status = ui.run("completeness", scope=chosen.scope, start=first.start, end=last.start, limit=GRID_UNITS)
+status = ui.run(
+    "completeness", chosen.official, scope=chosen.scope, start=first.start, end=last.start, limit=GRID_UNITS
+)
 in_force = int(now["expected"].iloc[0]) if not now.empty else None
 st.plotly_chart(
     charts.completeness_figure(status, title=t("rep_grid", **span), in_force=in_force),

@@ -21,7 +21,12 @@ if chosen.scope == ui.root_unit()[0]:  # the top has no peers: open on its first
         st.stop()
     # the first unit (register order) with a figure for the indicator: a unit of zeros shows nothing
     ranked = ui.run(
-        "rank", scope=chosen.scope, indicator=chosen.indicator, start=chosen.period.start, end=chosen.period.end
+        "rank",
+        chosen.official,
+        scope=chosen.scope,
+        indicator=chosen.indicator,
+        start=chosen.period.start,
+        end=chosen.period.end,
     )
     shown = ranked[ranked["value"].fillna(0) != 0].sort_values("unit_code")["unit_code"]
     unit = str(shown.iloc[0]) if not shown.empty else str(below["code"].iloc[0])
@@ -30,7 +35,7 @@ if chosen.scope == ui.root_unit()[0]:  # the top has no peers: open on its first
 cat = ui.run("catalog").set_index("code")
 ind = cat.loc[chosen.indicator]
 first = periods.quarter(last.year - PROFILE_QUARTERS // 4, last.last_q)
-mine = ui.run("peer_figures", unit=unit, indicator=chosen.indicator, start=first.start, end=last.start)
+mine = ui.run("peer_figures", chosen.official, unit=unit, indicator=chosen.indicator, start=first.start, end=last.start)
 # peers are units of the same type under the same Tỉnh ủy: their median and the rank are for those who may see them all
 peers_visible = ui.may_see(ui.current(), ui.root_unit()[0])
 frame = str(mine["peer_scope"].iloc[0]) if not mine.empty else ""
@@ -61,7 +66,7 @@ else:
         key="prof_rank_chart",
     )
 
-figures = ui.summary(unit, chosen.period)
+figures = ui.summary(unit, chosen.period, chosen.official)
 group = figures[figures["group_code"] == chosen.group]
 st.markdown(f"**{t('prof_table', unit=fmt.plain(unit_name), period=chosen.period.label)}**")
 ui.table(

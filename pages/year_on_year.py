@@ -13,7 +13,7 @@ from reform.texts import t
 chosen = ui.analysis_page(t("page_yoy"))
 period = chosen.period
 previous = period.shift_years(-1)
-figures = ui.summary(chosen.scope, period).set_index("code")
+figures = ui.summary(chosen.scope, period, chosen.official).set_index("code")
 ind = figures.loc[chosen.indicator]
 unit_label, decimals = ind["unit"], int(ind["decimals"])
 st.subheader(t("yoy_head", name=ind["name_vi"], period=period.label, prev=previous.label))
@@ -26,7 +26,9 @@ st.markdown(
     )
 )
 
-ranked = ui.run("rank", scope=chosen.scope, indicator=chosen.indicator, start=period.start, end=period.end)
+ranked = ui.run(
+    "rank", chosen.official, scope=chosen.scope, indicator=chosen.indicator, start=period.start, end=period.end
+)
 if ranked.empty:
     st.info(
         t("ind_no_children", scope=fmt.plain(chosen.scope_name), period=period.label), icon=":material/account_tree:"

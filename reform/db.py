@@ -11,10 +11,11 @@ from pathlib import Path
 
 import duckdb
 
-from reform import lake, locks
+from reform import lake, locks, sql
 from reform.config import QUERIES_DIR
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
+FIGURE_MACROS = "R_figure_macros.sql"
 _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 # Repeatable files (macros and views, all "create or replace") are applied after the numbered
 # ones whenever their text changes, so an old database always gets today's definitions.
@@ -96,6 +97,8 @@ def apply_repeatable(con: duckdb.DuckDBPyConnection) -> list[str]:
         if not _REPEATABLE.match(path.name):
             continue
         text = path.read_text(encoding="utf-8")
+        if path.name == FIGURE_MACROS:  # and the same macros on the official tables, derived from them
+            text += "\n" + sql.official_macros(text)
         digest = hashlib.sha256(text.encode()).hexdigest()
         if done.get(path.name) == digest:
             continue

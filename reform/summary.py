@@ -31,7 +31,7 @@ def summary(con: duckdb.DuckDBPyConnection, scope: str, period: Period, *, offic
     """Every indicator of the scope: catalogue columns, value, previous (the scope's totals as reported),
     the like-for-like pair value_compared / previous_compared on units_compared units, and change,
     change_pct, tone computed on that pair. official: approved and locked values only."""
-    name = "summary_official" if official else "summary"
+    name = sql.official("summary") if official else "summary"
     df = sql.run(con, name, scope=scope, start=period.start, end=period.end)
     cat = sql.run(con, "catalog")
     df = cat.merge(df, left_on="code", right_on="indicator_code", how="left").drop(columns="indicator_code")
@@ -143,7 +143,7 @@ def rank(
     """The child units of the scope ranked on one indicator (see queries/rank.sql), with change and
     change_pct of each on its units that reported in both periods (value_compared - previous_compared).
     official: approved and locked values only."""
-    name = "rank_official" if official else "rank"
+    name = sql.official("rank") if official else "rank"
     df = sql.run(con, name, scope=scope, indicator=indicator, start=period.start, end=period.end)
     kind = sql.run(con, "catalog").set_index("code").loc[indicator]
     changes = [

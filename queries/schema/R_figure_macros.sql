@@ -665,6 +665,14 @@ create or replace macro rollup_value_counts(from_date, to_date) as table
     from unit_period_count
     where period between from_date and to_date;
 
+-- ... and of approved and locked values only (số liệu chính thức: "official:" queries call it in place
+-- of rollup_value_counts, see reform/sql.py), counted from official_value, which holds only those.
+create or replace macro official_rollup_value_counts(from_date, to_date) as table
+    select unit_code, period, count(*) as values_stored
+    from official_value
+    where period between from_date and to_date
+    group by unit_code, period;
+
 -- How many values a unit and everything below it (whatever their validity) stored per quarter,
 -- summed from the value table (the definition) ...
 create or replace macro scope_period_counts(of_scope) as table

@@ -37,11 +37,25 @@ def test_the_overview_shows_official_figures_when_chosen_and_says_so(open_page, 
     assert any(b.label == "Số liệu này từ đâu?" for b in at.button)
 
 
-def test_a_page_without_official_figures_says_it_shows_all(open_page, approved_db: Path) -> None:
-    at = open_page(approved_db, "pages/indicators.py")
+def shown(at) -> str:
+    """What a page shows of its figures: tables, charts and text, to compare two runs."""
+    tables = [d.value.to_csv() for d in at.dataframe]
+    charts = [str(c.proto) for c in at.get("plotly_chart")]
+    return "\n".join(tables + charts + [m.value for m in at.markdown])
+
+
+@pytest.mark.parametrize("page", ["indicators", "year_on_year", "unit_profile", "reporting"])
+def test_every_analysis_page_shows_official_figures_when_chosen_and_says_so(
+    open_page, approved_db: Path, page: str
+) -> None:
+    at = open_page(approved_db, f"pages/{page}.py")
+    assert any("Tất cả số liệu" in c.value for c in at.caption)
+    working = shown(at)
     at.selectbox(key="so_lieu").set_value("chinh_thuc").run()
     assert not at.exception
-    assert any("chưa có số liệu chính thức" in w.value for w in at.warning)
+    assert any("Số liệu chính thức" in c.value for c in at.caption)
+    assert not at.warning or not any("chưa có số liệu chính thức" in w.value for w in at.warning)
+    assert shown(at) != working  # only XP01's quarter is approved: the official figures are not the working ones
 
 
 def test_the_board_acts_on_the_database(open_page, approved_db: Path) -> None:
