@@ -746,8 +746,10 @@ def changes_table(changes: pd.DataFrame, new_column: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _deck_figures(db_path: str, version: int, scope: str, period: str, slides: tuple[tuple[str, str], ...]) -> Deck:
-    spec = briefing.DeckSpec("", scope, period, [briefing.SlideSpec(key, param) for key, param in slides])
+def _deck_figures(
+    db_path: str, version: int, scope: str, period: str, slides: tuple[tuple[str, str], ...], official: bool
+) -> Deck:
+    spec = briefing.DeckSpec("", scope, period, [briefing.SlideSpec(key, param) for key, param in slides], official)
     return briefing.build_figures(cursor(), spec)
 
 
@@ -756,7 +758,7 @@ def deck_figures(spec: briefing.DeckSpec) -> Deck:
     (not by notes or edited text, so typing a note never recomputes a figure)."""
     version = int(data_version()["cache_version"])
     slides = tuple((s.key, s.param) for s in spec.slides)
-    return _deck_figures(str(settings().db_path), version, spec.scope, spec.period, slides)
+    return _deck_figures(str(settings().db_path), version, spec.scope, spec.period, slides, spec.official)
 
 
 def deck(spec: briefing.DeckSpec) -> Deck:

@@ -27,7 +27,7 @@ if "dk_diff_shown" in st.session_state:
 
 choice = st.selectbox(t("dk_pick"), ["", *ui.deck_names()], format_func=lambda n: n or t("dk_new"), key="dk_pick")
 saved = briefing.load(con, choice) if choice else None
-base = saved.spec if saved else briefing.default_spec(con, scope, period.code)
+base = saved.spec if saved else briefing.default_spec(con, scope, period.code, official=ui.official_choice(who))
 frozen = bool(saved and saved.frozen)
 if frozen:
     st.info(
@@ -36,6 +36,16 @@ if frozen:
     )
 state = f"{choice}|{base.scope}|{base.period}"
 name = st.text_input(t("dk_name"), value=base.name, key=f"dk_name|{state}", disabled=frozen)
+official = st.segmented_control(  # the deck's own basis: a saved deck keeps it whatever the sidebar says
+    t("basis"),
+    [True, False],
+    format_func=lambda o: t("basis_official" if o else "basis_all"),
+    default=base.official,
+    required=True,
+    disabled=frozen,
+    key=f"dk_basis|{state}",
+)
+st.caption(ui.basis_note(bool(official)))
 
 # the slide list: kind and parameter as readable labels, mapped back to codes
 cat = ui.run("catalog")
@@ -80,7 +90,7 @@ slides = [
 ]
 for s in slides:
     s.text = old_texts.get((s.key, s.param))
-spec = briefing.DeckSpec(name.strip(), base.scope, base.period, slides)
+spec = briefing.DeckSpec(name.strip(), base.scope, base.period, slides, bool(official))
 
 # the commentary: generated from the figures, editable per slide
 auto = saved.snapshot if frozen else ui.deck_figures(spec)  # generated sentences, before any edit

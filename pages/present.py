@@ -46,7 +46,8 @@ name = ui.url_select(t("pr_deck"), ["", *decks], "bai", lambda n: n or t("pr_def
 st.sidebar.caption(t("pr_keys"))
 
 shown = ui.saved_deck(name) if name else None
-deck = shown[1] if shown else ui.deck(briefing.default_spec(ui.cursor(), scope, period.code))
+official = ui.official_choice(ui.current())  # the default deck's basis; a saved deck keeps its own
+deck = shown[1] if shown else ui.deck(briefing.default_spec(ui.cursor(), scope, period.code, official=official))
 total = len(deck.slides)
 if not total:
     st.info(t("pr_empty"), icon=":material/slideshow:")

@@ -45,22 +45,32 @@ class SlideSpec:
 
 @dataclass
 class DeckSpec:
-    """What a saved deck remembers: scope, period and the slides in order."""
+    """What a saved deck remembers: scope, period, the slides in order and the basis of its figures."""
 
     name: str
     scope: str
     period: str
     slides: list[SlideSpec] = field(default_factory=list)
+    official: bool = False  # số liệu chính thức (approved and locked values only) or tất cả số liệu
 
     def slides_json(self) -> str:
-        return json.dumps([asdict(s) for s in self.slides], ensure_ascii=False)
+        """The deck table's spec column: the slides, and the basis when official (a deck saved before
+        approval existed holds a bare list of slides and shows all figures)."""
+        slides = [asdict(s) for s in self.slides]
+        return json.dumps({"official": True, "slides": slides} if self.official else slides, ensure_ascii=False)
 
     @staticmethod
-    def slides_from_json(text: str) -> list[SlideSpec]:
-        return [SlideSpec(**s) for s in json.loads(text)]
+    def slides_from_json(text: str) -> tuple[list[SlideSpec], bool]:
+        """The inverse of slides_json: the slides and whether the figures are official."""
+        data = json.loads(text)
+        official = isinstance(data, dict) and bool(data.get("official"))
+        slides = data["slides"] if isinstance(data, dict) else data
+        return [SlideSpec(**s) for s in slides], official
 
 
-def default_spec(con: duckdb.DuckDBPyConnection, scope: str, period: str, name: str = "") -> DeckSpec:
+def default_spec(
+    con: duckdb.DuckDBPyConnection, scope: str, period: str, name: str = "", *, official: bool = False
+) -> DeckSpec:
     """The sensible deck of a quarter: overview, one slide per group, trend, year-on-year, ranking,
     completeness and the units to watch (10 slides with the four groups)."""
     groups = sql.run(con, "catalog")["group_code"].drop_duplicates().tolist()
@@ -73,7 +83,7 @@ def default_spec(con: duckdb.DuckDBPyConnection, scope: str, period: str, name: 
         SlideSpec("completeness"),
         SlideSpec("watch"),
     ]
-    return DeckSpec(name or f"Giao ban {periods.parse(period).label}", scope, period, chosen)
+    return DeckSpec(name or f"Giao ban {periods.parse(period).label}", scope, period, chosen, official)
 
 
 def build(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> Deck:
@@ -83,7 +93,7 @@ def build(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> Deck:
 
 def build_figures(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> Deck:
     """The slides of the spec as the figures make them: generated sentences, no notes, and the footer."""
-    facts = slides.Facts.load(con, spec.scope, periods.parse(spec.period))
+    facts = slides.Facts.load(con, spec.scope, periods.parse(spec.period), official=spec.official)
     built = [slides.BUILDERS[s.key](facts, s.param or _default_param(facts, s.key)) for s in _known(spec)]
     version = sql.run(con, "data_version").iloc[0]
     changed = None if pd.isna(version["last_changed"]) else pd.Timestamp(version["last_changed"]).to_pydatetime()
@@ -94,6 +104,7 @@ def build_figures(con: duckdb.DuckDBPyConnection, spec: DeckSpec) -> Deck:
         units_expected=facts.expected,
         data_changed=changed,
         demo=facts.demo,
+        official=spec.official,
     )
     return Deck(
         name=spec.name,
@@ -236,7 +247,8 @@ def load(con: duckdb.DuckDBPyConnection, name: str) -> Saved | None:
     if df.empty:
         return None
     r = df.iloc[0]
-    spec = DeckSpec(str(r["name"]), str(r["scope"]), str(r["period"]), DeckSpec.slides_from_json(str(r["spec"])))
+    chosen, official = DeckSpec.slides_from_json(str(r["spec"]))
+    spec = DeckSpec(str(r["name"]), str(r["scope"]), str(r["period"]), chosen, official)
     if r["snapshot"] is None or pd.isna(r["snapshot"]):
         return Saved(spec)
     return Saved(

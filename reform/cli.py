@@ -404,6 +404,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
             {
                 "scope": deck.scope,
                 "period": deck.period,
+                "official": deck.footer.official,
                 "footer": deck.footer.text(),
                 "frozen_at": deck.footer.frozen_at,
                 "last_upload_id": deck.last_upload_id,
@@ -420,6 +421,11 @@ def _brief_deck(con, args: argparse.Namespace):
         if saved is None:
             print(f"Không có bài trình chiếu “{args.deck}”.", file=sys.stderr)
             return None
+        if args.official and not saved.spec.official:  # a saved deck keeps the basis it was made with
+            print(
+                f"Bài “{args.deck}” dùng tất cả số liệu, không phải số liệu chính thức: bỏ --official.", file=sys.stderr
+            )
+            return None
         return briefing.current(con, saved)
     if not args.period:
         print("Cần --period (ví dụ 2025-Q3) hoặc --deck TÊN.", file=sys.stderr)
@@ -429,7 +435,7 @@ def _brief_deck(con, args: argparse.Namespace):
     if scope is None:
         print(f"Không có đơn vị {args.unit or '(chưa có danh sách đơn vị)'}.", file=sys.stderr)
         return None
-    return briefing.build(con, briefing.default_spec(con, scope, period.code))
+    return briefing.build(con, briefing.default_spec(con, scope, period.code, official=args.official))
 
 
 def cmd_users(args: argparse.Namespace) -> int:
@@ -616,6 +622,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--deck", help="tên một bài trình chiếu đã lưu (số liệu đã chốt nếu bài đã chốt)")
     c.add_argument("--out", help="tệp ra .pptx hoặc .pdf")
     c.add_argument("--json", action="store_true", help="in số liệu và nhận định của từng trang")
+    c.add_argument("--official", action="store_true", help=OFFICIAL_HELP)
     c = command("uploads", cmd_uploads, "liệt kê các lần tải lên")
     c.add_argument("--json", action="store_true")
     c = command("undo", cmd_undo, "hoàn tác một lần tải lên")

@@ -90,10 +90,19 @@ class Footer:
     data_changed: datetime | None
     frozen_at: datetime | None = None
     demo: bool = False
+    official: bool = False  # the figures count approved and locked values only (số liệu chính thức)
 
     def text(self) -> str:
-        """ "Tỉnh ủy Lâm Giang · Quý III/2025 · 34/42 đơn vị đã báo cáo · số liệu cập nhật 14:05 20/10/2025"."""
-        parts = [self.scope_name, self.period_label, f"{self.units_reported}/{self.units_expected} đơn vị đã báo cáo"]
+        """ "Tỉnh ủy Lâm Giang · Quý III/2025 · tất cả số liệu · 34/42 đơn vị đã báo cáo · số liệu cập nhật
+        14:05 20/10/2025"; official: "số liệu chính thức · 30/42 đơn vị đã duyệt"."""
+        done = "đã duyệt" if self.official else "đã báo cáo"
+        basis = "số liệu chính thức" if self.official else "tất cả số liệu"
+        parts = [
+            self.scope_name,
+            self.period_label,
+            basis,
+            f"{self.units_reported}/{self.units_expected} đơn vị {done}",
+        ]
         if self.frozen_at is not None:
             parts.append(f"số liệu chốt lúc {self.frozen_at:%H:%M %d/%m/%Y}")
         elif self.data_changed is not None:

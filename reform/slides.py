@@ -25,6 +25,11 @@ TREND_DECIMALS = 1  # the catalogue's decimals of a percentage: the lines' label
 SLIDE_TABLE_ROWS = 40  # units listed on a slide's table; the rest are counted in its last row
 
 
+def basis(name: str, official: bool) -> str:
+    """A query's name on the deck's basis: its official variant for số liệu chính thức."""
+    return sql.official(name) if official else name
+
+
 @dataclass
 class Facts:
     """What every slide of one deck may need, read once."""
@@ -38,16 +43,19 @@ class Facts:
     reported: int
     expected: int
     demo: bool
+    official: bool = False  # every figure from approved and locked values only (số liệu chính thức)
     _trend: pd.DataFrame | None = None
 
     @classmethod
-    def load(cls, con: duckdb.DuckDBPyConnection, scope: str, period: periods.Period) -> Facts:
-        """The scope's figures, names and reporting for the period."""
+    def load(
+        cls, con: duckdb.DuckDBPyConnection, scope: str, period: periods.Period, *, official: bool = False
+    ) -> Facts:
+        """The scope's figures, names and reporting for the period; official: approved values only."""
         names = sql.run(con, "unit_register").set_index("code")["name"]
         root = sql.run(con, "root_unit")
-        figures = core.summary(con, scope, period)
+        figures = core.summary(con, scope, period, official=official)
         expected = int(figures["units_expected"].max()) if not figures.empty else 0
-        reported = sql.run(con, "units_reported", scope=scope, start=period.end, end=period.end)
+        reported = sql.run(con, basis("units_reported", official), scope=scope, start=period.end, end=period.end)
         dataset = sql.run(con, "meta_get", key="dataset")
         return cls(
             con,
@@ -59,7 +67,12 @@ class Facts:
             min(int(reported["units_reported"].iloc[0]), expected),
             expected,
             not dataset.empty and dataset["value"].iloc[0] == "demo",
+            official,
         )
+
+    def run(self, name: str, **params: object) -> pd.DataFrame:
+        """A query of the deck's basis: its official variant when the deck shows official figures."""
+        return sql.run(self.con, basis(name, self.official), **params)
 
     @property
     def who(self) -> str:
@@ -76,7 +89,7 @@ class Facts:
         """The scope's quarterly figures over the longest span a slide shows, read once."""
         if self._trend is None:
             first = self.quarters_back(TREND_QUARTERS)
-            self._trend = sql.run(self.con, "trend", scope=self.scope, start=first.start, end=self.period.end)
+            self._trend = self.run("trend", scope=self.scope, start=first.start, end=self.period.end)
         return self._trend
 
     def quarters_back(self, n: int) -> periods.Period:
@@ -201,7 +214,7 @@ def _indicator(f: Facts, code: str) -> pd.Series:
 def yoy(f: Facts, code: str) -> Slide:
     """One indicator for each child unit, this period against the same period last year."""
     ind = _indicator(f, code)
-    ranked = core.rank(f.con, f.scope, str(ind.name), f.period).dropna(subset=["value"])
+    ranked = core.rank(f.con, f.scope, str(ind.name), f.period, official=f.official).dropna(subset=["value"])
     d = int(ind["decimals"])
     points = core.is_percent(ind["unit"])
     # the change as said and shown: like for like, rounded once (points of a percentage to at least 1 decimal)
@@ -274,7 +287,7 @@ def _extremes(ranked: pd.DataFrame, ind: pd.Series) -> list[str]:
 def ranking(f: Facts, code: str) -> Slide:
     """The child units ranked on one indicator, the leaders and the last, with the rank change."""
     ind = _indicator(f, code)
-    ranked = core.rank(f.con, f.scope, str(ind.name), f.period)
+    ranked = core.rank(f.con, f.scope, str(ind.name), f.period, official=f.official)
     d, unit = int(ind["decimals"]), str(ind["unit"])
     title = f"Xếp hạng các đơn vị: {ind['short_vi']}"
     if ind["good"] == "neutral":
@@ -333,7 +346,7 @@ def completeness(f: Facts, _: str = "") -> Slide:
     """Who has reported the period's last quarter, and the reporting rate over two years."""
     last = periods.from_date(f.period.end)
     first = f.quarters_back(GROUP_QUARTERS)
-    rate = sql.run(f.con, "reporting_rate", scope=f.scope, start=first.start, end=last.start)
+    rate = f.run("reporting_rate", scope=f.scope, start=first.start, end=last.start)
     chart = Chart(
         "column",
         f"Tỷ lệ đơn vị đã báo cáo, {first.label} – {last.label}",
@@ -343,7 +356,7 @@ def completeness(f: Facts, _: str = "") -> Slide:
         decimals=1,
         empty_message="Chưa có kỳ báo cáo nào",
     )
-    behind = sql.run(f.con, "units_behind", scope=f.scope, quarter=last.start)
+    behind = f.run("units_behind", scope=f.scope, quarter=last.start)
     missing, partial = behind[behind["status"] == "missing"], behind[behind["status"] == "partial"]
     now = rate[rate["period"] == pd.Timestamp(last.start)]
     expected = int(now["expected"].iloc[0]) if not now.empty else len(behind)
@@ -374,7 +387,7 @@ def completeness(f: Facts, _: str = "") -> Slide:
 
 def watch(f: Facts, _: str = "") -> Slide:
     """Child units whose headline figures moved the wrong way most often, and those with no figures yet."""
-    kids = sql.run(f.con, "child_figures", scope=f.scope, start=f.period.start, end=f.period.end)
+    kids = f.run("child_figures", scope=f.scope, start=f.period.start, end=f.period.end)
     silent = kids.groupby("name")["units_reported"].max()
     silent = sorted(silent[silent == 0].index)
     cat = f.figures.set_index("code")

@@ -164,3 +164,47 @@ def test_child_figures_list_every_child_with_last_year_mapped(con) -> None:  # n
     kt = df[df["indicator_code"] == "kt_tcd"].set_index("unit_code")
     assert kt.loc["C", ["value", "previous"]].tolist() == [9, 8]  # A + B + D a year ago
     assert kt.loc["K", ["value", "previous"]].tolist() == [12, 10]
+
+
+@pytest.fixture
+def half_approved(demo_con, root) -> duckdb.DuckDBPyConnection:
+    """The demo with five units below the province approved for 2025-Q3, the rest not."""
+    from reform import approval, policy
+
+    admin = policy.command_line("kiểm thử")
+    tree = approval.status(demo_con, root, date(2025, 7, 1))
+    for unit in tree[tree["depth"] == 1]["unit_code"].head(5):
+        approval.act(demo_con, admin, "submit", unit, date(2025, 7, 1), with_below=True)
+        approval.act(demo_con, admin, "approve", unit, date(2025, 7, 1), with_below=True)
+    return demo_con
+
+
+def test_an_official_deck_shows_approved_figures_only_and_says_so_in_every_footer(half_approved, root) -> None:
+    c = half_approved
+    official = briefing.build(c, briefing.default_spec(c, root, PERIOD, official=True))
+    working = briefing.build(c, briefing.default_spec(c, root, PERIOD))
+    figures = core.summary(c, root, periods.parse(PERIOD), official=True).set_index("code")
+    overview = official.slides[0]
+    kt = figures.loc["kt_tcd"]
+    assert f"kiểm tra {fmt.number(kt['value'])} tổ chức đảng" in overview.commentary
+    assert briefing.figures_of(official) != briefing.figures_of(working)
+    assert "số liệu chính thức" in official.footer.text() and "đơn vị đã duyệt" in official.footer.text()
+    assert "tất cả số liệu" in working.footer.text() and "đơn vị đã báo cáo" in working.footer.text()
+    reported = int(figures["units_reported"].max())
+    assert f"{official.footer.units_reported}/" in official.footer.text() and official.footer.units_reported <= reported
+
+
+def test_a_saved_deck_keeps_its_basis_and_a_frozen_one_says_it(half_approved, root) -> None:
+    c = half_approved
+    spec = briefing.default_spec(c, root, PERIOD, name="Chính thức", official=True)
+    briefing.save(c, spec)
+    assert briefing.load(c, spec.name).spec.official
+    frozen = briefing.freeze(c, spec.name, now=datetime(2025, 10, 20, 8, 30))
+    shown = briefing.current(c, briefing.load(c, spec.name))
+    assert shown.footer.official and "số liệu chính thức" in shown.footer.text()
+    assert briefing.figures_of(shown) == briefing.figures_of(frozen)
+    # a deck saved before approval existed holds a bare list of slides: it shows all figures
+    old = briefing.DeckSpec("Cũ", root, PERIOD, spec.slides)
+    assert old.slides_json().startswith("[")
+    assert briefing.DeckSpec.slides_from_json(old.slides_json()) == (spec.slides, False)
+    assert Deck.from_dict({**frozen.to_dict(), "footer": {**frozen.to_dict()["footer"]} | {"official": False}})

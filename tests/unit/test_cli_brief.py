@@ -61,3 +61,17 @@ def test_bad_arguments_exit_2_with_a_message(db: str, tmp_path: Path, args: list
     assert run.returncode == 2
     assert message in run.stderr
     assert not (tmp_path / "x.pptx").exists()
+
+
+def test_brief_official_counts_approved_values_only(db: str) -> None:
+    for action in ("submit", "approve"):
+        assert reform(action, "--db", db, "--unit", "XP01", "--period", "2025-Q3").returncode == 0
+    run = reform("brief", "--db", db, "--period", "2025-Q3", "--official", "--json")
+    assert run.returncode == 0, run.stderr
+    deck = json.loads(run.stdout)
+    assert deck["official"] is True and "số liệu chính thức" in deck["footer"]
+    summary = json.loads(reform("summary", "--db", db, "--period", "2025-Q3", "--official", "--json").stdout)
+    kt = {r["indicator_code"]: r for r in summary["indicators"]}["kt_tcd"]
+    assert f"kiểm tra {fmt.number(kt['value'])} tổ chức đảng" in deck["slides"][0]["sentences"][0]
+    working = json.loads(reform("brief", "--db", db, "--period", "2025-Q3", "--json").stdout)
+    assert working["official"] is False and deck["slides"][0] != working["slides"][0]
