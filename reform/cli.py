@@ -331,9 +331,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Print stored values as long CSV: unit_code,period,indicator_code,value."""
     p = _period(args.period)
     with _connect(args) as con:
-        df = sql.run(
-            con, "export_values", period_start=p.start if p else None, period_end=p.end if p else None, unit=args.unit
-        )
+        name = sql.official("export_values") if args.official else "export_values"
+        df = sql.run(con, name, period_start=p.start if p else None, period_end=p.end if p else None, unit=args.unit)
     df["period"] = [periods.from_date(d).code for d in pd.to_datetime(df["period"]).dt.date]
     df["value"] = df["value"].map(lambda v: str(int(v)) if float(v).is_integer() else repr(float(v)))
     _csv_out(df)
@@ -612,6 +611,7 @@ def parser() -> argparse.ArgumentParser:
     c = command("export", cmd_export, "in số liệu đã lưu dạng CSV dài")
     c.add_argument("--period")
     c.add_argument("--unit", help="đơn vị và mọi đơn vị cấp dưới")
+    c.add_argument("--official", action="store_true", help=OFFICIAL_HELP)
     c = command("template", cmd_template, "tạo mẫu Excel cho một quý")
     c.add_argument("--period", required=True)
     c.add_argument("--units", nargs="*", help="mã các đơn vị (mặc định: mọi đơn vị đang hoạt động)")

@@ -77,6 +77,16 @@ def test_export_prints_long_csv_with_quarter_codes(demo_db: Path) -> None:
     assert everything == len(stored(demo_db))
 
 
+def test_export_official_prints_only_approved_values(demo_db: Path) -> None:
+    assert reform("export", "--db", str(demo_db), "--official").stdout.count("\n") == 1  # the header: none approved
+    for action in ("submit", "approve"):
+        assert reform(action, "--db", str(demo_db), "--unit", "XP01", "--period", "2025-Q3").returncode == 0
+    official = list(csv.DictReader(io.StringIO(reform("export", "--db", str(demo_db), "--official").stdout)))
+    working = reform("export", "--db", str(demo_db), "--period", "2025-Q3", "--unit", "XP01").stdout
+    assert {(r["unit_code"], r["period"]) for r in official} == {("XP01", "2025-Q3")}
+    assert official == list(csv.DictReader(io.StringIO(working)))
+
+
 def test_a_filled_template_imports_without_a_single_warning(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "mau.xlsx"
     assert (
