@@ -90,7 +90,7 @@ def run(path: Path, repeat: int) -> None:
     cases.append(("summary root year to date", "summary", {"scope": root, "start": year.start, "end": year.end}))
     for label, name, params in cases:
         w = timed(lambda n=name, p=params: sql.run(con, n, **p), repeat)
-        o = timed(lambda n=name, p=params: sql.run(con, f"{n}_official", **p), repeat)
+        o = timed(lambda n=name, p=params: sql.run(con, sql.official(n), **p), repeat)
         print(f"{label:<34} {w[0]:>5.0f} /{w[1]:>4.0f} {o[0]:>6.0f} /{o[1]:>4.0f}")
     for official in (False, True):
         e = timed(lambda o=official: explain.explain(con, root, "tl_vb_kyso", last, official=o), repeat)

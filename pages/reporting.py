@@ -145,6 +145,38 @@ with st.expander(f"{t('board_changes')} ({len(changed)})"):
             key="board_changes_table",
         )
 
+if who.admin:  # the entry window and its exceptions: quản trị only (reform.approval checks it again)
+    with st.expander(t("window_title", days=approval.window_days(con))):
+        with st.form("window_form", border=False):
+            days = st.number_input(t("window_days"), min_value=0, step=1, value=approval.window_days(con))
+            if st.form_submit_button(t("window_save")):
+                approval.set_window_days(con, who, int(days))
+                st.rerun()
+        granted = approval.exceptions(con, chosen.scope, last.start)
+        if not granted.empty:
+            ui.table(
+                pd.DataFrame(
+                    {
+                        t("col_unit"): granted["name"],
+                        t("board_col_by"): granted["granted_by"],
+                        t("board_col_at"): pd.to_datetime(granted["granted_at"]).dt.strftime("%d/%m/%Y %H:%M"),
+                        t("board_col_reason"): granted["reason"],
+                    }
+                ),
+                key="window_exceptions",
+            )
+        all_units = dict(zip(board["unit_code"], board["name"], strict=True))
+        with st.form("exception_form", border=False, clear_on_submit=True):
+            unit = st.selectbox(t("window_unit", period=last.label), list(all_units), format_func=all_units.get)
+            why = st.text_input(t("board_reason"), key="exception_reason")
+            if st.form_submit_button(t("window_grant")):
+                try:
+                    approval.grant_exception(con, who, unit, last.start, why)
+                except (approval.ApprovalRefused, locks.LockBusy) as exc:
+                    st.error(str(exc), icon=":material/block:")
+                else:
+                    st.rerun()
+
 late = board[board["state"] == approval.OPEN]
 if not late.empty:
     st.markdown(f"**{t('board_reminder')}** ({len(late)})")

@@ -335,6 +335,12 @@ def grant_exception(
         policy.record(con, by, "entry_exception", target, policy.OK, reason, now=now)
 
 
+def exceptions(con: duckdb.DuckDBPyConnection, scope: str, period: periods.Period | date | str) -> pd.DataFrame:
+    """The units of a scope whose entry stays open for the quarter past the window: unit_code, name,
+    granted_by, granted_at, reason."""
+    return sql.run(con, "entry_exceptions", scope=scope, period=quarter_start(period))
+
+
 def closed_quarters(quarters: list[date], days: int, today: date) -> list[date]:
     """Of these quarter starts, those whose entry window has closed by today."""
     if days <= 0:

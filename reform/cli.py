@@ -523,6 +523,41 @@ def cmd_transition(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_entry_window(args: argparse.Namespace) -> int:
+    """The entry window in days after a quarter ends (0 = always open); --days N sets it (quản trị)."""
+    if args.days is not None and args.days < 0:
+        raise BadArguments("Tham số không hợp lệ: --days phải từ 0 trở lên (0 = luôn mở).")
+    with _connect(args) as con:
+        if args.days is not None:
+            try:
+                approval.set_window_days(con, policy.command_line(args.user), args.days)
+            except approval.ApprovalRefused as exc:
+                print(exc, file=sys.stderr)
+                return REFUSED
+        days = approval.window_days(con)
+    if args.json:
+        _json_out({"days": days})
+    else:
+        print(f"Hạn nhập số liệu: {days} ngày sau khi hết quý." if days else "Hạn nhập số liệu: luôn mở.")
+    return OK
+
+
+def cmd_entry_exception(args: argparse.Namespace) -> int:
+    """Keep entry open for one unit × quarter past the window, with a reason (quản trị)."""
+    start = approval.quarter_start(periods.parse(args.period))
+    with _connect(args) as con:
+        if _scope(con, args.unit) is None:
+            print(f"Không có đơn vị {args.unit}.", file=sys.stderr)
+            return BAD_INPUT
+        try:
+            approval.grant_exception(con, policy.command_line(args.user), args.unit, start, args.reason)
+        except approval.ApprovalRefused as exc:
+            print(exc, file=sys.stderr)
+            return REFUSED
+    print(f"Đã mở lại hạn nhập cho {args.unit}, {periods.from_date(start).label}: {args.reason}.")
+    return OK
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     """A figure and the stored values it is made of, each with its upload and state."""
     period = periods.parse(args.period)
@@ -640,6 +675,15 @@ def parser() -> argparse.ArgumentParser:
         c.add_argument("--period", required=True, help="một quý, ví dụ 2026-Q3")
         c.add_argument("--reason", help="lý do (bắt buộc khi trả lại và khi mở khóa)")
         c.add_argument("--user", help="người thực hiện (mặc định: người dùng của hệ thống)")
+    c = command("entry-window", cmd_entry_window, "hạn nhập số liệu: số ngày sau khi hết quý (0 = luôn mở)")
+    c.add_argument("--days", type=int, help="đặt hạn mới (quản trị)")
+    c.add_argument("--user", help="người thực hiện (mặc định: người dùng của hệ thống)")
+    c.add_argument("--json", action="store_true")
+    c = command("entry-exception", cmd_entry_exception, "mở lại hạn nhập cho một đơn vị trong một quý (quản trị)")
+    c.add_argument("--unit", required=True, help="mã đơn vị")
+    c.add_argument("--period", required=True, help="một quý, ví dụ 2026-Q3")
+    c.add_argument("--reason", required=True, help="lý do mở lại")
+    c.add_argument("--user", help="người thực hiện (mặc định: người dùng của hệ thống)")
     c = command("explain", cmd_explain, "số liệu này từ đâu: các giá trị tạo nên một số liệu")
     c.add_argument("--period", required=True, help="2025-Q3, 2025-H1, 2025-9M, 2025-FY")
     c.add_argument("--indicator", required=True)

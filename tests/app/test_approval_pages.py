@@ -75,3 +75,21 @@ def test_the_board_acts_on_the_database(open_page, approved_db: Path) -> None:
         con.close()
     assert (states["XP01"], states["XP02"]) == ("approved", "submitted")
     assert any("Đề nghị" in c.value and "Quý III/2026" in c.value for c in at.code)
+
+
+def test_quan_tri_sets_the_entry_window_and_reopens_it_for_one_unit(open_page, approved_db: Path) -> None:
+    at = open_page(approved_db, "pages/reporting.py")
+    assert any("Hạn nhập số liệu: 0 ngày" in e.label for e in at.expander)
+    at.number_input[0].set_value(10)
+    next(b for b in at.button if b.label == "Lưu hạn nhập").click().run()
+    assert not at.exception
+    assert any("Hạn nhập số liệu: 10 ngày" in e.label for e in at.expander)
+    at.text_input(key="exception_reason").set_value("máy chủ hỏng tuần cuối quý")
+    next(b for b in at.button if b.label == "Mở lại hạn nhập").click().run()
+    assert not at.exception
+    con = db.connect(approved_db)
+    try:
+        assert approval.window_days(con) == 10
+        assert approval.exceptions(con, "TU", Q3)["reason"].tolist() == ["máy chủ hỏng tuần cuối quý"]
+    finally:
+        con.close()

@@ -253,6 +253,32 @@ def test_the_command_line_keeps_its_contract(con: duckdb.DuckDBPyConnection, cap
     assert listed["D1A"]["by"] and listed["D1A"]["at"]
 
 
+def test_the_entry_window_and_its_exceptions_from_the_command_line(
+    con: duckdb.DuckDBPyConnection, capsys: pytest.CaptureFixture
+) -> None:
+    path = sql.run(con, "database_path")["path"].iloc[0]
+    con.close()
+    assert main(["entry-window", "--db", path, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"days": 0}
+    assert main(["entry-window", "--days", "15", "--db", path]) == 0
+    assert "15 ngày" in capsys.readouterr().out
+    assert main(["entry-window", "--days", "-3", "--db", path]) == 2
+    assert "--days" in capsys.readouterr().err
+    reason = ["--reason", "máy chủ hỏng tuần cuối quý"]
+    assert main(["entry-exception", "--unit", "D2A", "--period", "2026-Q3", *reason, "--db", path]) == 0
+    assert main(["entry-exception", "--unit", "KHONG", "--period", "2026-Q3", *reason, "--db", path]) == 2
+    assert main(["entry-exception", "--unit", "D2A", "--period", "2026-Q3", "--db", path]) == 2  # no reason
+    assert main(["entry-exception", "--unit", "D2A", "--period", "2026-Q3", "--reason", " ", "--db", path]) == 1
+    after = db.connect(path)
+    try:
+        assert approval.window_days(after) == 15
+        granted = approval.exceptions(after, "P", date(2026, 7, 1))
+        assert granted[["unit_code", "reason"]].values.tolist() == [["D2A", "máy chủ hỏng tuần cuối quý"]]
+        assert invariants.check(after) == []
+    finally:
+        after.close()
+
+
 def test_the_board_offers_each_reader_what_they_can_do_now(con: duckdb.DuckDBPyConnection) -> None:
     d1 = person(con, "duyet.d1@vd.vn", "duyet", "D1")
     uploader = person(con, "nhap.d1a@vd.vn", "nhap", "D1A")
