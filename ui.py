@@ -558,6 +558,11 @@ def explain(scope: str, indicator: str, period: periods.Period, official: bool) 
 WHY_ROWS = 500  # parts listed on screen; a national figure is made of thousands
 
 
+def lineage(scope: str, period: periods.Period) -> pd.DataFrame:
+    """The lineage mapping of a scope's comparison with last year (see reform.explain.lineage), cached."""
+    return run("explain_lineage", scope=scope, at=period.end)
+
+
 def why_parts(scope: str, scope_name: str, indicator: str, period: periods.Period, official: bool) -> None:
     """ "Số liệu này từ đâu?": the figure, its numerator and denominator, and the values that make it."""
     found = explain(scope, indicator, period, official)
@@ -573,6 +578,20 @@ def why_parts(scope: str, scope_name: str, indicator: str, period: periods.Perio
         )
     )
     st.caption(basis_note(official))
+    mapped = lineage(scope, period)
+    if not mapped.empty:  # the comparison with last year carries these units' figures through the lineage
+        st.caption(t("why_lineage", n=fmt.number(len(mapped))))
+        table(
+            pd.DataFrame(
+                {
+                    t("col_unit"): mapped["unit_name"],
+                    t("why_col_source"): mapped["source_name"].fillna(mapped["source_code"]),
+                    t("col_weight"): mapped["share"],
+                    t("why_col_effective"): pd.to_datetime(mapped["effective"]).dt.strftime("%d/%m/%Y"),
+                }
+            ),
+            key=f"why_lineage_{scope}_{indicator}_{period.code}_{official}",
+        )
     if found.parts.empty:
         st.info(t("why_none"))
         return
@@ -598,6 +617,31 @@ def why_parts(scope: str, scope_name: str, indicator: str, period: periods.Perio
         ),
         key=f"why_{scope}_{indicator}_{period.code}_{official}",
     )
+
+
+def picked_point(event: object) -> list | None:
+    """The customdata of the point the reader clicked on a chart drawn with on_select (reform.charts puts
+    there what the point is: a unit code, or an indicator and a quarter), or None."""
+    try:
+        points = event["selection"]["points"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return None
+    data = points[0].get("customdata") if points else None
+    if data is None:
+        return None
+    return list(data) if isinstance(data, (list, tuple)) else [data]
+
+
+def why_chart(event: object, explain_point) -> None:
+    """Under a chart: the parts of the clicked point's figure (explain_point(customdata) shows them), or a
+    word that a click on a point shows them."""
+    point = picked_point(event)
+    if point is None:
+        st.caption(t("why_click"))
+        return
+    with st.container(border=True):
+        st.markdown(f"**{t('why_title')}**")
+        explain_point(point)
 
 
 @st.dialog(t("why_title"), width="large")

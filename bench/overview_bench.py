@@ -153,9 +153,8 @@ def generators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def record_upload(con: duckdb.DuckDBPyConnection, scale: Scale) -> int:
     """One upload row for the bulk load (counts filled in afterwards)."""
-    out = sql.run(
+    return store.insert_upload(
         con,
-        "store_insert_upload",
         file_name=f"Dữ liệu benchmark tổng hợp ({scale.name})",
         sha256=store.sha256(f"bench:{scale}".encode()),
         layout="bench",
@@ -166,7 +165,6 @@ def record_upload(con: duckdb.DuckDBPyConnection, scale: Scale) -> int:
         updated=0,
         unchanged=0,
     )
-    return int(out["id"].iloc[0])
 
 
 def fill_values(con: duckdb.DuckDBPyConnection, scale: Scale, upload_id: int) -> int:

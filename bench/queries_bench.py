@@ -7,7 +7,11 @@ the later ones. With --definition the same query text without the rollup_ prefix
 from the value table, which is what the rollup replaces) is timed too, as the baseline of the run; at
 the national scale that takes minutes. Nothing is asserted.
 
-    .venv/bin/python bench/queries_bench.py --db FILE [--repeat 5] [--definition] [--only q1,q2]
+    .venv/bin/python bench/queries_bench.py --db FILE [--repeat 5] [--definition] [--official] [--only q1,q2]
+
+With --official the database is copied to a temporary folder, every unit's latest quarter is submitted and
+approved there (bottom-up, timed), and each query's official variant (số liệu chính thức: approved and
+locked values only, read from their own kept rollup) is timed beside the working one.
 
 FILE is a database of bench/overview_bench.py (--scale national --keep) or any other; it is opened
 read-write because opening applies pending migrations (the figures are not changed).
@@ -16,13 +20,15 @@ read-write because opening applies pending migrations (the figures are not chang
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from reform import db, periods, sql  # noqa: E402
+from reform import approval, db, periods, policy, sql  # noqa: E402
 
 GOAL_MS = 200
 
@@ -92,18 +98,46 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--definition", action="store_true", help="also time the text summing the value table")
     parser.add_argument("--only", help="comma-separated query names")
+    parser.add_argument("--official", action="store_true", help="approve the latest quarter in a copy, time both")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
-    con = db.connect(args.db)
+    if not args.official:
+        run(Path(args.db), args)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "official.duckdb"
+        t0 = time.perf_counter()
+        shutil.copy(args.db, copy)
+        print(f"copied the database in {time.perf_counter() - t0:.1f} s")
+        run(copy, args)
+
+
+def approve_latest(con, last: periods.Period) -> None:
+    """Submit and approve every unit's latest quarter, bottom-up in one call each; print the times."""
+    admin, root = policy.command_line("benchmark"), sql.run(con, "root_unit")["code"].iloc[0]
+    for action in ("submit", "approve"):
+        t0 = time.perf_counter()
+        done = approval.act(con, admin, action, root, last.start, with_below=True)
+        print(f"{action} every unit of {last.label}: {done.moved:,} units in {time.perf_counter() - t0:.2f} s")
+
+
+def run(path: Path, args: argparse.Namespace) -> None:
+    con = db.connect(path)
     units, values = con.execute("select (select count(*) from units), count(*) from value").fetchone()
     last = periods.from_date(max(sql.run(con, "rollup_all_periods")["period"]).date())
+    if args.official:
+        approve_latest(con, last)
     scope = scopes(con)
     print(
         f"database: {values:,} values, {units:,} units; latest quarter {last.label}; scopes: "
         + ", ".join(f"{k} {v}" for k, v in scope.items())
     )
     head = f"{'query':<18} {'scope':<24} {'rows':>8} {'first ms':>9} {'median ms':>10}"
-    print(head + (f" {'definition ms':>14} {'×':>6}" if args.definition else ""))
+    print(
+        head
+        + (f" {'definition ms':>14} {'×':>6}" if args.definition else "")
+        + (" official ms" if args.official else "")
+    )
     over = []
     for name, label, params in cases(scope, last):
         if args.only and name not in args.only.split(","):
@@ -113,6 +147,11 @@ def main() -> None:
         if args.definition and "rollup_" in sql.text(name):
             _, _, slow = timed(con, sql.text(name).replace("rollup_", ""), params, 1)
             line += f" {slow:>14.1f} {slow / median:>6.1f}"
+        if args.official and sql.text(sql.official(name)) != sql.text(name):
+            _, _, official = timed(con, sql.text(sql.official(name)), params, args.repeat)
+            line += f" {official:>11.1f}"
+            if official > GOAL_MS:
+                over.append(f"{name} ({label}, official) {official:.0f} ms")
         print(line)
         if median > GOAL_MS:
             over.append(f"{name} ({label}) {median:.0f} ms")

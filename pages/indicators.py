@@ -24,7 +24,7 @@ trend = ui.run(
     "trend", chosen.official, scope=scope, start=periods.quarter(last.year - 4, last.last_q).start, end=period.end
 )
 trend = trend[trend["indicator_code"] == chosen.indicator]
-st.plotly_chart(
+trend_event = st.plotly_chart(
     charts.trend_figure(
         trend,
         title=t("ind_trend", name=ind["short_vi"], scope=chosen.scope_name, period=period.label),
@@ -34,6 +34,12 @@ st.plotly_chart(
     ),
     width="stretch",
     key="ind_trend_chart",
+    on_select="rerun",
+    selection_mode="points",
+)
+ui.why_chart(
+    trend_event,
+    lambda p: ui.why_parts(scope, chosen.scope_name, p[0], periods.parse(p[1]), chosen.official),
 )
 
 ranked = ui.run("rank", chosen.official, scope=scope, indicator=chosen.indicator, start=period.start, end=period.end)
@@ -43,7 +49,7 @@ if ranked.empty:
     )
     st.stop()
 
-st.plotly_chart(
+yoy_event = st.plotly_chart(
     charts.dumbbell_figure(
         ranked,
         title=t("ind_yoy", name=ind["short_vi"], period=period.label),
@@ -53,6 +59,13 @@ st.plotly_chart(
     ),
     width="stretch",
     key="ind_yoy_chart",
+    on_select="rerun",
+    selection_mode="points",
+)
+unit_names = dict(zip(ranked["unit_code"], ranked["name"], strict=True))
+ui.why_chart(
+    yoy_event,
+    lambda p: ui.why_parts(p[0], unit_names.get(p[0], p[0]), chosen.indicator, period, chosen.official),
 )
 st.caption(t("lineage_note"))
 

@@ -124,7 +124,7 @@ previous_label = period.shift_years(-1).label
 st.caption(t("compare_note", prev=previous_label) + " " + t("lineage_note"))
 
 names = figures.set_index("code").loc[core.KEY_RATES, "name_vi"].to_dict()
-st.plotly_chart(
+trend_event = st.plotly_chart(
     charts.trend_figure(
         trend[trend["indicator_code"].isin(core.KEY_RATES)],
         title=t("trend_title", scope=scope_name),
@@ -133,4 +133,7 @@ st.plotly_chart(
     ),
     width="stretch",
     key="ov_trend",
+    on_select="rerun",
+    selection_mode="points",
 )
+ui.why_chart(trend_event, lambda p: ui.why_parts(scope_code, scope_name, p[0], periods.parse(p[1]), chosen.official))

@@ -66,6 +66,13 @@ def go(step: int) -> None:
     st.query_params["trang"] = str(min(max(_number() + step, 1), total))
 
 
+def clicked(key: str) -> None:
+    """Remember the figure of the point just clicked; the dialog opens once for it (the selection stays)."""
+    point = ui.picked_point(st.session_state.get(key))
+    if point and point[0]:
+        st.session_state["pr_why"] = point
+
+
 number = _number()
 st.query_params["trang"] = str(number)
 full = st.query_params.get("toan_man_hinh") == "1"
@@ -91,12 +98,18 @@ with left:
         charts.slide_figure(slide.chart, projector=True),
         width="stretch",
         height="stretch",
-        key="pr_chart",
+        key=f"pr_chart_{number}",
         config={"displayModeBar": False},
+        on_select=lambda key=f"pr_chart_{number}": clicked(key),  # a click on a bar or point: where it comes from
+        selection_mode="points",
     )
 with right:
     lines = "".join(f"<li>{escape(keep(b))}</li>" for b in narrative.bullets(slide.sentences))
     st.markdown(f"<ul class='pr-text'>{lines}</ul>", unsafe_allow_html=True)
+
+if "pr_why" in st.session_state:
+    scope_of, indicator, period_code = st.session_state.pop("pr_why")
+    ui.why_dialog(scope_of, ui.names()[0].get(scope_of, scope_of), indicator, period_code, deck.footer.official)
 
 nav = st.columns([1.25, 1.1, 2.2, 7], vertical_alignment="center")
 nav[0].button(

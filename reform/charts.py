@@ -57,6 +57,8 @@ def trend_figure(df: pd.DataFrame, *, title: str, y_title: str, names: dict[str,
             go.Scatter(
                 x=labels,
                 y=part["value"],
+                # a clicked point says what it is ("Số liệu này từ đâu?"): the indicator and the quarter
+                customdata=[[code, periods.from_date(p).code] for p in part["period"]],
                 name=name,
                 mode="lines+markers",
                 line={"color": PALETTE[i % len(PALETTE)], "width": 3},
@@ -123,6 +125,7 @@ def dumbbell_figure(
             go.Scatter(
                 x=shown["previous"],
                 y=names,
+                customdata=shown["unit_code"],  # a clicked point says which unit ("Số liệu này từ đâu?")
                 mode="markers",
                 name="Cùng kỳ năm trước",
                 marker={"color": GREY, "size": 10},
@@ -131,6 +134,7 @@ def dumbbell_figure(
             go.Scatter(
                 x=shown["value"],
                 y=names,
+                customdata=shown["unit_code"],
                 mode="markers",
                 name="Kỳ này",
                 marker={"color": color, "size": 12},
@@ -533,10 +537,13 @@ def _slide_trace(chart, s, projector: bool) -> go.Scatter | go.Bar:
     """One series of a slide chart: a line, or bars labelled with their values (coloured per bar if given)."""
     fmt_ = f",.{chart.decimals}f"
     categories, name = [inert(c) for c in chart.categories], inert(s.name)
+    # what each point is (scope, indicator, period), for "Số liệu này từ đâu?" on a click; "" where none
+    points = {"customdata": [list(x) if x else ["", "", ""] for x in s.sources]} if s.sources else {}
     if chart.kind == "line":
         return go.Scatter(
             x=categories,
             y=s.values,
+            **points,
             name=name,
             mode="lines+markers",
             line={"color": s.color, "width": 4 if projector else 3},
@@ -547,6 +554,7 @@ def _slide_trace(chart, s, projector: bool) -> go.Scatter | go.Bar:
     xy = {"x": s.values, "y": categories, "orientation": "h"} if axis == "x" else {"x": categories, "y": s.values}
     return go.Bar(
         **xy,
+        **points,
         name=name,
         marker_color=s.point_colors or s.color,
         texttemplate=f"%{{{axis}:{fmt_}}}",

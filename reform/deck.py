@@ -24,6 +24,14 @@ class Series:
     values: list[float | None]
     color: str = "#1f5fa8"
     point_colors: list[str] | None = None  # per-category colours (bars coloured by tone), or None
+    # per category, the figure a point shows as [scope, indicator, period code] ("Số liệu này từ đâu?"),
+    # or None where the point is not one figure (a change, a count of reports)
+    sources: list[list[str] | None] | None = None
+
+    def source(self, i: int) -> tuple[str, str, str] | None:
+        """The (scope, indicator, period code) of the i-th point, if it is one figure."""
+        found = self.sources[i] if self.sources and i < len(self.sources) else None
+        return tuple(found) if found else None  # type: ignore[return-value]
 
 
 @dataclass

@@ -53,6 +53,12 @@ def explain(
     return Explanation(info, num, num, None, parts)
 
 
+def lineage(con: duckdb.DuckDBPyConnection, scope: str, period: Period) -> pd.DataFrame:
+    """The lineage mapping the scope's comparison with the same period last year uses: unit_code, unit_name,
+    source_code, source_name, share, effective (empty when no unit of the scope replaced another)."""
+    return sql.run(con, "explain_lineage", scope=scope, at=period.end)
+
+
 def to_record(e: Explanation) -> dict:
     """The JSON of `explain`: the figure, its numerator and denominator, and the parts."""
     parts = e.parts.copy()

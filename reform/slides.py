@@ -124,6 +124,7 @@ def overview(f: Facts, _: str = "") -> Slide:
                 "Thay đổi so với cùng kỳ (%)",
                 [fmt.rounded(float(v), 1) for v in counts["change_pct"]],
                 point_colors=[TONE_COLORS[t] for t in counts["tone"]],
+                sources=[[f.scope, str(c), f.period.code] for c in counts["code"]],
             )
         ],
         unit="%",
@@ -155,8 +156,14 @@ def _trend_chart(f: Facts, rows: pd.DataFrame, first: periods.Period, *, title: 
     trend = trend[trend["period"] >= pd.Timestamp(first.start)]
     quarters = sorted(trend["period"].unique())
     by = trend.set_index(["indicator_code", "period"])["value"]
+    codes = [periods.from_date(pd.Timestamp(q).date()).code for q in quarters]
     series = [
-        Series(r.short_vi, [_num(by.get((r.code, q)), TREND_DECIMALS) for q in quarters], PALETTE[i % len(PALETTE)])
+        Series(
+            r.short_vi,
+            [_num(by.get((r.code, q)), TREND_DECIMALS) for q in quarters],
+            PALETTE[i % len(PALETTE)],
+            sources=[[f.scope, str(r.code), c] for c in codes],
+        )
         for i, r in enumerate(rows.itertuples())
     ]
     labels = [_label(q) for q in quarters]
@@ -232,7 +239,12 @@ def yoy(f: Facts, code: str) -> Slide:
         shown["name"].tolist(),
         [
             Series("Cùng kỳ năm trước", [_num(v, d) for v in shown["previous"]], GREY),
-            Series(f.period.label, [_num(v, d) for v in shown["value"]], str(ind["group_color"])),
+            Series(
+                f.period.label,
+                [_num(v, d) for v in shown["value"]],
+                str(ind["group_color"]),
+                sources=[[str(u), str(ind.name), f.period.code] for u in shown["unit_code"]],
+            ),
         ],
         unit=str(ind["unit"]),
         decimals=d,
@@ -308,7 +320,14 @@ def ranking(f: Facts, code: str) -> Slide:
         "bar",
         f"{ind['short_vi']}, {f.period.label}" + (" (5 đơn vị đầu và 5 đơn vị cuối bảng)" if len(done) > 10 else ""),
         [f"{int(r.rank)}. {r.name}" for r in shown.itertuples()],
-        [Series(f.period.label, [_num(v, d) for v in shown["value"]], str(ind["group_color"]))],
+        [
+            Series(
+                f.period.label,
+                [_num(v, d) for v in shown["value"]],
+                str(ind["group_color"]),
+                sources=[[str(u), str(ind.name), f.period.code] for u in shown["unit_code"]],
+            )
+        ],
         unit=unit,
         decimals=d,
         empty_message="Chưa có số liệu để xếp hạng",

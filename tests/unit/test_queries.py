@@ -361,3 +361,13 @@ def test_peer_figures_stay_within_the_province_and_provinces_compare_with_provin
     p2 = sql.run(empty_con, "peer_figures", unit="P2", indicator="kt_tcd", start=Q["2025-Q3"], end=Q["2025-Q3"])
     assert (p2["value"].item(), p2["peer_median"].item(), p2["rank"].item()) == (100, 80, 1)  # P1 = 4 + 6 + 50
     assert p2["peer_scope"].item() == "Trung ương"
+
+
+def test_explain_lineage_lists_the_units_a_comparison_carries_through_the_lineage(con) -> None:
+    mapped = sql.run(con, "explain_lineage", scope="TU", at=Q["2025-Q3"])
+    rows = mapped[["unit_code", "source_code", "share"]].values.tolist()
+    assert rows == [["C", "A", 1.0], ["C", "B", 1.0], ["C", "D", 1.0]]
+    assert set(mapped["source_name"]) == {"Đảng bộ xã A", "Đảng bộ xã B", "Huyện ủy D"}
+    assert set(mapped["effective"]) == {pd.Timestamp(NEW_START)}
+    assert sql.run(con, "explain_lineage", scope="K", at=Q["2025-Q3"]).empty  # K replaced nobody
+    assert sql.run(con, "explain_lineage", scope="TU", at=Q["2024-Q3"]).empty  # before the merger
