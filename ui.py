@@ -632,6 +632,17 @@ def picked_point(event: object) -> list | None:
     return list(data) if isinstance(data, (list, tuple)) else [data]
 
 
+def why_row(picked: int | None, explain_row) -> None:
+    """Under a table drawn with selectable=True: the parts of the picked row's figure (explain_row(position)
+    shows them), or a word that picking a row shows them."""
+    if picked is None:
+        st.caption(t("why_pick"))
+        return
+    with st.container(border=True):
+        st.markdown(f"**{t('why_title')}**")
+        explain_row(picked)
+
+
 def why_chart(event: object, explain_point) -> None:
     """Under a chart: the parts of the clicked point's figure (explain_point(customdata) shows them), or a
     word that a click on a point shows them."""

@@ -86,7 +86,7 @@ def rank_change(now: object, before: object) -> str:
 st.markdown(f"**{t('ind_ranking', period=period.label)}**")
 if ind["good"] == "neutral":
     st.caption(t("ind_neutral"))
-ui.table(
+picked = ui.table(
     pd.DataFrame(
         {
             # the rank and its move side by side, the values after the unit's name: a move of places
@@ -101,6 +101,13 @@ ui.table(
         }
     ),
     key="ind_ranking_table",
+    selectable=True,
+)
+ui.why_row(
+    picked,
+    lambda i: ui.why_parts(
+        str(ranked["unit_code"].iloc[i]), str(ranked["name"].iloc[i]), chosen.indicator, period, chosen.official
+    ),
 )
 
 first = periods.from_date(period.end)

@@ -70,9 +70,10 @@ for col in percent_cols:  # shown by the percent format, which takes shares: 83,
 number = (
     ui.column_percent(unit_label, decimals) if core.is_percent(unit_label) else ui.column_number(unit_label, decimals)
 )
-ui.table(
+picked = ui.table(
     table,
     key="yoy_table",
+    selectable=True,
     height="content",  # the page is this table: every child unit without an inner scroll
     column_config={
         t("col_value"): number,
@@ -87,3 +88,9 @@ notes += [t("yoy_dash_previous", prev=previous.label)] if ranked["previous"].isn
 zero_before = ((ranked["previous"] == 0) & ranked["value"].notna()).any()
 notes += [t("yoy_dash_pct")] if zero_before and not is_rate else []
 st.caption(" ".join(notes))
+ui.why_row(
+    picked,
+    lambda i: ui.why_parts(
+        str(ranked["unit_code"].iloc[i]), str(ranked["name"].iloc[i]), chosen.indicator, period, chosen.official
+    ),
+)
