@@ -188,11 +188,19 @@ def build(path: Path, scale: Scale) -> float:
     t0 = time.perf_counter()
     con = db.connect(path)
     try:
+        con.execute("set memory_limit = '6GB'")  # spill rather than take the memory of a shared machine
         catalog.sync(con, config.DEFAULT_DATA_DIR)
         lineage = pd.DataFrame({"old_code": [], "new_code": [], "share": [], "effective": []})
         store.replace_units(con, register(scale), lineage.astype({"share": float}))
         fill_values(con, scale, record_upload(con, scale))
-        rollup.refresh(con)  # the values went in by SQL, around the writer: sum the rollup once
+        # the values went in by SQL, around the writer: sum the rollup once, a year at a time (all quarters
+        # of the national scale at once take more memory than this machine has)
+        for name in rollup.STRUCTURE:
+            sql.execute(con, name)
+        stored = rollup.quarter_starts(sql.run(con, "rollup_all_periods")["period"])
+        for i in range(0, len(stored), 4):
+            rollup.sum_periods(con, stored[i : i + 4])
+            con.execute("checkpoint")
         sql.execute(con, "meta_set", key="dataset", value=f"bench:{scale.name}")
         sql.execute(con, "meta_set", key="dataset_label", value="Dữ liệu benchmark tổng hợp, không có thật")
         con.execute("checkpoint")

@@ -44,20 +44,21 @@ def refresh(con: duckdb.DuckDBPyConnection, periods: Iterable[object] | None = N
         return
     wanted = quarter_starts(periods)
     if wanted:
-        _sum_periods(con, wanted)
+        sum_periods(con, wanted)
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """The whole rollup from the unit register, the catalogue and every stored value."""
     for name in STRUCTURE:
         sql.execute(con, name)
-    _sum_periods(con, quarter_starts(sql.run(con, "rollup_all_periods")["period"]))
+    sum_periods(con, quarter_starts(sql.run(con, "rollup_all_periods")["period"]))
     from reform import official  # it sums with this module's helpers
 
     official.rebuild(con)
 
 
-def _sum_periods(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
+def sum_periods(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
+    """Sum the rollup of the given quarters again (the structure tables must be current)."""
     # each statement writes the small side of its joins on the right (the quarters, the weights, the pairs):
     # DuckDB's estimates would build on the values, which the open write transaction has no statistics of
     with db.joins_as_written(con):
