@@ -133,7 +133,8 @@ def overview(f: Facts, _: str = "") -> Slide:
     )
     title = f"Tổng quan {f.period.label}"
     # the headline counts the indicators of the chart beside it, not every headline indicator
-    head = narrative.headline(_records(counts), f"{f.who[:1].upper()}{f.who[1:]}")
+    # (an empty chart: the figures of this quarter still say whether there is data, or only no comparison)
+    head = narrative.headline(_records(counts if len(counts) else heads), f"{f.who[:1].upper()}{f.who[1:]}")
     return Slide("overview", title, head, sentences, chart)
 
 

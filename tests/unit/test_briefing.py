@@ -208,3 +208,12 @@ def test_a_saved_deck_keeps_its_basis_and_a_frozen_one_says_it(half_approved, ro
     assert old.slides_json().startswith("[")
     assert briefing.DeckSpec.slides_from_json(old.slides_json()) == (spec.slides, False)
     assert Deck.from_dict({**frozen.to_dict(), "footer": {**frozen.to_dict()["footer"]} | {"official": False}})
+
+
+def test_an_overview_without_a_comparison_does_not_say_there_is_no_data(half_approved, root) -> None:
+    # only five units approved and none a year earlier: figures exist, a comparison does not
+    deck = briefing.build(half_approved, briefing.default_spec(half_approved, root, PERIOD, official=True))
+    overview = deck.slides[0]
+    assert overview.chart.is_empty
+    assert "chưa có số liệu kỳ này" not in overview.headline
+    assert "chưa có thay đổi để đánh giá so với cùng kỳ" in overview.headline
