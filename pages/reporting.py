@@ -168,7 +168,7 @@ if who.admin:  # the entry window and its exceptions: quản trị only (reform.
         all_units = dict(zip(board["unit_code"], board["name"], strict=True))
         with st.form("exception_form", border=False, clear_on_submit=True):
             unit = st.selectbox(t("window_unit", period=last.label), list(all_units), format_func=all_units.get)
-            why = st.text_input(t("board_reason"), key="exception_reason")
+            why = st.text_input(t("window_reason"), key="exception_reason")
             if st.form_submit_button(t("window_grant")):
                 try:
                     approval.grant_exception(con, who, unit, last.start, why)
