@@ -632,27 +632,25 @@ def picked_point(event: object) -> list | None:
     return list(data) if isinstance(data, (list, tuple)) else [data]
 
 
-def why_row(picked: int | None, explain_row) -> None:
-    """Under a table drawn with selectable=True: the parts of the picked row's figure (explain_row(position)
-    shows them), or a word that picking a row shows them."""
+def why_below(picked: object, explain, hint: str) -> None:
+    """Under a table or chart: the parts of the picked row's or point's figure (explain(picked) shows them),
+    or a word (hint, a text key) that picking one shows them."""
     if picked is None:
-        st.caption(t("why_pick"))
+        st.caption(t(hint))
         return
     with st.container(border=True):
         st.markdown(f"**{t('why_title')}**")
-        explain_row(picked)
+        explain(picked)
+
+
+def why_row(picked: int | None, explain_row) -> None:
+    """Under a table drawn with selectable=True: explain_row(position) of the picked row."""
+    why_below(picked, explain_row, "why_pick")
 
 
 def why_chart(event: object, explain_point) -> None:
-    """Under a chart: the parts of the clicked point's figure (explain_point(customdata) shows them), or a
-    word that a click on a point shows them."""
-    point = picked_point(event)
-    if point is None:
-        st.caption(t("why_click"))
-        return
-    with st.container(border=True):
-        st.markdown(f"**{t('why_title')}**")
-        explain_point(point)
+    """Under a chart drawn with on_select: explain_point(customdata) of the clicked point."""
+    why_below(picked_point(event), explain_point, "why_click")
 
 
 @st.dialog(t("why_title"), width="large")
