@@ -750,14 +750,6 @@ def layout_of(by_role: dict[str, Column]) -> str:
     return "long" if {"indicator_code", "value"} <= set(by_role) else "wide"
 
 
-def extract(grid: Grid, indicators: dict[str, str]) -> Table:
-    """The cells of the table in the grid; raise IngestError when no header can be found."""
-    table, by_role = frame(grid, indicators)
-    for row_no in data_rows(grid, table, by_role):
-        _read_row(table, grid.rows[row_no - 1], row_no, by_role)
-    return table
-
-
 def frame(grid: Grid, indicators: dict[str, str]) -> tuple[Table, dict[str, Column]]:
     """The table in the grid without its cells, and its key columns by role; raise IngestError without a header."""
     found = find_columns(grid, indicators)
@@ -915,13 +907,6 @@ def skip_reason(row: list[object], unit_code: object) -> str | None:
     if ROMAN_SECTION.match(first) and (unit_code is None or str(unit_code).strip() == filled[0]):
         return "section"
     return None
-
-
-def _read_row(table: Table, row: list[object], row_no: int, by_role: dict[str, Column]) -> None:
-    if table.layout == "long":
-        table.cells.append(long_cell(row, row_no, by_role, table.lookup))
-    else:
-        table.cells.extend(wide_cells(row, row_no, table.columns, by_role))
 
 
 def wide_cells(row: list[object], row_no: int, columns: list[Column], by_role: dict[str, Column]) -> list[Cell]:
