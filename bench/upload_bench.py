@@ -61,7 +61,8 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from reform import bulk, catalog, config, db, importer, ingest, periods, sql, store, template, validate, wide  # noqa: E402
+from reform import bulk, catalog, checks, config, db, importer, ingest, periods, sandbox, sql, store, template, validate  # noqa: E402, I001
+from tests.reference import percell  # noqa: E402
 
 PERIOD = "2025-Q3"
 TODAY = date(2026, 11, 22)
@@ -166,20 +167,20 @@ def store_history(con, codes: list[str], base: pd.DataFrame, values: np.ndarray,
     for _ in range(quarters):
         y, q = (y, q - 1) if q > 1 else (y - 1, 4)
         qs.append(date(y, 3 * q - 2, 1))
-    upload_id = int(
-        sql.run(
-            con,
-            "store_insert_upload",
-            file_name="Lịch sử giả định (benchmark tải lên)",
-            sha256="bench-history",
-            layout="bench",
-            user_name="bench",
-            created_at=datetime.now(),
-            rows=0,
-            inserted=0,
-            updated=0,
-            unchanged=0,
-        )["id"].iloc[0]
+    upload_id = int(sql.run(con, "next_id_upload")["id"].iloc[0])
+    sql.execute(
+        con,
+        "store_insert_upload",
+        id=upload_id,
+        file_name="Lịch sử giả định (benchmark tải lên)",
+        sha256="bench-history",
+        layout="bench",
+        user_name="bench",
+        created_at=datetime.now(),
+        rows=0,
+        inserted=0,
+        updated=0,
+        unchanged=0,
     )
     flat = pd.DataFrame(
         {
@@ -270,73 +271,58 @@ class Stages:
 
 
 def prepare_by_stage(con, data: bytes, name: str, period: periods.Period) -> Stages:
-    """importer.prepare, one stage at a time, in its order and with its arguments."""
+    """The per-cell reference (tests/reference/percell.py), one stage at a time: the baseline of the same run."""
     st = Stages()
     timed = st.timed
-
     grid = timed("ingest.read", ingest.read, data, name, max_bytes=MAX_BYTES)
-
-    def extract():
-        names = sql.run(con, "indicators_for_validation")
-        return ingest.extract(grid, ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True))))
-
-    table = timed("ingest.extract", extract)
-    report = timed("validate.check", validate.check, con, grid, table, period=period, today=TODAY)
+    table = timed("percell.extract", percell.extract, grid, checks.lookup_of(con))
+    report = timed("percell.check", percell.check, con, grid, table, period=period, today=TODAY)
     timed("store.preview", store.preview_values, con, report.rows)
     timed("sha256", store.sha256, data)
     return st
 
 
 def columns_by_stage(con, data: bytes, name: str, period: periods.Period) -> Stages:
-    """importer.prepare the column-wise way (reform/wide.py), one stage at a time, in the order of wide.check."""
+    """importer.prepare of a sheet, one stage at a time, in its order: read in the child, columns, checks."""
     st = Stages()
     timed = st.timed
-    grid = timed("ingest.read", ingest.read, data, name, max_bytes=MAX_BYTES)
+    lookup = timed("lookup", checks.lookup_of, con)
+    kind = ingest.kind_of(data, name, max_bytes=MAX_BYTES)
+    grid = timed("read (child)", sandbox.read, data, kind, lookup)
+    fr = timed("columns", checks.of_grid, grid, lookup)
+    return _check_by_stage(st, con, fr, grid, period, data)
 
-    def frame():
-        names = sql.run(con, "indicators_for_validation")
-        table, by_role = ingest.frame(
-            grid, ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True)))
-        )
-        return table, by_role, ingest.data_rows(grid, table, by_role)
 
-    table, by_role, rows = timed("frame", frame)
-    columns = [c for c in table.columns if c.role == "indicator"]
+def _check_by_stage(st: Stages, con, fr, grid, period, data: bytes) -> Stages:
+    """checks.check one stage at a time, then the preview."""
+    timed = st.timed
     ck = timed(
         "context",
-        lambda: validate.start(
-            validate.Context.load(con, TODAY), grid, table, period, data_rows=len(rows) if columns else 0
-        ),
+        lambda: validate.start(validate.Context.load(con, TODAY), grid, fr.table, period, data_rows=fr.data_rows),
     )
-    sheet = timed("cells", wide.read, grid, by_role, rows, columns, ck.ctx)
-    plan = timed("rows", wide.plan_rows, sheet, ck)
-    assert table.layout == "wide" and plan is not None, "the province file must take the column-wise path"
-    accepted, values = timed("checks", wide.cell_stage, sheet, ck, plan)
-    validate.check_ignored_columns(ck, table)
-    timed("pairs", wide.pair_stage, sheet, ck, plan, accepted, values)
-    stored = timed("to rows", wide.to_rows, sheet, plan, accepted, values)
+    k = timed("keys", checks.keys, fr, ck)
+    acc = timed("cells, duplicates", checks.cell_stage, fr, ck, k)
+    validate.check_ignored_columns(ck, fr.table)
+    timed("pairs", checks.pair_stage, fr, ck, k, acc)
+    rows, kept = timed("quarters", checks.quarter_stage, con, fr, ck, k, acc)
     if not ck.report.errors:
-        timed("outliers", validate.report_outliers, ck, con, stored, wide.last_cells(sheet, plan, accepted))
-    ck.report.rows = stored
+        timed("outliers", checks.outlier_stage, con, fr, ck, k, acc.positions[kept], rows)
+    ck.report.rows = rows
     st.outputs["report"] = ck.report
-    timed("store.preview", store.preview_values, con, stored)
+    timed("store.preview", store.preview_values, con, rows)
     timed("sha256", store.sha256, data)
     return st
 
 
 def rerun_stage(con, label: str, data: bytes, name: str, period: periods.Period, st: Stages):
-    """A callable that runs one stage again on the same inputs (for the profiler)."""
-    grid, table = st.outputs["ingest.read"], st.outputs["ingest.extract"]
-    lookup = None
-    if label == "ingest.extract":
-        names = sql.run(con, "indicators_for_validation")
-        lookup = ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True)))
+    """A zero-argument callable that repeats one stage of prepare_by_stage on its own inputs."""
+    grid, table = st.outputs["ingest.read"], st.outputs["percell.extract"]
+    lookup = checks.lookup_of(con)
     return {
         "ingest.read": lambda: ingest.read(data, name, max_bytes=MAX_BYTES),
-        "ingest.extract": lambda: ingest.extract(grid, lookup),
-        "validate.check": lambda: validate.check(con, grid, table, period=period, today=TODAY),
-        "store.preview": lambda: store.preview_values(con, st.outputs["validate.check"].rows),
-        "sha256": lambda: store.sha256(data),
+        "percell.extract": lambda: percell.extract(grid, lookup),
+        "percell.check": lambda: percell.check(con, grid, table, period=period, today=TODAY),
+        "store.preview": lambda: store.preview_values(con, st.outputs["percell.check"].rows),
     }[label]
 
 
@@ -394,39 +380,18 @@ def reset_peak() -> bool:
 
 
 def bulk_by_stage(con, data: bytes, period: periods.Period | None) -> Stages:
-    """importer.prepare the bulk way, one stage at a time, in the order of bulk.check, then preview."""
+    """importer.prepare of a long text, one stage at a time: decode, split straight into columns, checks."""
     st = Stages()
     timed = st.timed
-
     kind = ingest.kind_of(data, "national.csv", max_bytes=MAX_BYTES)
     text, encoding = timed("decode", ingest.decode_text, data)
     delimiter = ingest.sniff_delimiter(text)
     sp = timed("split", bulk.split, text, delimiter)
     del text
-    assert kind == "text" and sp is not None, "the national file must take the bulk path"  # set-up, not a timing
-
-    def frame():
-        names = sql.run(con, "indicators_for_validation")
-        return bulk.frame(sp, ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True))))
-
-    fr = timed("frame", frame)
+    assert kind == "text" and sp is not None, "the national file must be split straight into columns"  # set-up
+    fr = timed("frame", bulk.frame, sp, checks.lookup_of(con))
     grid = ingest.Grid(rows=[], kind="csv", encoding=encoding, delimiter=delimiter)
-    ck = timed(
-        "context",
-        lambda: validate.start(validate.Context.load(con, TODAY), grid, fr.table, period, data_rows=len(fr.lines)),
-    )
-    k = timed("keys", bulk.keys, fr, ck)
-    acc = timed("cells, duplicates", bulk.cell_stage, fr, ck, k)
-    validate.check_ignored_columns(ck, fr.table)
-    timed("pairs", bulk.pair_stage, fr, ck, k, acc)
-    rows, kept = timed("quarters", bulk.quarter_stage, con, fr, ck, k, acc)
-    if not ck.report.errors:
-        timed("outliers", bulk.outlier_stage, con, fr, ck, k, acc.positions[kept], rows)
-    ck.report.rows = rows
-    st.outputs["report"] = ck.report
-    timed("store.preview", store.preview_values, con, rows)
-    timed("sha256", store.sha256, data)
-    return st
+    return _check_by_stage(st, con, fr, grid, period, data)
 
 
 def same_report(a: validate.Report, b: validate.Report) -> bool:
@@ -499,18 +464,15 @@ def run_province(args, work: Path) -> None:
     )
 
     fast = columns_by_stage(con, data, name, period)
-    print(
-        f"  stages of importer.prepare the column-wise way (reform/wide.py, taken from "
-        f"{importer.WIDE_MIN_CELLS:,} cells on):"
-    )
+    print("  stages of importer.prepare (reform/sandbox.py reads the sheet in a child, reform/checks.py checks it):")
     fast_total = print_stages(fast)
     report_issues(fast.outputs["report"])
     cells = None
     if not args.no_cells:
         cells = prepare_by_stage(con, data, name, period)
-        print("  baseline, the per-cell path stage by stage (ingest.extract, validate.check):")
+        print("  baseline, the per-cell reference stage by stage (tests/reference/percell.py):")
         cells_total = print_stages(cells)
-        same = same_report(cells.outputs["validate.check"], fast.outputs["report"])
+        same = same_report(cells.outputs["percell.check"], fast.outputs["report"])
         print(
             f"  same report and rows as the per-cell path: {'yes' if same else 'NO (a bug)'}; per-cell stages "
             f"{cells_total:.2f} s, column-wise stages {fast_total:.2f} s"
@@ -600,7 +562,10 @@ def run_national(args, work: Path) -> None:
 
     reset_peak()
     fast = bulk_by_stage(con, data, period)
-    print(f"  the bulk path (reform/bulk.py) stage by stage; peak memory {peak_rss_gib():.1f} GiB:")
+    print(
+        "  importer.prepare stage by stage (reform/bulk.py splits, reform/checks.py checks); "
+        f"peak memory {peak_rss_gib():.1f} GiB:"
+    )
     fast_total = print_stages(fast)
     fast_report = fast.outputs["report"]
     report_issues(fast_report)
@@ -613,8 +578,8 @@ def run_national(args, work: Path) -> None:
             f"{peak_rss_gib():.1f} GiB:"
         )
         cells_total = print_stages(cells)
-        report_issues(cells.outputs["validate.check"])
-        same = same_report(cells.outputs["validate.check"], fast_report)
+        report_issues(cells.outputs["percell.check"])
+        same = same_report(cells.outputs["percell.check"], fast_report)
         print(
             f"  same report and rows as the per-cell path: {'yes' if same else 'NO (a bug)'}; per-cell stages "
             f"{cells_total:.2f} s, bulk stages {fast_total:.2f} s ({cells_total / fast_total:.0f} x faster)"
@@ -623,7 +588,12 @@ def run_national(args, work: Path) -> None:
     del fast_report
     gc.collect()
     if args.profile:
-        print(profile(lambda: bulk.check(con, data, period=period, today=TODAY), "national bulk.check"))
+        print(
+            profile(
+                lambda: importer.prepare(con, data, "n.csv", period=period, max_bytes=MAX_BYTES, today=TODAY),
+                "national importer.prepare",
+            )
+        )
     if args.probe_history:
         con.execute("delete from value")
         store_history(con, codes, base, values, 8)
@@ -708,7 +678,7 @@ def main() -> None:
     )
     ap.add_argument(
         "--profile-stage",
-        choices=["ingest.read", "ingest.extract", "validate.check", "store.preview"],
+        choices=["ingest.read", "percell.extract", "percell.check", "store.preview"],
         help="with --profile: this stage of the province's per-cell baseline instead",
     )
     ap.add_argument(
