@@ -142,6 +142,9 @@ def _read_sheet(ws: ReadOnlyWorksheet, formulas: bool) -> Grid:
     """The cells of a read-only worksheet in one pass, values and formulas (reform/xlsx.py)."""
     if (ws.max_column or 0) > MAX_COLUMNS:
         raise _too_wide(ws.title, ws.max_column)
+    fast = xlsx.fast_sheet(ws, formulas=formulas, max_rows=MAX_ROWS, max_cells=MAX_CELLS)
+    if fast is not None:
+        return _fast_grid(ws, fast)
     grid = Grid(rows=[], kind="xlsx", sheet=ws.title)
     dims: dict = {}
     cells = 0
@@ -157,6 +160,37 @@ def _read_sheet(ws: ReadOnlyWorksheet, formulas: bool) -> Grid:
         _note_cells(grid, r, ws, row)
     grid.hidden_rows, grid.hidden_cols = dims.get("rows", set()), dims.get("cols", set())
     return grid
+
+
+def _fast_grid(ws: ReadOnlyWorksheet, fast: xlsx.FastSheet) -> Grid:
+    """The Grid of a sheet read the fast way (reform/xlsx.py), under the limits _read_sheet applies row by row."""
+    cells = 0
+    for r, row in enumerate(fast.rows, 1):
+        if r > MAX_ROWS:
+            raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
+        if len(row) > MAX_COLUMNS:
+            raise _too_wide(ws.title, len(row))
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise _too_many_cells(ws.title, r)
+    rows = [[_cell_value(v) if type(v) is str else v for v in row] for row in fast.rows]
+    formats: dict[int, bool] = {}
+    percent = set()
+    for r, c, style in fast.styled_floats:
+        if style not in formats:
+            slot = {"row": r, "column": c, "value": None, "data_type": "n", "style_id": style}
+            formats[style] = "%" in str(xlsx.number_format(ws, slot))
+        if formats[style]:
+            percent.add((r, c))
+    return Grid(
+        rows,
+        "xlsx",
+        sheet=ws.title,
+        formula_cells=fast.formulas,
+        percent_cells=percent,
+        hidden_rows=fast.hidden_rows,
+        hidden_cols=fast.hidden_cols,
+    )
 
 
 def pick_sheet(grids: list[Grid], lookup: dict[str, str]) -> Grid:
