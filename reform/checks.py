@@ -243,9 +243,10 @@ def _name_mismatch(c: Coded | None, units: list[dict | None], k: Keys, known: np
     at = np.flatnonzero(known & (c.codes >= 0)) if c is not None else []
     if not len(at):
         return out
-    pairs, inverse = np.unique(np.stack([k.uid[at], c.codes[at]]), axis=1, return_inverse=True)
-    bad = np.array([not validate.names_match(c.uniques[n], units[u]["name"]) for u, n in pairs.T], dtype=bool)
-    out[at] = bad[inverse.ravel()]
+    width = len(c.uniques) + 1
+    pairs, inverse = np.unique(k.uid[at] * width + c.codes[at], return_inverse=True)  # one integer per pair
+    bad = [not validate.names_match(c.uniques[p % width], units[p // width]["name"]) for p in pairs.tolist()]
+    out[at] = np.array(bad, dtype=bool)[inverse.ravel()]
     return out
 
 

@@ -173,7 +173,9 @@ def _fast_grid(ws: ReadOnlyWorksheet, fast: xlsx.FastSheet) -> Grid:
         cells += len(row)
         if cells > MAX_CELLS:
             raise _too_many_cells(ws.title, r)
-    rows = [[_cell_value(v) if type(v) is str else v for v in row] for row in fast.rows]
+        for c in fast.texts.get(r - 1, ()):  # text only: numbers are kept as read
+            row[c] = _cell_value(row[c])
+    rows = fast.rows
     formats: dict[int, bool] = {}
     percent = set()
     for r, c, style in fast.styled_floats:
@@ -830,16 +832,17 @@ def data_rows(grid: Grid, table: Table, by_role: dict[str, Column]) -> list[int]
     """
     found = []
     figures = [c.index for c in table.columns if c.role == "indicator"] if table.layout == "wide" else []
+    width = max(figures, default=-1) + 1
     footer = False
     for r in range(table.header_row, len(grid.rows)):
         row = grid.rows[r]
         reason = "hidden" if r + 1 in grid.hidden_rows else skip_reason(row, _get(row, by_role.get("unit_code")))
         if reason is None and figures:
-            cells = [_get_at(row, i) for i in figures]
-            formula = any((r + 1, i + 1) in grid.formula_cells for i in figures)
+            cells = [row[i] for i in figures] if len(row) >= width else [_get_at(row, i) for i in figures]
+            formula = bool(grid.formula_cells) and any((r + 1, i + 1) in grid.formula_cells for i in figures)
             if not found and _is_column_numbers(row):
                 reason = "numbers"
-            elif (footer or _is_footer(row)) and not formula and not any(map(_is_figure, cells)):
+            elif not formula and not any(map(_is_figure, cells)) and (footer or _is_footer(row)):
                 footer, reason = True, "footer"  # the signature sits under the figure columns: text, no figure
             elif not formula and all(c is None for c in cells):
                 reason = "no_figures"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from openpyxl.cell.read_only import ReadOnlyCell
@@ -139,6 +139,7 @@ class FastSheet:
     styled_floats: list[tuple[int, int, int]]  # (row, col, style id) of float values with a style
     hidden_rows: set[int]
     hidden_cols: set[int]
+    texts: dict[int, list[int]] = field(default_factory=dict)  # 0-based row -> 0-based columns holding text
 
 
 def fast_sheet(ws: ReadOnlyWorksheet, *, formulas: bool, max_rows: int, max_cells: int) -> FastSheet | None:
@@ -372,7 +373,9 @@ def _pad(sheet: FastSheet, rows: list[tuple[int, list]], max_col: int | None, ma
                     row[cell[0] - 1] = cell[1]
                     kept[cell[0]] = cell  # a later cell of a column wins, as in _padded
             out.append(row)
-            for col, _value, formula, style in kept.values():
+            for col, value, formula, style in kept.values():
+                if type(value) is str:
+                    sheet.texts.setdefault(len(out) - 1, []).append(col - 1)
                 if formula:
                     sheet.formulas.add((idx, col))
                 if style:
