@@ -9,24 +9,26 @@ Two cases, each in a fresh DuckDB file under /tmp (deleted at the end unless --k
             values, measured to stored = importer.prepare + importer.commit, against a floor:
             DuckDB's own read_csv of the same file into a table, timed in the same run.
 
-National: first one real importer.prepare (it takes the bulk path by size: reform/bulk.py splits the
-bytes with numpy and Arrow, checks each distinct text once and each row as array operations, and
-runs validate's own checks only for rows with an issue) and importer.commit, with the part of commit
-spent in rollup.refresh (the pre-aggregated figures, refreshed inside the write transaction) printed
-on its own. Then, on the database as it was (the upload's values deleted again, not timed), the bulk
-path stage by stage (decode, split, frame, ..., preview) and, as the baseline of the same run, the
-per-cell path stage by stage as for a staff file (ingest.read, ingest.extract, validate.check,
+National: first one real importer.prepare (a text this large is split straight into columns by
+reform/bulk.py, with numpy and Arrow; reform/checks.py checks each distinct text once and each cell as
+array operations, and runs validate's own checks only for cells with an issue) and importer.commit, with
+the part of commit spent in rollup.refresh (the pre-aggregated figures, refreshed inside the write
+transaction) printed on its own. Then, on the database as it was (the upload's values deleted again, not
+timed), the same stage by stage (decode, split, frame, context, keys, ..., preview) and, as the baseline
+of the same run, the per-cell reference (tests/reference/percell.py: ingest.read, extract, check,
 store.preview_values, sha256; skip with --no-cells); the bench checks that both give the same report
-and rows. Province: prepare stage by stage the way it takes a wide table this large (reform/wide.py:
-read, frame, context, cells, rows, checks, pairs, to rows, outliers, preview), the per-cell stages as
-the baseline of the same run (skip with --no-cells) with the same check, then one real call; --sums
-adds a total row of =SUM formulas below the units, as staff files often have. Peak
+and rows. Province: prepare stage by stage (the sheet read in the child process, columns, context,
+keys, cells, pairs, quarters, outliers, preview), the per-cell stages as the baseline of the same run
+(skip with --no-cells) with the same check, then one real call against the reader's floor (openpyxl's
+read-only iteration of the sheet, values only, best of 3), then the template against a printed office
+layout of the same figures (keys merged down, group row, names, column numbers), best of 3 each;
+--sums adds a total row of =SUM formulas below the units, as staff files often have. Peak
 memory is the process's high-water mark (VmHWM), reset before each measured part where Linux allows it.
 
 Values are clean (whole non-negative numbers, flags 0/1 or Có/Không, every numerator at or below
 its denominator), so the report must hold no error; errors are printed if there are any (that would
-be a bug). Figures are printed next to the goals of the product issue (province file under 3 s,
-national CSV under 15 s); nothing is asserted.
+be a bug). Figures are printed next to the goals of the office-files issue (province file under 1.5 s,
+national CSV under 8 s); nothing is asserted.
 
 History: --history N stores N quarters before 2025-Q3 for every unit and indicator (inserted in
 SQL, one bench upload row), so that the outlier check has real work (it needs at least 6 quarters).
