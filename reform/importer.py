@@ -8,17 +8,15 @@ from datetime import date
 
 import duckdb
 
-from reform import approval, bulk, db, ingest, periods, policy, rollup, sandbox, sql, store, validate, wide
+from reform import approval, bulk, checks, db, ingest, periods, policy, rollup, sandbox, sql, store, validate
 from reform.config import settings
 from reform.texts import t
 
 Progress = Callable[[float, str], None]
-# A text file this large goes the vectorised way (reform/bulk.py): the same report and rows, in seconds
-# for millions of values. Smaller files, and any file bulk cannot reproduce exactly, go cell by cell.
+# A long text file this large is split straight into columns (reform/bulk.py), without a Python object per
+# field: millions of values in seconds. Smaller files, and any bulk cannot split exactly, are read into a Grid
+# in a child process (reform/sandbox.py). Either way the same checks (reform/checks.py) give the report.
 BULK_MIN_BYTES = 1024 * 1024
-# A wide table of this many cells is checked column by column (reform/wide.py): the same report and rows
-# without a Python object per cell. Smaller tables, and any that way cannot reproduce exactly, go cell by cell.
-WIDE_MIN_CELLS = 20_000
 
 
 class ImportRefused(ValueError):
@@ -34,7 +32,7 @@ class Prepared:
     grid: ingest.Grid  # no rows when the file was read the bulk way
     report: validate.Report
     preview: store.Preview
-    path: str = "cells"  # how it was checked: "cells" (per cell), "bulk" (long text, vectorised) or "columns" (wide)
+    path: str = "sheet"  # how it was read: "sheet" (cells into a Grid) or "bulk" (a long text straight to columns)
 
     @property
     def can_commit(self) -> bool:
@@ -71,27 +69,31 @@ def prepare(
     today: date | None = None,
     progress: Progress = _quiet,
     use_bulk: bool | None = None,
-    use_columns: bool | None = None,
     person: policy.Person | None = None,
 ) -> Prepared:
     """Read and check a file, and compute what storing it would change; raise IngestError if unreadable.
 
-    use_bulk: None chooses by size (BULK_MIN_BYTES); True reads any long-layout text file the bulk way,
-    False never does. use_columns: None chooses by the cells of a wide table (WIDE_MIN_CELLS); True
-    checks any wide table column by column, False never does. Every way gives the same report and rows.
+    use_bulk: None chooses by size (BULK_MIN_BYTES); True reads any long-layout text file straight into
+    columns (reform/bulk.py), False always reads the cells into a Grid first. Both give the same report.
     person: who uploads; a row for a unit outside their nhập units is an error (E_NOT_YOUR_UNIT). None: the
     command line, which has the database file and so every right.
     """
     limit = max_bytes if max_bytes is not None else settings().max_upload_bytes
     progress(0.05, "Đang đọc tệp…")
     kind = ingest.kind_of(data, file_name, max_bytes=limit)
-    fast = None
+    lookup = checks.lookup_of(con)
+    read = None
     if kind == "text" and (use_bulk or (use_bulk is None and len(data) >= BULK_MIN_BYTES)):
-        fast = bulk.check(con, data, period=period, today=today, progress=progress)
-    if fast is not None:
-        (grid, report), path = fast, "bulk"
+        read, path = bulk.read(data, lookup), "bulk"
+    if read is None:  # a workbook of several sheets: the one that holds the data
+        grid = sandbox.read(data, kind, lookup)
+        progress(0.4, "Đang nhận dạng bảng số liệu…")
+        read, path = (grid, checks.of_grid(grid, lookup)), "sheet"
     else:
-        grid, report, path = _per_cell(con, data, kind, period, today, progress, use_columns)
+        progress(0.4, "Đang nhận dạng bảng số liệu…")
+    grid, columns = read
+    progress(0.6, "Đang kiểm tra số liệu…")
+    report = checks.check(con, columns, grid, period=period, today=today)
     if person is not None:
         refuse_foreign_units(con, person, grid, report)
     refuse_closed_quarters(con, grid, report)
@@ -126,7 +128,8 @@ def refuse_closed_quarters(con: duckdb.DuckDBPyConnection, grid: ingest.Grid, re
     entry window, saying who approved it and when: then nothing of the file is stored."""
     if report.rows.empty:
         return
-    rows = report.rows[["unit_code", "period"]]
+    # each unit × quarter once: DuckDB reading a national file's 2.5 million rows as Python objects took 8 s
+    rows = report.rows[["unit_code", "period"]].drop_duplicates()
     with db.registered(con, incoming=rows):
         shut = approval.closed_incoming(con, rollup.quarter_starts(rows["period"]))
     if shut.empty:
@@ -148,30 +151,6 @@ def _rows_naming(grid: ingest.Grid, codes: set[str]) -> dict[str, list[int]]:
                 found.setdefault(code, []).append(number)
                 break
     return found
-
-
-def _per_cell(
-    con: duckdb.DuckDBPyConnection,
-    data: bytes,
-    kind: str,
-    period: periods.Period | None,
-    today: date | None,
-    progress: Progress,
-    use_columns: bool | None,
-) -> tuple[ingest.Grid, validate.Report, str]:
-    """Read every cell into a Python object and check it (a large wide table column by column); the way taken."""
-    names = sql.run(con, "indicators_for_validation")
-    lookup = ingest.indicator_lookup(list(zip(names["code"], names["name_vi"], strict=True)))
-    grid = sandbox.read(data, kind, lookup)  # a workbook of several sheets: the one that holds the data
-    progress(0.4, "Đang nhận dạng bảng số liệu…")
-    if use_columns or (use_columns is None and sum(map(len, grid.rows)) >= WIDE_MIN_CELLS):
-        progress(0.6, "Đang kiểm tra số liệu…")
-        report = wide.check(con, grid, lookup, period=period, today=today)
-        if report is not None:
-            return grid, report, "columns"
-    table = ingest.extract(grid, lookup)
-    progress(0.6, "Đang kiểm tra số liệu…")
-    return grid, validate.check(con, grid, table, period=period, today=today), "cells"
 
 
 def commit(

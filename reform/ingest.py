@@ -142,6 +142,9 @@ def _read_sheet(ws: ReadOnlyWorksheet, formulas: bool) -> Grid:
     """The cells of a read-only worksheet in one pass, values and formulas (reform/xlsx.py)."""
     if (ws.max_column or 0) > MAX_COLUMNS:
         raise _too_wide(ws.title, ws.max_column)
+    fast = xlsx.fast_sheet(ws, formulas=formulas, max_rows=MAX_ROWS, max_cells=MAX_CELLS)
+    if fast is not None:
+        return _fast_grid(ws, fast)
     grid = Grid(rows=[], kind="xlsx", sheet=ws.title)
     dims: dict = {}
     cells = 0
@@ -157,6 +160,39 @@ def _read_sheet(ws: ReadOnlyWorksheet, formulas: bool) -> Grid:
         _note_cells(grid, r, ws, row)
     grid.hidden_rows, grid.hidden_cols = dims.get("rows", set()), dims.get("cols", set())
     return grid
+
+
+def _fast_grid(ws: ReadOnlyWorksheet, fast: xlsx.FastSheet) -> Grid:
+    """The Grid of a sheet read the fast way (reform/xlsx.py), under the limits _read_sheet applies row by row."""
+    cells = 0
+    for r, row in enumerate(fast.rows, 1):
+        if r > MAX_ROWS:
+            raise IngestError("E_TOO_MANY_ROWS", f"Tệp có quá {MAX_ROWS} dòng.")
+        if len(row) > MAX_COLUMNS:
+            raise _too_wide(ws.title, len(row))
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise _too_many_cells(ws.title, r)
+        for c in fast.texts.get(r - 1, ()):  # text only: numbers are kept as read
+            row[c] = _cell_value(row[c])
+    rows = fast.rows
+    formats: dict[int, bool] = {}
+    percent = set()
+    for r, c, style in fast.styled_floats:
+        if style not in formats:
+            slot = {"row": r, "column": c, "value": None, "data_type": "n", "style_id": style}
+            formats[style] = "%" in str(xlsx.number_format(ws, slot))
+        if formats[style]:
+            percent.add((r, c))
+    return Grid(
+        rows,
+        "xlsx",
+        sheet=ws.title,
+        formula_cells=fast.formulas,
+        percent_cells=percent,
+        hidden_rows=fast.hidden_rows,
+        hidden_cols=fast.hidden_cols,
+    )
 
 
 def pick_sheet(grids: list[Grid], lookup: dict[str, str]) -> Grid:
@@ -750,14 +786,6 @@ def layout_of(by_role: dict[str, Column]) -> str:
     return "long" if {"indicator_code", "value"} <= set(by_role) else "wide"
 
 
-def extract(grid: Grid, indicators: dict[str, str]) -> Table:
-    """The cells of the table in the grid; raise IngestError when no header can be found."""
-    table, by_role = frame(grid, indicators)
-    for row_no in data_rows(grid, table, by_role):
-        _read_row(table, grid.rows[row_no - 1], row_no, by_role)
-    return table
-
-
 def frame(grid: Grid, indicators: dict[str, str]) -> tuple[Table, dict[str, Column]]:
     """The table in the grid without its cells, and its key columns by role; raise IngestError without a header."""
     found = find_columns(grid, indicators)
@@ -804,16 +832,17 @@ def data_rows(grid: Grid, table: Table, by_role: dict[str, Column]) -> list[int]
     """
     found = []
     figures = [c.index for c in table.columns if c.role == "indicator"] if table.layout == "wide" else []
+    width = max(figures, default=-1) + 1
     footer = False
     for r in range(table.header_row, len(grid.rows)):
         row = grid.rows[r]
         reason = "hidden" if r + 1 in grid.hidden_rows else skip_reason(row, _get(row, by_role.get("unit_code")))
         if reason is None and figures:
-            cells = [_get_at(row, i) for i in figures]
-            formula = any((r + 1, i + 1) in grid.formula_cells for i in figures)
+            cells = [row[i] for i in figures] if len(row) >= width else [_get_at(row, i) for i in figures]
+            formula = bool(grid.formula_cells) and any((r + 1, i + 1) in grid.formula_cells for i in figures)
             if not found and _is_column_numbers(row):
                 reason = "numbers"
-            elif (footer or _is_footer(row)) and not formula and not any(map(_is_figure, cells)):
+            elif not formula and not any(map(_is_figure, cells)) and (footer or _is_footer(row)):
                 footer, reason = True, "footer"  # the signature sits under the figure columns: text, no figure
             elif not formula and all(c is None for c in cells):
                 reason = "no_figures"
@@ -915,13 +944,6 @@ def skip_reason(row: list[object], unit_code: object) -> str | None:
     if ROMAN_SECTION.match(first) and (unit_code is None or str(unit_code).strip() == filled[0]):
         return "section"
     return None
-
-
-def _read_row(table: Table, row: list[object], row_no: int, by_role: dict[str, Column]) -> None:
-    if table.layout == "long":
-        table.cells.append(long_cell(row, row_no, by_role, table.lookup))
-    else:
-        table.cells.extend(wide_cells(row, row_no, table.columns, by_role))
 
 
 def wide_cells(row: list[object], row_no: int, columns: list[Column], by_role: dict[str, Column]) -> list[Cell]:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from reform import db, fmt, periods, sql, store
@@ -124,31 +122,6 @@ class _Checker:
                 ref,
             )
         )
-
-
-def check(
-    con: duckdb.DuckDBPyConnection,
-    grid: Grid,
-    table: Table,
-    *,
-    period: periods.Period | None = None,
-    today: date | None = None,
-) -> Report:
-    """Check a table read from a file; return the report with every issue and the rows to store."""
-    ctx = Context.load(con, today or date.today())
-    checker = start(ctx, grid, table, period, data_rows=len({c.row for c in table.cells}))
-    for cell in table.cells:
-        _check_cell(checker, cell)
-    report = checker.report
-    check_ignored_columns(checker, table)
-    _check_duplicates_and_pairs(checker)
-    rows = _to_quarters(checker, con)
-    if not report.errors:
-        _check_outliers(checker, con, rows)
-    report.rows = rows
-    if not table.cells and not report.errors:
-        add_no_rows(checker)
-    return report
 
 
 def add_no_rows(ck: _Checker) -> None:
@@ -289,19 +262,6 @@ def _unpad(code: str) -> str:
     return re.sub(r"\d+", lambda m: str(int(m.group())), code.upper())
 
 
-def _check_cell(ck: _Checker, cell: Cell) -> None:
-    found = check_cell(ck, cell)
-    if found is None:
-        return
-    cell, period, value = found
-    key = (cell.unit_code, period.end, cell.indicator)  # Q3 and 9M both store Q3 (a date hashes fast)
-    if key in ck.seen:
-        add_duplicate(ck, cell, period, ck.seen[key])
-        return
-    ck.seen[key] = cell.row
-    ck.accepted.append((cell, period, value))
-
-
 def check_cell(ck: _Checker, cell: Cell) -> tuple[Cell, periods.Period, float] | None:
     """Every check of one cell but the duplicate one; the cell, its period and value when it can be stored."""
     if cell.raw is None and (cell.row, cell.col) not in ck.grid.formula_cells:
@@ -413,19 +373,6 @@ def _check_range(ck: _Checker, cell: Cell, ind: dict, value: float) -> float | N
     return value
 
 
-def _check_duplicates_and_pairs(ck: _Checker) -> None:
-    """A numerator above its denominator is an error, except the carry-over pairs (a warning)."""
-    pairs = numerator_pairs(ck.ctx)
-    paired = set(pairs) | {den for dens in pairs.values() for den, _ in dens}  # the other values never pair
-    by_key = {(c.unit_code, p.end, c.indicator): (c, v) for c, p, v in ck.accepted if c.indicator in paired}
-    for (unit, period, num), (cell, value) in by_key.items():
-        for den, severity in pairs.get(num, ()):
-            other = by_key.get((unit, period, den))
-            if other is None or value <= other[1]:
-                continue
-            add_pair(ck, cell, value, den, severity, other[0], other[1])
-
-
 def numerator_pairs(ctx: Context) -> dict[str, list[tuple[str, str]]]:
     """Numerator → [(denominator, severity)], in catalogue order, then the carry-over pairs."""
     pairs: dict[str, list[tuple[str, str]]] = {}
@@ -450,44 +397,10 @@ def add_pair(ck: _Checker, cell: Cell, value: float, den: str, severity: str, ot
     )
 
 
-def _to_quarters(ck: _Checker, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Rows to store, one per quarter: cumulative flows become the increment over stored quarters."""
-    cumulative = [(c, p, v) for c, p, v in ck.accepted if not p.is_quarter]
-    stored = _stored_for(con, cumulative)
-    out = []
-    for cell, period, value in ck.accepted:
-        if not period.is_quarter and ck.ctx.indicators[cell.indicator]["type"] == "flow":
-            value = _increment(ck, cell, period, value, stored)
-            if value is None:
-                continue
-        out.append((cell.unit_code, period.end, cell.indicator, float(value)))  # end: the quarter stored
-    return pd.DataFrame(out, columns=["unit_code", "period", "indicator_code", "value"])
-
-
-def _stored_for(con: duckdb.DuckDBPyConnection, cumulative: list) -> dict[tuple, float]:
-    if not cumulative:
-        return {}
-    df = stored_values(con, sorted({c.unit_code for c, _, _ in cumulative}), [p.year for _, p, _ in cumulative])
-    return {(r.unit_code, pd.Timestamp(r.period).date(), r.indicator_code): r.value for r in df.itertuples()}
-
-
 def stored_values(con: duckdb.DuckDBPyConnection, units: list[str], years: list[int]) -> pd.DataFrame:
     """The stored values of these units in the years of the cumulative reports (unit_code, period, ...)."""
     with db.registered(con, incoming=pd.DataFrame({"unit_code": pd.Series(units, dtype=object)})):
         return sql.run(con, "stored_values", start=date(min(years), 1, 1), end=date(max(years), 10, 1))
-
-
-def _increment(ck: _Checker, cell: Cell, period: periods.Period, value: float, stored: dict) -> float | None:
-    earlier = period.quarters()[:-1]
-    missing = [q.label for q in earlier if (cell.unit_code, q.start, cell.indicator) not in stored]
-    if missing:
-        add_gap(ck, cell, period, missing)
-        return None
-    increment = value - sum(stored[(cell.unit_code, q.start, cell.indicator)] for q in earlier)
-    if increment < 0:
-        add_negative_increment(ck, cell, period, value, increment)
-        return None
-    return increment
 
 
 def add_gap(ck: _Checker, cell: Cell, period: periods.Period, missing: list[str]) -> None:
@@ -508,28 +421,6 @@ def add_negative_increment(ck: _Checker, cell: Cell, period: periods.Period, val
         f"lũy kế {period.label} ({fmt.number(value)}) nhỏ hơn tổng các quý "
         f"trước đã lưu ({fmt.number(value - increment)}): số quý {periods.ROMAN[period.last_q]} sẽ âm.",
     )
-
-
-def _check_outliers(ck: _Checker, con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
-    """Warn on values far from the unit's own history (robust z-score on median and MAD)."""
-    report_outliers(ck, con, rows, lambda _: {(c.unit_code, c.indicator): c for c, _, _ in ck.accepted})
-
-
-def report_outliers(
-    ck: _Checker,
-    con: duckdb.DuckDBPyConnection,
-    rows: pd.DataFrame,
-    cells_of: Callable[[pd.DataFrame], dict[tuple[str, str], Cell]],
-) -> None:
-    """A warning per row far from its unit's history, in row order, at cells_of(flagged)[unit, indicator]."""
-    # cells_of gives the last accepted cell of each flagged unit and indicator
-    flagged = outliers(con, rows)
-    if flagged.empty:
-        return
-    where = pd.MultiIndex.from_frame(rows[KEY]).get_indexer(pd.MultiIndex.from_frame(flagged[KEY]))
-    cells = cells_of(flagged)
-    for r in flagged.iloc[np.argsort(where, kind="stable")].itertuples():  # in the order of the rows
-        add_outlier(ck, cells.get((r.unit_code, r.indicator_code)), r.value, r.median)
 
 
 KEY = ["unit_code", "period", "indicator_code"]

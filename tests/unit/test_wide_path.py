@@ -1,7 +1,7 @@
-"""The column-wise path for wide tables (reform/wide.py) gives the per-cell path's report and rows.
+"""The one reading pipeline (reform/checks.py) gives the per-cell reference's report and rows for wide tables.
 
-Each file below is prepared twice on the same database, once cell by cell (use_columns=False) and once
-column by column (use_columns=True), and everything the uploader sees or the writer stores must be
+Each file below is prepared twice on the same database, once cell by cell (tests/reference/percell.py) and
+once by importer.prepare (columns), and everything the uploader sees or the writer stores must be
 equal: every issue with its code, row, column, cell, severity and Vietnamese message, in the same order;
 the rows to store (values and dtypes); data rows, skipped rows, the import summary and the changes
 table. Files are written as .xlsx (typed cells, formulas, percentage formats, dates) and as CSV.
@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from reform import db, importer, periods
 from reform.ingest import IngestError
+from tests.reference import percell
 
 TODAY = date(2026, 11, 22)
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -47,8 +48,8 @@ def con(demo_db_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 def both(con: duckdb.DuckDBPyConnection, data: bytes, name: str, **kw) -> tuple[importer.Prepared, importer.Prepared]:
     """The file prepared cell by cell and column by column; they must agree in everything."""
-    cells = importer.prepare(con, data, name, today=TODAY, use_columns=False, **kw)
-    fast = importer.prepare(con, data, name, today=TODAY, use_columns=True, **kw)
+    cells = percell.prepare(con, data, name, today=TODAY, **kw)
+    fast = importer.prepare(con, data, name, today=TODAY, **kw)
     assert cells.path == "cells"
     assert [i.as_dict() for i in fast.report.issues] == [i.as_dict() for i in cells.report.issues]
     pd.testing.assert_frame_equal(fast.report.rows, cells.report.rows)
@@ -231,8 +232,7 @@ def test_both_paths_report_the_same_for_every_kind_of_issue(
 ) -> None:
     data = xlsx(CASES[case]) if render == "xlsx" else text(CASES[case])
     cells, fast = both(con, data, f"bao_cao.{render}")
-    declined = {"cumulative", "two columns of one indicator"}
-    assert fast.path == ("cells" if case in declined else "columns")
+    assert fast.path == "sheet"
     if case not in {"clean", "code row"}:
         assert cells.report.issues, "each case but the clean ones raises something"
 
@@ -277,7 +277,7 @@ def test_excel_formulas_percentages_dates_and_booleans(con: duckdb.DuckDBPyConne
     ]
     data = xlsx(rows)
     cells, fast = both(con, data, "f.xlsx")
-    assert fast.path == "columns" and cells.grid.formula_cells and cells.grid.percent_cells
+    assert fast.path == "sheet" and cells.grid.formula_cells and cells.grid.percent_cells
     assert {"E_FORMULA", "E_PERCENT", "E_BAD_PERIOD"} <= {i.code for i in cells.report.issues}
     kw = {"period": periods.parse(Q3)}
     both(con, data, "f.xlsx", **kw)
@@ -291,23 +291,21 @@ def test_the_period_from_the_form_or_the_title_is_used_alike(con: duckdb.DuckDBP
     kw = {"period": periods.parse(Q3)} if where == "form" else {}
     cells, fast = both(con, xlsx(rows), "p.xlsx", **kw)
     assert [i.code for i in cells.report.issues] == ["E_NOT_NUMBER"]
-    assert fast.path == "columns" and len(fast.report.rows) == 3
+    assert fast.path == "sheet" and len(fast.report.rows) == 3
 
 
 @pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*") if p.suffix in {".csv", ".txt", ".xlsx"}))
 def test_the_sample_files_give_the_same_report(con: duckdb.DuckDBPyConnection, fixture: str) -> None:
     cells, fast = both(con, (FIXTURES / fixture).read_bytes(), fixture)
-    assert fast.path == ("columns" if cells.report.layout == "wide" else "cells")
+    assert fast.path == "sheet"
 
 
 def test_an_unreadable_file_is_refused_with_the_same_message(con: duckdb.DuckDBPyConnection) -> None:
     for data in (b"a,b,c\n1,2,3\n", xlsx([["a", "b"], [1, 2]])):
         raised = []
-        for use_columns in (False, True):
+        for prepare in (percell.prepare, importer.prepare):
             with pytest.raises(IngestError) as exc:
-                importer.prepare(
-                    con, data, "x.xlsx" if data[:2] == b"PK" else "x.csv", today=TODAY, use_columns=use_columns
-                )
+                prepare(con, data, "x.xlsx" if data[:2] == b"PK" else "x.csv", today=TODAY)
             raised.append((exc.value.code, exc.value.message))
         assert raised[0] == raised[1] and raised[0][0] == "E_NO_HEADER"
 
@@ -340,7 +338,7 @@ def test_a_province_file_with_mistakes_everywhere_gives_the_same_report(
 ) -> None:
     rows = _province(con, seed, mistakes=0.02)
     cells, fast = both(con, xlsx(rows) if render == "xlsx" else text(rows), f"p.{render}")
-    assert fast.path == "columns"
+    assert fast.path == "sheet"
     assert len(cells.report.errors) > 100 and len(cells.report.rows) > 2000
     assert {"E_DUPLICATE", "E_NUM_GT_DEN", "W_CARRY_OVER", "E_UNKNOWN_UNIT"} <= {i.code for i in cells.report.issues}
 
@@ -367,32 +365,20 @@ def test_a_clean_file_gives_the_same_outlier_warnings(con: duckdb.DuckDBPyConnec
             ]
         )
     cells, fast = both(con, xlsx(rows), "p.xlsx")
-    assert fast.path == "columns" and not cells.report.errors
+    assert fast.path == "sheet" and not cells.report.errors
     assert sum(i.code == "W_OUTLIER" for i in cells.report.warnings) >= 3
-
-
-def test_a_large_wide_table_takes_the_column_path_by_itself(con: duckdb.DuckDBPyConnection) -> None:
-    rows = _province(con, 4, mistakes=0.01)
-    small = [rows[0], *rows[1:20]]
-    assert len(small) * len(small[0]) < importer.WIDE_MIN_CELLS <= len(rows) * len(rows[0])
-    assert importer.prepare(con, xlsx(small), "a.xlsx", today=TODAY).path == "cells"
-    data = xlsx(rows)
-    auto = importer.prepare(con, data, "b.xlsx", today=TODAY)
-    cells = importer.prepare(con, data, "b.xlsx", today=TODAY, use_columns=False)
-    assert auto.path == "columns" and auto.summary() == cells.summary()
-    pd.testing.assert_frame_equal(auto.report.rows, cells.report.rows)
 
 
 def test_both_paths_store_the_same_values_and_history(demo_db_master: Path, tmp_path: Path) -> None:
     rows = [["Mã đơn vị", "Kỳ", "kt_tcd", "kt_dv", "hop_tong", "co_ttdt"]]
     rows += [[f"XP{u:02d}", Q3, u, u + 1, u + 2, "Có" if u % 2 else "Không"] for u in range(1, 33)]
     tables = []
-    for use_columns in (False, True):
-        path = tmp_path / f"{use_columns}.duckdb"
+    for n, prepare in enumerate((percell.prepare, importer.prepare)):
+        path = tmp_path / f"{n}.duckdb"
         shutil.copy(demo_db_master, path)
         c = db.connect(path)
-        prepared = importer.prepare(c, xlsx(rows), "q3.xlsx", today=TODAY, use_columns=use_columns)
-        assert prepared.path == ("columns" if use_columns else "cells") and prepared.can_commit
+        prepared = prepare(c, xlsx(rows), "q3.xlsx", today=TODAY)
+        assert prepared.path == ("sheet" if n else "cells") and prepared.can_commit
         result = importer.commit(c, prepared, user="test")
         assert result is not None and result.inserted + result.updated + result.unchanged == 128
         tables.append(
@@ -452,9 +438,9 @@ def test_random_wide_files_give_the_same_answer_both_ways(
     rows = [head, *([unit, *cells] for unit, cells in body)]
     data = xlsx(rows) if render == "xlsx" else text(rows)
     answers = []
-    for use_columns in (False, True):
+    for prepare in (percell.prepare, importer.prepare):
         try:
-            answers.append(importer.prepare(con, data, f"f.{render}", today=TODAY, use_columns=use_columns))
+            answers.append(prepare(con, data, f"f.{render}", today=TODAY))
         except IngestError as exc:
             answers.append((exc.code, exc.message))
     if isinstance(answers[0], tuple) or isinstance(answers[1], tuple):

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reform import ingest
+from reform import ingest, xlsx
 from reform.ingest import IngestError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -144,6 +144,10 @@ SHEETS = {
         '<row r="2"><c r="A2"><f t="shared" ref="A2:A4" si="0">B2*2</f><v>4</v></c><c r="B2"><f t="array" '
         'ref="B2:B3">SUM(C1:C2)</f></c></row><row r="3"><c r="A3"><f t="shared" si="0"/></c></row>'
     ),
+    "shared formulas": (
+        '<row r="1"><c r="A1"><f t="shared" ref="A1:C1" si="0">D1*2</f><v>4</v></c><c r="B1"><f t="shared" si="0"/>'
+        '</c><c r="C1"><f t="shared" si="0"/><v>6</v></c></row>'
+    ),
     "a damaged shared formula": (
         '<row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0">SUM(B1))</f><v>1</v></c></row>'
         '<row r="2"><c r="A2"><f t="shared" si="0"/><v>1</v></c></row>'
@@ -172,6 +176,7 @@ def test_hand_edited_sheets_are_read_alike(case: str, dimension: str | None) -> 
 
 def test_the_hand_edited_cases_reach_what_they_are_meant_to() -> None:
     assert same(with_sheet(SHEETS["formulas"]))[1] == {(1, 2), (1, 3), (2, 2), (3, 1)}
+    assert same(with_sheet(SHEETS["shared formulas"]))[1] == {(1, 2)}
     assert same(with_sheet(SHEETS["percentages"]))[2] == {(1, 1)}
     assert same(with_sheet(SHEETS["a damaged shared formula"]))[:2] == ("refused", "E_BAD_XLSX")
     assert same(with_sheet(SHEETS["a style that is not there"]))[:2] == ("refused", "E_BAD_XLSX")
@@ -261,3 +266,52 @@ def test_damaged_sheets_are_read_or_refused_alike(edits: list[tuple[int, bytes]]
         pos %= len(sheet)
         sheet[pos : pos + len(chunk)] = chunk
     same(with_sheet("", extra={"xl/worksheets/sheet1.xml": bytes(sheet)}))
+
+
+def _fast(data: bytes, sheet: int = 0) -> xlsx.FastSheet | None:
+    """The fast reading of a workbook's sheet (None when it leaves the sheet to openpyxl's parser)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    ws = wb.worksheets[sheet]
+    return xlsx.fast_sheet(ws, formulas=True, max_rows=ingest.MAX_ROWS, max_cells=ingest.MAX_CELLS)
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*.xlsx")))
+def test_the_fast_reading_takes_the_sample_workbooks(fixture: str) -> None:
+    assert _fast((FIXTURES / fixture).read_bytes()) is not None
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "percentages",
+        "shared formulas",
+        "rows left out, out of order, twice",
+        "cells out of order and twice",
+        "legacy text",
+    ],
+)
+def test_the_fast_reading_takes_the_usual_hand_edited_sheets(case: str) -> None:
+    assert _fast(with_sheet(SHEETS[case])) is not None
+
+
+@pytest.mark.parametrize(
+    "case", ["types", "formulas", "a damaged shared formula", "no coordinates", "a row number with a fraction"]
+)
+def test_the_fast_reading_leaves_what_it_does_not_know_to_openpyxl(case: str) -> None:
+    # rich text, an array formula, a formula openpyxl cannot translate, cells without a reference, r="1.5"
+    assert _fast(with_sheet(SHEETS[case])) is None
+
+
+def test_the_fast_reading_leaves_a_sheet_declaring_too_many_cells_to_the_streaming_reader() -> None:
+    rows = '<row r="1"><c r="A1"><v>1</v></c></row><row r="4000"><c r="A4000"><v>1</v></c></row>'
+    assert _fast(with_sheet(rows, "A1:ALL4000")) is None  # 4 million cells declared: refused as they stream
+    assert outcome(ingest.read_xlsx, with_sheet(rows, "A1:ALL4000"))[:2] == ("refused", "E_TOO_MANY_CELLS")
+    assert _fast(with_sheet(rows, None)) is not None and same(with_sheet(rows, None))[0][-1] == [1]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+@given(rows=st.lists(st.lists(st.sampled_from(VALUES), max_size=6), max_size=8))
+def test_the_fast_reading_takes_random_workbooks(rows: list[list[object]]) -> None:
+    data = book(rows)
+    assert _fast(data) is not None
+    same(data)
