@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from reform import approval, briefing, catalog, db, demo, fmt, periods, policy, sql, textnorm
 from reform import explain as explain_core
@@ -63,8 +64,25 @@ def _wait_for_database() -> None:
 
 
 def data_version() -> pd.Series:
-    """last_upload_id, uploads and last_changed of the database (not cached: it is the cache key)."""
-    return sql.run(cursor(), "data_version").iloc[0]
+    """last_upload_id, uploads, last_changed and cache_version of the database, read once per script run:
+    it is the key of every cached figure, and a page asked for it a dozen times a run (one query each)."""
+    ctx = get_script_run_ctx()
+    this_run = ctx.cursors if ctx is not None else None  # a new dict at the start of every run and fragment run
+    held = st.session_state.get(_VERSION_HELD)
+    if this_run is not None and held is not None and held[0] is this_run:
+        return held[1]
+    version = sql.run(cursor(), "data_version").iloc[0]
+    if this_run is not None:
+        st.session_state[_VERSION_HELD] = (this_run, version)
+    return version
+
+
+_VERSION_HELD = "_data_version_of_run"
+
+
+def forget_data_version() -> None:
+    """After a write in this run: the next data_version() reads the database again."""
+    st.session_state.pop(_VERSION_HELD, None)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -291,6 +309,7 @@ def clear_caches() -> None:
     """After a write by quản trị: drop every cached figure at once. Cached figures are keyed by the data
     version, so after anyone else's write they are simply not found again; only quản trị may clear every
     reader's caches (it slows everyone down)."""
+    forget_data_version()
     if policy.may_clear_cache(current()):
         st.cache_data.clear()
 

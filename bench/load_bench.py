@@ -28,6 +28,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -182,6 +183,39 @@ def start_file_server(port: int, folder: Path) -> subprocess.Popen:
     )
 
 
+def profiled(pids: list[int], out: Path) -> subprocess.Popen | None:
+    """py-spy sampling the first server process while the users act (raw stacks to out); None without it."""
+    spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+    if spy is None:
+        print("py-spy is not installed (requirements-dev.txt): no profile")
+        return None
+    args = [spy, "record", "-p", str(pids[0]), "-r", "50", "--format", "raw", "-o", str(out), "--nonblocking"]
+    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def print_profile(raw: Path, top: int = 25) -> None:
+    """The functions where the server's script runs spent their time (inclusive, share of the samples)."""
+    if not raw.is_file():
+        return
+    inclusive: collections.Counter = collections.Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        total += int(n)
+        frames = {f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0] + ")" for f in stack.split(";")}
+        for frame in frames:
+            inclusive[frame] += int(n)
+    print(f"{'':8}   profile: {total} samples; the functions that hold most of them (inclusive)")
+    shown = 0
+    for frame, n in inclusive.most_common():
+        if "threading.py" in frame or "runpy" in frame or "asyncio" in frame or "click" in frame:
+            continue
+        print(f"{'':8}   {100 * n / total:5.1f} %  {frame[:110]}")
+        shown += 1
+        if shown == top:
+            break
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--users", type=int, nargs="+", default=[1, 10, 50, 100])
@@ -191,6 +225,7 @@ def main() -> None:
     p.add_argument("--file-port", type=int, default=8660)
     p.add_argument("--cluster-folder", default=str(cluster.DEFAULT_FOLDER))
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--profile", action="store_true", help="sample the (first) server with py-spy during each load")
     args = p.parse_args()
     print(
         f"websocket users, {args.actions} interactions each, think time mean {args.think} s; "
@@ -221,9 +256,16 @@ def main() -> None:
             asyncio.run(load(url, 2, 2, 0, 99))  # warm the caches of the process(es): not measured
             for n in args.users:
                 before = rss_mb(pids)
+                raw = folder / f"profile-{name}-{n}.txt"
+                spy = profiled(pids, raw) if args.profile else None
                 out, wall = asyncio.run(load(url, n, args.actions, args.think, args.seed))
                 after = rss_mb(pids)
+                if spy is not None:
+                    spy.send_signal(signal.SIGINT)  # py-spy writes its samples when interrupted
+                    spy.wait(timeout=60)
                 report(name, n, out, wall, before, after)
+                if spy is not None:
+                    print_profile(raw)
                 pooled = [s for _, s, f in out if not f]
                 if pooled:
                     print(f"{'':8}   mean {statistics.mean(pooled):.2f} s over {len(pooled)} interactions")
