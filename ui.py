@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -17,7 +19,7 @@ from reform import approval, briefing, catalog, db, demo, fmt, periods, policy, 
 from reform import explain as explain_core
 from reform import index as reform_index
 from reform import summary as summary_core
-from reform.config import settings
+from reform.config import lang, settings
 from reform.deck import Deck
 from reform.texts import t
 
@@ -114,6 +116,21 @@ def _index(db_path: str, version: int, scope: str, period_code: str) -> reform_i
 def index_result(scope: str, period: periods.Period) -> reform_index.IndexResult:
     """The reform index of the scope's child units (see reform.index), cached per data version."""
     return _index(str(settings().db_path), int(data_version()["cache_version"]), scope, period.code)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _figure(db_path: str, version: int, lang: str, what: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def chart(key: str, chosen: object, build: Callable[[], go.Figure]) -> None:
+    """A page's Plotly chart, built once per data version and what it shows, then shared by every session:
+    building a figure (Plotly checks each property) was a large part of a rerun under load. chosen: every
+    value the figure depends on besides the data version (the page's Filters, a unit code, ...); build makes
+    the figure. The figure is shared, so nothing may change it after it is built."""
+    version = int(data_version()["cache_version"])
+    figure = _figure(str(settings().db_path), version, lang(), (key, repr(chosen)), build)
+    st.plotly_chart(figure, width="stretch", key=key)
 
 
 def meta(key: str) -> str | None:

@@ -169,14 +169,20 @@ def wait_healthy(url: str, seconds: float = 300) -> None:
     raise RuntimeError(f"{url} did not become healthy")
 
 
-def start_file_server(port: int, folder: Path) -> subprocess.Popen:
-    """One dashboard process on a fresh demo file (it fills itself on first start)."""
-    env = {**os.environ, "REFORM_DB": str(folder / "load.duckdb"), "REFORM_AUTO_DEMO": "1", "REFORM_AUTH": "off"}
-    log = (folder / "streamlit.log").open("wb")
+def start_file_server(port: int, folder: Path, code: Path = PROJECT) -> subprocess.Popen:
+    """One dashboard process (of the code in code) on a fresh demo file (it fills itself on first start)."""
+    env = {
+        **os.environ,
+        "REFORM_DB": str(folder / f"load-{port}.duckdb"),
+        "REFORM_AUTO_DEMO": "1",
+        "REFORM_AUTH": "off",
+    }
+    env["REFORM_DATA_DIR"] = str(code / "data")
+    log = (folder / f"streamlit-{port}.log").open("wb")
     args = ["--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"]
     return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", *args, "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT,
+        cwd=code,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -193,8 +199,9 @@ def profiled(pids: list[int], out: Path) -> subprocess.Popen | None:
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def print_profile(raw: Path, top: int = 25) -> None:
-    """The functions where the server's script runs spent their time (inclusive, share of the samples)."""
+def print_profile(raw: Path, top: int = 20) -> None:
+    """Where the server's script runs spent their time: the project's functions and the libraries' (inclusive
+    share of the samples)."""
     if not raw.is_file():
         return
     inclusive: collections.Counter = collections.Counter()
@@ -202,18 +209,27 @@ def print_profile(raw: Path, top: int = 25) -> None:
     for line in raw.read_text().splitlines():
         stack, _, n = line.rpartition(" ")
         total += int(n)
-        frames = {f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0] + ")" for f in stack.split(";")}
-        for frame in frames:
+        for frame in {f.rsplit(":", 1)[0] + ")" for f in stack.split(";")}:
             inclusive[frame] += int(n)
+    ours = ("(dashboard.py", "(ui.py", "(pages/", "(reform/", "(overview.py", "(indicators.py", "(reporting.py")
+    ours += ("(year_on_year.py", "(unit_profile.py")
     print(f"{'':8}   profile: {total} samples; the functions that hold most of them (inclusive)")
-    shown = 0
-    for frame, n in inclusive.most_common():
-        if "threading.py" in frame or "runpy" in frame or "asyncio" in frame or "click" in frame:
-            continue
-        print(f"{'':8}   {100 * n / total:5.1f} %  {frame[:110]}")
-        shown += 1
-        if shown == top:
-            break
+    for title, keep in (
+        ("project", lambda f: any(o in f for o in ours)),
+        ("libraries", lambda f: "site-packages" in f or "/" in f),
+    ):
+        rows = [(f, n) for f, n in inclusive.most_common() if keep(f) and "threading" not in f][:top]
+        print(f"{'':8}   {title}:")
+        for frame, n in rows:
+            print(f"{'':8}   {100 * n / total:5.1f} %  {frame[:110]}")
+
+
+def checkout(revision: str, folder: Path) -> Path:
+    """The project's files at a git revision, in folder (the baseline of the same run)."""
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", revision], cwd=PROJECT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
 
 
 def main() -> None:
@@ -223,6 +239,12 @@ def main() -> None:
     p.add_argument("--think", type=float, default=5.0, help="mean think time in seconds (0: back to back)")
     p.add_argument("--targets", nargs="+", default=["file", "lake", "cluster"])
     p.add_argument("--file-port", type=int, default=8660)
+    p.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also one process of the code at this git revision on its own demo file (port --file-port + 1), "
+        "measured beside file in the same run",
+    )
     p.add_argument("--cluster-folder", default=str(cluster.DEFAULT_FOLDER))
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--profile", action="store_true", help="sample the (first) server with py-spy during each load")
@@ -234,6 +256,7 @@ def main() -> None:
     targets: list[tuple[str, str, list[int]]] = []
     folder = Path(tempfile.mkdtemp(prefix="reform-load-"))
     proc = None
+    procs: list[subprocess.Popen] = []
     try:
         if "file" in args.targets:
             proc = start_file_server(args.file_port, folder)
@@ -241,6 +264,14 @@ def main() -> None:
             wait_healthy(url)
             asyncio.run(load(url, 1, 1, 0, 0))  # the first session fills the demo: not measured
             targets.append(("file", url, [proc.pid]))
+        if args.baseline:
+            code = checkout(args.baseline, folder / "baseline")
+            base = start_file_server(args.file_port + 1, folder, code)
+            procs.append(base)
+            url = f"http://127.0.0.1:{args.file_port + 1}"
+            wait_healthy(url)
+            asyncio.run(load(url, 1, 1, 0, 0))
+            targets.insert(0, (f"base {args.baseline[:7]}"[:8], url, [base.pid]))
         pids_file = Path(args.cluster_folder) / "pids.json"
         if {"lake", "cluster"} & set(args.targets):
             if not pids_file.is_file():
@@ -252,9 +283,10 @@ def main() -> None:
                     targets.append(("lake", running["replica_urls"][0], replicas[:1]))
                 if "cluster" in args.targets:
                     targets.append(("cluster", running["url"], replicas))
-        for name, url, pids in targets:
+        for _name, url, _pids in targets:
             asyncio.run(load(url, 2, 2, 0, 99))  # warm the caches of the process(es): not measured
-            for n in args.users:
+        for n in args.users:  # the targets in turn for each number of users: they share the machine's moments
+            for name, url, pids in targets:
                 before = rss_mb(pids)
                 raw = folder / f"profile-{name}-{n}.txt"
                 spy = profiled(pids, raw) if args.profile else None
@@ -270,9 +302,10 @@ def main() -> None:
                 if pooled:
                     print(f"{'':8}   mean {statistics.mean(pooled):.2f} s over {len(pooled)} interactions")
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
+        for running in [proc, *procs]:
+            if running is not None:
+                running.terminate()
+                running.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -22,16 +22,16 @@ st.caption(f"{fmt.plain(chosen.group_name)} · {fmt.plain(chosen.scope_name)} ·
 last = periods.from_date(period.end)
 trend = ui.run("trend", scope=scope, start=periods.quarter(last.year - 4, last.last_q).start, end=period.end)
 trend = trend[trend["indicator_code"] == chosen.indicator]
-st.plotly_chart(
-    charts.trend_figure(
+ui.chart(
+    "ind_trend_chart",
+    chosen,
+    lambda: charts.trend_figure(
         trend,
         title=t("ind_trend", name=ind["short_vi"], scope=chosen.scope_name, period=period.label),
         y_title=unit_label,
         names={chosen.indicator: ind["short_vi"]},
         decimals=decimals,
     ),
-    width="stretch",
-    key="ind_trend_chart",
 )
 
 ranked = ui.run("rank", scope=scope, indicator=chosen.indicator, start=period.start, end=period.end)
@@ -41,16 +41,16 @@ if ranked.empty:
     )
     st.stop()
 
-st.plotly_chart(
-    charts.dumbbell_figure(
+ui.chart(
+    "ind_yoy_chart",
+    chosen,
+    lambda: charts.dumbbell_figure(
         ranked,
         title=t("ind_yoy", name=ind["short_vi"], period=period.label),
         x_title=unit_label,
         color=ind["group_color"],
         decimals=decimals,
     ),
-    width="stretch",
-    key="ind_yoy_chart",
 )
 st.caption(t("lineage_note"))
 
@@ -92,14 +92,14 @@ first = periods.from_date(period.end)
 heat_start = periods.quarter(first.year - (HEATMAP_QUARTERS // 4), first.last_q)
 heat = ui.run("group_trend", scope=scope, indicator=chosen.indicator, start=heat_start.start, end=period.end)
 heat = heat.merge(ranked[["unit_code", "name"]], on="unit_code")
-st.plotly_chart(
-    charts.heatmap_figure(
+ui.chart(
+    "ind_heatmap_chart",
+    chosen,
+    lambda: charts.heatmap_figure(
         heat,
         title=t("ind_heatmap", name=ind["short_vi"], first=heat_start.label, last=last.label),
         unit_label=unit_label,
         decimals=decimals,
         reverse=ind["good"] == "down",
     ),
-    width="stretch",
-    key="ind_heatmap_chart",
 )

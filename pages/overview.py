@@ -125,13 +125,13 @@ previous_label = period.shift_years(-1).label
 st.caption(t("compare_note", prev=previous_label) + " " + t("lineage_note"))
 
 names = figures.set_index("code").loc[core.KEY_RATES, "name_vi"].to_dict()
-st.plotly_chart(
-    charts.trend_figure(
+ui.chart(
+    "ov_trend",
+    chosen,
+    lambda: charts.trend_figure(
         trend[trend["indicator_code"].isin(core.KEY_RATES)],
         title=t("trend_title", scope=scope_name),
         y_title=t("trend_y"),
         names=names,
     ),
-    width="stretch",
-    key="ov_trend",
 )

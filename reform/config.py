@@ -79,6 +79,11 @@ def settings() -> Settings:
     return _settings(os.getcwd(), tuple(os.environ.get(name) for name in ENVIRONMENT))
 
 
+def lang() -> str:
+    """The interface language alone (REFORM_LANG, "vi" by default): asked by every interface string."""
+    return (os.environ.get("REFORM_LANG") or "vi").strip().lower() or "vi"
+
+
 @functools.lru_cache(maxsize=16)
 def _settings(cwd: str, environment: tuple[str | None, ...]) -> Settings:
     env = {name: value for name, value in zip(ENVIRONMENT, environment, strict=True) if value is not None}
@@ -87,7 +92,7 @@ def _settings(cwd: str, environment: tuple[str | None, ...]) -> Settings:
     data_dir = Path(env.get("REFORM_DATA_DIR") or DEFAULT_DATA_DIR).expanduser().resolve()
     flag = env.get("REFORM_AUTO_DEMO")
     auto_demo = db_path == DEFAULT_DB.resolve() if flag is None else flag.strip() == "1"
-    lang = env.get("REFORM_LANG", "vi").strip().lower() or "vi"
+    lang = (env.get("REFORM_LANG") or "vi").strip().lower() or "vi"
     max_mb = float(env.get("REFORM_MAX_UPLOAD_MB") or server_upload_mb())
     auth = env.get("REFORM_AUTH", "").strip().lower()
     auth = auth if auth in ("", "off") else "oidc"  # anything but "off" asks for sign-in
