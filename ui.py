@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -118,19 +119,26 @@ def index_result(scope: str, period: periods.Period) -> reform_index.IndexResult
     return _index(str(settings().db_path), int(data_version()["cache_version"]), scope, period.code)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _figure(db_path: str, version: int, lang: str, what: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+T = TypeVar("T")
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def _built(db_path: str, version: int, lang: str, what: tuple[str, str], _build: Callable[[], object]) -> object:
     return _build()
 
 
-def chart(key: str, chosen: object, build: Callable[[], go.Figure]) -> None:
-    """A page's Plotly chart, built once per data version and what it shows, then shared by every session:
-    building a figure (Plotly checks each property) was a large part of a rerun under load. chosen: every
-    value the figure depends on besides the data version (the page's Filters, a unit code, ...); build makes
-    the figure. The figure is shared, so nothing may change it after it is built."""
+def built(key: str, chosen: object, build: Callable[[], T]) -> T:
+    """Something a page builds from cached figures (a chart, a table as the reader sees it), built once per
+    data version and what it shows, then shared by every session of the process: building them was most of
+    a rerun under load (bench/load_bench.py --profile). chosen: every value it depends on besides the data
+    version (the page's Filters, a unit code, ...). It is shared, so nothing may change it once built."""
     version = int(data_version()["cache_version"])
-    figure = _figure(str(settings().db_path), version, lang(), (key, repr(chosen)), build)
-    st.plotly_chart(figure, width="stretch", key=key)
+    return _built(str(settings().db_path), version, lang(), (key, repr(chosen)), build)
+
+
+def chart(key: str, chosen: object, build: Callable[[], go.Figure]) -> None:
+    """A page's Plotly chart under its widget key, built once per data version and chosen (see built)."""
+    st.plotly_chart(built(key, chosen, build), width="stretch", key=key)
 
 
 def meta(key: str) -> str | None:

@@ -247,8 +247,11 @@ def main() -> None:
     )
     p.add_argument("--cluster-folder", default=str(cluster.DEFAULT_FOLDER))
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--pages", nargs="+", choices=[x or "overview" for x in PAGES], help="only these pages")
     p.add_argument("--profile", action="store_true", help="sample the (first) server with py-spy during each load")
     args = p.parse_args()
+    if args.pages:  # the users' choice of pages (the list is read when they act)
+        PAGES[:] = ["" if x == "overview" else x for x in args.pages]
     print(
         f"websocket users, {args.actions} interactions each, think time mean {args.think} s; "
         f"{os.cpu_count()} cores; pages {', '.join(x or 'overview' for x in PAGES)} with random period and scope"

@@ -46,6 +46,14 @@ last = periods.from_date(period.end)
 # three years of quarters: the sparklines and the trend chart share one query
 trend_start = periods.quarter(last.year - 3, last.last_q).start
 trend = ui.run("trend_official" if chosen.official else "trend", scope=scope_code, start=trend_start, end=period.end)
+sparks = ui.built(  # each card's last quarters, split once rather than filtered from the whole trend per card
+    "ov_sparks",
+    chosen,
+    lambda: {
+        code: part["value"].tail(SPARK_QUARTERS).round(2).tolist()
+        for code, part in trend.groupby("indicator_code", sort=False)
+    },
+)
 
 
 def movers_list(rows: pd.DataFrame, icon: str) -> None:
@@ -68,7 +76,7 @@ with right, st.container(border=True):
 
 def card(row: pd.Series) -> None:
     """One indicator as a metric card: value, change against last year, sparkline."""
-    series = trend.loc[trend["indicator_code"] == row["code"], "value"].tail(SPARK_QUARTERS).round(2).tolist()
+    series = sparks.get(row["code"], [])
     arrow = "off" if row["tone"] == "none" or not row["change"] else ("up" if row["change"] > 0 else "down")
     shown_unit = row["unit"] if core.is_percent(row["unit"]) or row["type"] == "rate" else ""
     st.metric(
@@ -114,7 +122,8 @@ for _group_code, group in figures.groupby("group_code", sort=False):
             with col:
                 card(row)
     with st.expander(t("all_indicators", group=group["group_name"].iloc[0])):
-        picked = ui.table(detail_table(group), key=f"ov_table_{_group_code}", selectable=True)
+        shown = ui.built(f"ov_table_{_group_code}", chosen, lambda group=group: detail_table(group))
+        picked = ui.table(shown, key=f"ov_table_{_group_code}", selectable=True)
         if picked is None:
             st.caption(t("why_pick"))
         else:
