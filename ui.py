@@ -557,17 +557,28 @@ def period_scope_or_stop() -> tuple[periods.Period, str, str]:
     return picked
 
 
+def _groups() -> dict[str, str]:
+    """Indicator groups of the catalogue: code → name, in catalogue order."""
+    cat = run("catalog")
+    return dict(zip(cat["group_code"], cat["group_name"], strict=False))
+
+
+def _indicators(group: str) -> dict[str, str]:
+    """Indicators of one group: code → Vietnamese name, in catalogue order."""
+    cat = run("catalog")
+    in_group = cat[cat["group_code"] == group]
+    return dict(zip(in_group["code"], in_group["name_vi"], strict=True))
+
+
 def filters() -> Filters | None:
     """The shared filters (period, scope, group, indicator), kept in the URL; None without data."""
     picked = period_scope()
     if picked is None:
         return None
     period, scope, scope_name = picked
-    cat = run("catalog")
-    groups = dict(zip(cat["group_code"], cat["group_name"], strict=False))
+    groups = built("filter_groups", "", _groups)
     group = url_select(t("group"), list(groups), "nhom", groups.get)
-    in_group = cat[cat["group_code"] == group]
-    names = dict(zip(in_group["code"], in_group["name_vi"], strict=True))
+    names = built("filter_indicators", group, lambda: _indicators(group))
     indicator = url_select(t("indicator"), list(names), "chi_tieu", names.get)
     return Filters(period, scope, scope_name, group, groups[group], indicator, official_choice(current()))
 

@@ -247,6 +247,11 @@ def main() -> None:
     )
     p.add_argument("--cluster-folder", default=str(cluster.DEFAULT_FOLDER))
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--rehearse",
+        action="store_true",
+        help="run each load once unmeasured first: the measured one finds every figure cached (reruns alone)",
+    )
     p.add_argument("--pages", nargs="+", choices=[x or "overview" for x in PAGES], help="only these pages")
     p.add_argument("--profile", action="store_true", help="sample the (first) server with py-spy during each load")
     args = p.parse_args()
@@ -290,6 +295,8 @@ def main() -> None:
             asyncio.run(load(url, 2, 2, 0, 99))  # warm the caches of the process(es): not measured
         for n in args.users:  # the targets in turn for each number of users: they share the machine's moments
             for name, url, pids in targets:
+                if args.rehearse:
+                    asyncio.run(load(url, n, args.actions, args.think, args.seed))
                 before = rss_mb(pids)
                 raw = folder / f"profile-{name}-{n}.txt"
                 spy = profiled(pids, raw) if args.profile else None
