@@ -30,7 +30,7 @@ st.progress(
 if units_reported < units_expected:
     st.warning(t("incomplete", period=period.label, k=units_expected - units_reported), icon=":material/schedule:")
 
-index_units = ui.index_result(scope_code, period).units.dropna(subset=["score"])
+index_units = ui.index_result(scope_code, period, intervals=False).units.dropna(subset=["score"])
 if not index_units.empty:  # the composite index of the units below, when the scope has any
     st.metric(
         t("ci_card"),
@@ -64,7 +64,7 @@ def movers_list(rows: pd.DataFrame, icon: str) -> None:
         st.markdown(f"{icon} **{r['short_vi']}**: {core.change_text(r)}")
 
 
-good, bad = core.movers(figures)
+good, bad = ui.built("ov_movers", chosen, lambda: core.movers(figures))
 left, right = st.columns(2)
 with left, st.container(border=True):
     st.markdown(f"**{t('movers_good')}**")
