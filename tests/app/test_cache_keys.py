@@ -25,3 +25,18 @@ def test_a_register_change_made_elsewhere_shows_on_the_next_run(open_page, demo_
     after = shown_units(at)
     assert "Đảng ủy mang tên mới" in after and before[0] not in after
     assert len(after) == len(before)
+
+
+def test_the_data_version_is_read_once_a_run_and_again_on_the_next(open_page, demo_db, monkeypatch) -> None:
+    """Every cached figure of a run is keyed by one reading of the data version (a query each before)."""
+    from reform import sql
+
+    at = open_page(demo_db, "pages/overview.py")
+    reads = []
+    real = sql.run
+    monkeypatch.setattr(sql, "run", lambda con, name, **p: (reads.append(name), real(con, name, **p))[1])
+    at.run()
+    assert not at.exception
+    assert reads.count("data_version") == 1
+    at.run()
+    assert reads.count("data_version") == 2
