@@ -124,7 +124,7 @@ def index_result(scope: str, period: periods.Period, *, intervals: bool = True) 
 T = TypeVar("T")
 
 
-@st.cache_resource(max_entries=1024, show_spinner=False)
+@st.cache_resource(max_entries=512, show_spinner=False)  # figures of a province are some 100 kB each
 def _built(db_path: str, version: int, lang: str, what: tuple[str, str], _build: Callable[[], object]) -> object:
     return _build()
 
