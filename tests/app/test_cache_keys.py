@@ -3,6 +3,8 @@ replica (which cannot clear this process's caches) shows on the next run."""
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 
 from reform import store
@@ -40,3 +42,22 @@ def test_the_data_version_is_read_once_a_run_and_again_on_the_next(open_page, de
     assert reads.count("data_version") == 1
     at.run()
     assert reads.count("data_version") == 2
+
+
+def chart_titles(at) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def test_a_shared_chart_follows_the_filters_and_another_session_gets_the_same(open_page, demo_db) -> None:
+    """Charts are built once per data version and filters and shared by sessions: a changed period is a new
+    chart (never the one cached for the other period), and another session with the same filters sees the same."""
+    at = open_page(demo_db, "pages/indicators.py")
+    at.selectbox(key="ky").set_value("2025-Q3").run()
+    q3 = chart_titles(at)
+    at.selectbox(key="ky").set_value("2025-Q2").run()
+    q2 = chart_titles(at)
+    assert not at.exception and len(q3) == len(q2) == 3
+    assert all("III/2025" in t for t in q3) and all("II/2025" in t and "III/2025" not in t for t in q2)
+    other = open_page(demo_db, "pages/indicators.py")
+    other.selectbox(key="ky").set_value("2025-Q2").run()
+    assert chart_titles(other) == q2
