@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from reform import approval, briefing, catalog, db, demo, fmt, periods, policy, sql, textnorm
 from reform import explain as explain_core
 from reform import index as reform_index
 from reform import summary as summary_core
-from reform.config import settings
+from reform.config import lang, settings
 from reform.deck import Deck
 from reform.texts import t
 
@@ -62,8 +66,25 @@ def _wait_for_database() -> None:
 
 
 def data_version() -> pd.Series:
-    """last_upload_id, uploads and last_changed of the database (not cached: it is the cache key)."""
-    return sql.run(cursor(), "data_version").iloc[0]
+    """last_upload_id, uploads, last_changed and cache_version of the database, read once per script run:
+    it is the key of every cached figure, and a page asked for it a dozen times a run (one query each)."""
+    ctx = get_script_run_ctx()
+    this_run = ctx.cursors if ctx is not None else None  # a new dict at the start of every run and fragment run
+    held = st.session_state.get(_VERSION_HELD)
+    if this_run is not None and held is not None and held[0] is this_run:
+        return held[1]
+    version = sql.run(cursor(), "data_version").iloc[0]
+    if this_run is not None:
+        st.session_state[_VERSION_HELD] = (this_run, version)
+    return version
+
+
+_VERSION_HELD = "_data_version_of_run"
+
+
+def forget_data_version() -> None:
+    """After a write in this run: the next data_version() reads the database again."""
+    st.session_state.pop(_VERSION_HELD, None)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -89,13 +110,37 @@ def summary(scope: str, period: periods.Period, official: bool = False) -> pd.Da
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _index(db_path: str, version: int, scope: str, period_code: str) -> reform_index.IndexResult:
-    return reform_index.compute(cursor(), scope, periods.parse(period_code))
+def _index(db_path: str, version: int, scope: str, period_code: str, draws: int) -> reform_index.IndexResult:
+    return reform_index.compute(cursor(), scope, periods.parse(period_code), draws=draws)
 
 
-def index_result(scope: str, period: periods.Period) -> reform_index.IndexResult:
-    """The reform index of the scope's child units (see reform.index), cached per data version."""
-    return _index(str(settings().db_path), int(data_version()["cache_version"]), scope, period.code)
+def index_result(scope: str, period: periods.Period, *, intervals: bool = True) -> reform_index.IndexResult:
+    """The reform index of the scope's child units (see reform.index), cached per data version. intervals:
+    with the rank intervals of the robustness draws; without them (scores and ranks only) it is quicker."""
+    draws = reform_index.DRAWS if intervals else 0
+    return _index(str(settings().db_path), int(data_version()["cache_version"]), scope, period.code, draws)
+
+
+T = TypeVar("T")
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)  # figures of a province are some 100 kB each
+def _built(db_path: str, version: int, lang: str, what: tuple[str, str], _build: Callable[[], object]) -> object:
+    return _build()
+
+
+def built(key: str, chosen: object, build: Callable[[], T]) -> T:
+    """Something a page builds from cached figures (a chart, a table as the reader sees it), built once per
+    data version and what it shows, then shared by every session of the process: building them was most of
+    a rerun under load (bench/load_bench.py --profile). chosen: every value it depends on besides the data
+    version (the page's Filters, a unit code, ...). It is shared, so nothing may change it once built."""
+    version = int(data_version()["cache_version"])
+    return _built(str(settings().db_path), version, lang(), (key, repr(chosen)), build)
+
+
+def chart(key: str, chosen: object, build: Callable[[], go.Figure]) -> None:
+    """A page's Plotly chart under its widget key, built once per data version and chosen (see built)."""
+    st.plotly_chart(built(key, chosen, build), width="stretch", key=key)
 
 
 def meta(key: str) -> str | None:
@@ -291,6 +336,7 @@ def clear_caches() -> None:
     """After a write by quản trị: drop every cached figure at once. Cached figures are keyed by the data
     version, so after anyone else's write they are simply not found again; only quản trị may clear every
     reader's caches (it slows everyone down)."""
+    forget_data_version()
     if policy.may_clear_cache(current()):
         st.cache_data.clear()
 
@@ -513,17 +559,28 @@ def period_scope_or_stop() -> tuple[periods.Period, str, str]:
     return picked
 
 
+def _groups() -> dict[str, str]:
+    """Indicator groups of the catalogue: code → name, in catalogue order."""
+    cat = run("catalog")
+    return dict(zip(cat["group_code"], cat["group_name"], strict=False))
+
+
+def _indicators(group: str) -> dict[str, str]:
+    """Indicators of one group: code → Vietnamese name, in catalogue order."""
+    cat = run("catalog")
+    in_group = cat[cat["group_code"] == group]
+    return dict(zip(in_group["code"], in_group["name_vi"], strict=True))
+
+
 def filters() -> Filters | None:
     """The shared filters (period, scope, group, indicator), kept in the URL; None without data."""
     picked = period_scope()
     if picked is None:
         return None
     period, scope, scope_name = picked
-    cat = run("catalog")
-    groups = dict(zip(cat["group_code"], cat["group_name"], strict=False))
+    groups = built("filter_groups", "", _groups)
     group = url_select(t("group"), list(groups), "nhom", groups.get)
-    in_group = cat[cat["group_code"] == group]
-    names = dict(zip(in_group["code"], in_group["name_vi"], strict=True))
+    names = built("filter_indicators", group, lambda: _indicators(group))
     indicator = url_select(t("indicator"), list(names), "chi_tieu", names.get)
     return Filters(period, scope, scope_name, group, groups[group], indicator, official_choice(current()))
 

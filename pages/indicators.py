@@ -24,18 +24,17 @@ trend = ui.run(
     "trend", chosen.official, scope=scope, start=periods.quarter(last.year - 4, last.last_q).start, end=period.end
 )
 trend = trend[trend["indicator_code"] == chosen.indicator]
-trend_event = st.plotly_chart(
-    charts.trend_figure(
+trend_event = ui.chart(
+    "ind_trend_chart",
+    chosen,
+    lambda: charts.trend_figure(
         trend,
         title=t("ind_trend", name=ind["short_vi"], scope=chosen.scope_name, period=period.label),
         y_title=unit_label,
         names={chosen.indicator: ind["short_vi"]},
         decimals=decimals,
     ),
-    width="stretch",
-    key="ind_trend_chart",
-    on_select="rerun",
-    selection_mode="points",
+    clickable=True,
 )
 ui.why_chart(
     trend_event,
@@ -49,18 +48,17 @@ if ranked.empty:
     )
     st.stop()
 
-yoy_event = st.plotly_chart(
-    charts.dumbbell_figure(
+yoy_event = ui.chart(
+    "ind_yoy_chart",
+    chosen,
+    lambda: charts.dumbbell_figure(
         ranked,
         title=t("ind_yoy", name=ind["short_vi"], period=period.label),
         x_title=unit_label,
         color=ind["group_color"],
         decimals=decimals,
     ),
-    width="stretch",
-    key="ind_yoy_chart",
-    on_select="rerun",
-    selection_mode="points",
+    clickable=True,
 )
 unit_names = dict(zip(ranked["unit_code"], ranked["name"], strict=True))
 ui.why_chart(
@@ -116,14 +114,14 @@ heat = ui.run(
     "group_trend", chosen.official, scope=scope, indicator=chosen.indicator, start=heat_start.start, end=period.end
 )
 heat = heat.merge(ranked[["unit_code", "name"]], on="unit_code")
-st.plotly_chart(
-    charts.heatmap_figure(
+ui.chart(
+    "ind_heatmap_chart",
+    chosen,
+    lambda: charts.heatmap_figure(
         heat,
         title=t("ind_heatmap", name=ind["short_vi"], first=heat_start.label, last=last.label),
         unit_label=unit_label,
         decimals=decimals,
         reverse=ind["good"] == "down",
     ),
-    width="stretch",
-    key="ind_heatmap_chart",
 )

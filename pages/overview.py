@@ -29,7 +29,7 @@ st.progress(
 if units_reported < units_expected:
     st.warning(t("incomplete", period=period.label, k=units_expected - units_reported), icon=":material/schedule:")
 
-index_units = ui.index_result(scope_code, period).units.dropna(subset=["score"])
+index_units = ui.index_result(scope_code, period, intervals=False).units.dropna(subset=["score"])
 if not index_units.empty:  # the composite index of the units below, when the scope has any
     st.metric(
         t("ci_card"),
@@ -45,6 +45,14 @@ last = periods.from_date(period.end)
 # three years of quarters: the sparklines and the trend chart share one query
 trend_start = periods.quarter(last.year - 3, last.last_q).start
 trend = ui.run("trend", chosen.official, scope=scope_code, start=trend_start, end=period.end)
+sparks = ui.built(  # each card's last quarters, split once rather than filtered from the whole trend per card
+    "ov_sparks",
+    chosen,
+    lambda: {
+        code: part["value"].tail(SPARK_QUARTERS).round(2).tolist()
+        for code, part in trend.groupby("indicator_code", sort=False)
+    },
+)
 
 
 def movers_list(rows: pd.DataFrame, icon: str) -> None:
@@ -55,7 +63,7 @@ def movers_list(rows: pd.DataFrame, icon: str) -> None:
         st.markdown(f"{icon} **{r['short_vi']}**: {core.change_text(r)}")
 
 
-good, bad = core.movers(figures)
+good, bad = ui.built("ov_movers", chosen, lambda: core.movers(figures))
 left, right = st.columns(2)
 with left, st.container(border=True):
     st.markdown(f"**{t('movers_good')}**")
@@ -67,7 +75,7 @@ with right, st.container(border=True):
 
 def card(row: pd.Series) -> None:
     """One indicator as a metric card: value, change against last year, sparkline."""
-    series = trend.loc[trend["indicator_code"] == row["code"], "value"].tail(SPARK_QUARTERS).round(2).tolist()
+    series = sparks.get(row["code"], [])
     arrow = "off" if row["tone"] == "none" or not row["change"] else ("up" if row["change"] > 0 else "down")
     shown_unit = row["unit"] if core.is_percent(row["unit"]) or row["type"] == "rate" else ""
     st.metric(
@@ -113,7 +121,8 @@ for _group_code, group in figures.groupby("group_code", sort=False):
             with col:
                 card(row)
     with st.expander(t("all_indicators", group=group["group_name"].iloc[0])):
-        picked = ui.table(detail_table(group), key=f"ov_table_{_group_code}", selectable=True)
+        shown = ui.built(f"ov_table_{_group_code}", chosen, lambda group=group: detail_table(group))
+        picked = ui.table(shown, key=f"ov_table_{_group_code}", selectable=True)
         if picked is None:
             st.caption(t("why_pick"))
         else:
@@ -124,16 +133,15 @@ previous_label = period.shift_years(-1).label
 st.caption(t("compare_note", prev=previous_label) + " " + t("lineage_note"))
 
 names = figures.set_index("code").loc[core.KEY_RATES, "name_vi"].to_dict()
-trend_event = st.plotly_chart(
-    charts.trend_figure(
+trend_event = ui.chart(
+    "ov_trend",
+    chosen,
+    lambda: charts.trend_figure(
         trend[trend["indicator_code"].isin(core.KEY_RATES)],
         title=t("trend_title", scope=scope_name),
         y_title=t("trend_y"),
         names=names,
     ),
-    width="stretch",
-    key="ov_trend",
-    on_select="rerun",
-    selection_mode="points",
+    clickable=True,
 )
 ui.why_chart(trend_event, lambda p: ui.why_parts(scope_code, scope_name, p[0], periods.parse(p[1]), chosen.official))

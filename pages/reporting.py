@@ -56,7 +56,7 @@ if not now.empty:
             rate=fmt.percent(r["rate"]),
         )
     )
-st.plotly_chart(charts.reporting_rate_figure(rate, title=t("rep_rate", **span)), width="stretch", key="rep_rate_chart")
+ui.chart("rep_rate_chart", chosen, lambda: charts.reporting_rate_figure(rate, title=t("rep_rate", **span)))
 
 behind = ui.run("units_behind", chosen.official, scope=chosen.scope, quarter=last.start)
 st.markdown(f"**{t('rep_missing', period=last.label, n=fmt.number(len(behind)))}**")
@@ -80,10 +80,10 @@ status = ui.run(
     "completeness", chosen.official, scope=chosen.scope, start=first.start, end=last.start, limit=GRID_UNITS
 )
 in_force = int(now["expected"].iloc[0]) if not now.empty else None
-st.plotly_chart(
-    charts.completeness_figure(status, title=t("rep_grid", **span), in_force=in_force),
-    width="stretch",
-    key="rep_grid_chart",
+ui.chart(
+    "rep_grid_chart",
+    chosen,
+    lambda: charts.completeness_figure(status, title=t("rep_grid", **span), in_force=in_force),
 )
 
 # --- the approval board: per unit of the scope, the state of the last quarter and what can be done now

@@ -44,8 +44,10 @@ st.subheader(fmt.plain(unit_name))
 if not peers_visible:
     st.caption(t("prof_no_peers"))
 else:
-    st.plotly_chart(
-        charts.profile_figure(
+    ui.chart(
+        "prof_chart",
+        (chosen, unit),
+        lambda: charts.profile_figure(
             mine,
             title=t("prof_vs_peers", name=ind["short_vi"], **span),
             unit_name=unit_name,
@@ -54,16 +56,14 @@ else:
             decimals=int(ind["decimals"]),
             median_name=t("prof_median", frame=frame),
         ),
-        width="stretch",
-        key="prof_chart",
     )
     n_peers = int(mine["peers"].max()) if not mine.empty else 0
-    st.plotly_chart(
-        charts.rank_history_figure(
+    ui.chart(
+        "prof_rank_chart",
+        (chosen, unit),
+        lambda: charts.rank_history_figure(
             mine, title=t("prof_rank", unit=unit_name, peers=n_peers, **span), color=ind["group_color"]
         ),
-        width="stretch",
-        key="prof_rank_chart",
     )
 
 figures = ui.summary(unit, chosen.period, chosen.official)

@@ -310,6 +310,7 @@ def set_window_days(con: duckdb.DuckDBPyConnection, by: policy.Person, days: int
         raise ApprovalRefused("Số ngày phải từ 0 trở lên (0 = luôn mở).")
     with write_transaction(con):
         sql.execute(con, "meta_set", key=WINDOW_KEY, value=str(int(days)))
+        sql.execute(con, "reference_version_bump")  # what may be entered is shown from cached figures too
         policy.record(con, by, "entry_window", str(days), policy.OK)
 
 

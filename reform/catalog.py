@@ -94,4 +94,5 @@ def _sync(con: duckdb.DuckDBPyConnection, data_dir: Path) -> bool:
     with write_transaction(con):  # a new or changed rate needs its numerator/denominator pairs summed
         rollup.refresh(con, [])
         sql.execute(con, "meta_set", key="catalog_sha", value=current)
+        sql.execute(con, "reference_version_bump")  # cached figures of every process are keyed anew
     return True

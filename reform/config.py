@@ -18,6 +18,7 @@ REFORM_AUTH        "oidc" (sign-in required) or "off" (everyone has every right)
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from dataclasses import dataclass
@@ -32,7 +33,12 @@ SERVER_CONFIG = PROJECT_DIR / ".streamlit" / "config.toml"
 
 def server_upload_mb() -> float:
     """server.maxUploadSize of the dashboard's server configuration: the one default of both limits."""
-    with SERVER_CONFIG.open("rb") as f:
+    return _server_upload_mb(SERVER_CONFIG)
+
+
+@functools.lru_cache(maxsize=4)
+def _server_upload_mb(path: Path) -> float:
+    with path.open("rb") as f:
         return float(tomllib.load(f)["server"]["maxUploadSize"])
 
 
@@ -54,16 +60,41 @@ class Settings:
     auth: str  # "oidc", "off", or "" (unset: off only on the demo database)
 
 
+ENVIRONMENT = (
+    "REFORM_DB",
+    "REFORM_LAKE_DATA_PATH",
+    "REFORM_DATA_DIR",
+    "REFORM_AUTO_DEMO",
+    "REFORM_LANG",
+    "REFORM_MAX_UPLOAD_MB",
+    "REFORM_AUTH",
+)
+
+
 def settings() -> Settings:
     """Current settings, read from the environment at each call."""
-    db_path = database(os.environ.get("REFORM_DB") or str(DEFAULT_DB))
-    lake_data = os.environ.get("REFORM_LAKE_DATA_PATH")
-    data_dir = Path(os.environ.get("REFORM_DATA_DIR") or DEFAULT_DATA_DIR).expanduser().resolve()
-    flag = os.environ.get("REFORM_AUTO_DEMO")
+    # every interface string asks for the language: resolving paths each time was a quarter of a page's
+    # rerun under load (bench/load_bench.py --profile), so the result is kept per set of variables
+    # (relative paths resolve against the working folder: it is part of the key)
+    return _settings(os.getcwd(), tuple(os.environ.get(name) for name in ENVIRONMENT))
+
+
+def lang() -> str:
+    """The interface language alone (REFORM_LANG, "vi" by default): asked by every interface string."""
+    return (os.environ.get("REFORM_LANG") or "vi").strip().lower() or "vi"
+
+
+@functools.lru_cache(maxsize=16)
+def _settings(cwd: str, environment: tuple[str | None, ...]) -> Settings:
+    env = {name: value for name, value in zip(ENVIRONMENT, environment, strict=True) if value is not None}
+    db_path = database(env.get("REFORM_DB") or str(DEFAULT_DB))
+    lake_data = env.get("REFORM_LAKE_DATA_PATH")
+    data_dir = Path(env.get("REFORM_DATA_DIR") or DEFAULT_DATA_DIR).expanduser().resolve()
+    flag = env.get("REFORM_AUTO_DEMO")
     auto_demo = db_path == DEFAULT_DB.resolve() if flag is None else flag.strip() == "1"
-    lang = os.environ.get("REFORM_LANG", "vi").strip().lower() or "vi"
-    max_mb = float(os.environ.get("REFORM_MAX_UPLOAD_MB") or server_upload_mb())
-    auth = os.environ.get("REFORM_AUTH", "").strip().lower()
+    lang = (env.get("REFORM_LANG") or "vi").strip().lower() or "vi"
+    max_mb = float(env.get("REFORM_MAX_UPLOAD_MB") or server_upload_mb())
+    auth = env.get("REFORM_AUTH", "").strip().lower()
     auth = auth if auth in ("", "off") else "oidc"  # anything but "off" asks for sign-in
     return Settings(
         db_path=db_path,

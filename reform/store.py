@@ -57,6 +57,7 @@ def replace_units(con: duckdb.DuckDBPyConnection, units: pd.DataFrame, lineage: 
         con.execute("insert into unit_lineage by name select * from lineage_df")
         sql.execute(con, "refresh_unit_closure")
         rollup.refresh(con)
+        sql.execute(con, "reference_version_bump")  # cached figures of every process are keyed anew
 
 
 def write_values(

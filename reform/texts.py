@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reform.config import settings
+from reform.config import lang
 
 VI = {
     "app_title": "Cải cách hành chính trong Đảng",
@@ -699,5 +699,5 @@ LANGUAGES = {"vi": VI, "en": EN}
 
 def t(key: str, **values: object) -> str:
     """The interface string for key in the current language, with {placeholders} filled in."""
-    table = LANGUAGES.get(settings().lang, VI)
+    table = LANGUAGES.get(lang(), VI)
     return table.get(key, VI[key]).format(**values)

@@ -109,6 +109,7 @@ def sync(con: duckdb.DuckDBPyConnection, data_dir: Path, *, force: bool = False)
         return False
     load(con, read(data_dir, sql.run(con, "catalog")))
     sql.execute(con, "meta_set", key="index_weights_sha", value=current)
+    sql.execute(con, "reference_version_bump")  # cached index results of every process are keyed anew
     return True
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from reform import db, invariants, lake, locks, sql, store
 from tests.unit import test_races as races
+from tests.unit.test_cache_version import renamed_register
 
 pytestmark = pytest.mark.lake
 PROJECT = Path(__file__).resolve().parents[2]
@@ -184,3 +185,27 @@ def test_maintain_merges_and_cleans_the_lake_and_keeps_every_figure(con, lake_ta
     assert invariants.check(con) == []
     races.write(con, races.rows(races.quarter(3), races.UNITS, 1))  # still writable after the clean-up
     assert invariants.check(con) == []
+
+
+VERSION_ELSEWHERE = """
+import sys
+from reform import db, sql
+con = db.connect(sys.argv[1])
+print(int(sql.run(con, "data_version")["cache_version"].iloc[0]))
+"""
+
+
+def test_a_register_change_on_one_replica_moves_the_version_every_replica_reads(con, lake_target) -> None:
+    """Another process (a replica) keys its cached figures by the version it reads from the lake: a register
+    change made here is a new key there, although this process cannot clear that one's caches."""
+
+    def elsewhere() -> int:
+        run = [sys.executable, "-c", VERSION_ELSEWHERE, lake_target[0]]
+        return int(subprocess.run(run, cwd=PROJECT, capture_output=True, text=True, check=True).stdout)
+
+    before = elsewhere()
+    assert before == int(sql.run(con, "data_version")["cache_version"].iloc[0])
+    code = str(sql.run(con, "unit_register")["code"].iloc[0])
+    store.replace_units(con, *renamed_register(con, code, "Đảng ủy mang tên mới"))
+    after = elsewhere()
+    assert after != before and after == int(sql.run(con, "data_version")["cache_version"].iloc[0])
