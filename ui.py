@@ -138,9 +138,12 @@ def built(key: str, chosen: object, build: Callable[[], T]) -> T:
     return _built(str(settings().db_path), version, lang(), (key, repr(chosen)), build)
 
 
-def chart(key: str, chosen: object, build: Callable[[], go.Figure]) -> None:
-    """A page's Plotly chart under its widget key, built once per data version and chosen (see built)."""
-    st.plotly_chart(built(key, chosen, build), width="stretch", key=key)
+def chart(key: str, chosen: object, build: Callable[[], go.Figure], *, clickable: bool = False) -> object:
+    """A page's Plotly chart under its widget key, built once per data version and chosen (see built).
+    clickable: a click on a point selects it and reruns the page; the selection event is returned (see
+    why_chart)."""
+    click = {"on_select": "rerun", "selection_mode": "points"} if clickable else {}
+    return st.plotly_chart(built(key, chosen, build), width="stretch", key=key, **click)
 
 
 def meta(key: str) -> str | None:
