@@ -153,9 +153,11 @@ def generators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def record_upload(con: duckdb.DuckDBPyConnection, scale: Scale) -> int:
     """One upload row for the bulk load (counts filled in afterwards)."""
-    out = sql.run(
+    upload_id = int(sql.run(con, "next_id_upload")["id"].iloc[0])  # no sequence: max + 1, as the writer does
+    sql.execute(
         con,
         "store_insert_upload",
+        id=upload_id,
         file_name=f"Dữ liệu benchmark tổng hợp ({scale.name})",
         sha256=store.sha256(f"bench:{scale}".encode()),
         layout="bench",
@@ -166,7 +168,7 @@ def record_upload(con: duckdb.DuckDBPyConnection, scale: Scale) -> int:
         updated=0,
         unchanged=0,
     )
-    return int(out["id"].iloc[0])
+    return upload_id
 
 
 def fill_values(con: duckdb.DuckDBPyConnection, scale: Scale, upload_id: int) -> int:

@@ -144,34 +144,41 @@ def aggregate(points: np.ndarray, scores: np.ndarray, m: Matrices, *, geometric:
         w = points[:, cols]
         applicable_points = w @ m.applicable[:, cols].T  # (D, U)
         pillar_points = w.sum(axis=1, keepdims=True)
-        with np.errstate(all="ignore"):
-            pillar_score = (w @ (m.applicable[:, cols] * x[:, cols]).T) / applicable_points
         has = applicable_points > 0
-        num += np.where(has, pillar_points * pillar_score, 0.0)
-        den += np.where(has, pillar_points, 0.0)
+        # in place on (draws × units) arrays: at province scale each temporary is millions of values
+        pillar_score = w @ (m.applicable[:, cols] * x[:, cols]).T
+        np.divide(pillar_score, applicable_points, out=pillar_score, where=has)
+        pillar_score[~has] = 0.0
+        pillar_score *= pillar_points
+        num += pillar_score
+        den += pillar_points * has
     with np.errstate(all="ignore"):
         total = num / den
-    return np.exp(total) if geometric else total
+    return np.exp(total, out=total) if geometric else total
 
 
 def ranks(scores: np.ndarray, groups: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
     """Rank within each peer group per row (1 = best, ties share the best rank, as SQL's rank());
-    NaN scores unranked. Only the `wanted` columns (a boolean mask; all by default) are ranked, the
-    others are NaN: the draws rank a scope's children among many more peers."""
-    d = scores.shape[0]
+    NaN scores unranked. Only the `wanted` columns (a boolean mask; all by default) are kept, the
+    others are NaN. One argsort per peer group ranks every row (draw) at once."""
     out = np.full(scores.shape, np.nan)
     wanted = np.ones(scores.shape[1], dtype=bool) if wanted is None else wanted
-    offsets = np.arange(d)[:, None] * 1e4  # lifts row i above row i-1: scores lie in [0, 100]
     for g in np.unique(groups[wanted]):
-        members = groups == g
-        mine = np.flatnonzero(members & wanted)
-        peer = np.nan_to_num(scores[:, members], nan=-1.0)  # unscored peers are never ahead
-        ordered = (np.sort(peer, axis=1) + offsets).ravel()
-        query = np.nan_to_num(scores[:, mine], nan=-1.0) + offsets
-        # one search over every row at once: how many peers score strictly more
-        not_above = np.searchsorted(ordered, query.ravel(), side="right").reshape(query.shape)
-        ahead = (np.arange(1, d + 1)[:, None] * members.sum()) - not_above
-        out[:, mine] = np.where(np.isnan(scores[:, mine]), np.nan, ahead + 1.0)
+        members = np.flatnonzero(groups == g)
+        peer = scores[:, members]
+        key = np.where(np.isnan(peer), -np.inf, peer)  # unscored peers are never ahead
+        order = np.argsort(-key, axis=1)  # best first (ties need no order: they share a rank)
+        ordered = np.take_along_axis(key, order, axis=1)
+        place = np.arange(len(members))
+        first = np.ones(ordered.shape, dtype=bool)
+        first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+        # a tie takes the place of its first member: the running maximum of each tie's first place
+        tied = np.maximum.accumulate(np.where(first, place, 0), axis=1) + 1.0
+        rank = np.empty(peer.shape)
+        np.put_along_axis(rank, order, tied, axis=1)
+        rank[np.isnan(peer)] = np.nan
+        keep = wanted[members]
+        out[:, members[keep]] = rank[:, keep]
     return out
 
 
@@ -211,10 +218,8 @@ def robustness_of(
         changed = _tier_index(against_targets) != _tier_index(base[None, :])
         share = np.where(np.isnan(base), np.nan, changed.mean(axis=0))
         ranked = ~np.isnan(base)
-        safe = np.where(np.isnan(r), 0, r)
-        low = np.where(ranked, np.quantile(safe, 0.05, axis=0, method="lower"), np.nan)
-        high = np.where(ranked, np.quantile(safe, 0.95, axis=0, method="higher"), np.nan)
-        median = np.where(ranked, np.median(safe, axis=0), np.nan)
+        low, median, high = _rank_spread(r)
+        low, median, high = (np.where(ranked, x, np.nan) for x in (low, median, high))
     return pd.DataFrame(
         {
             "unit_code": m.units[wanted],
@@ -225,6 +230,17 @@ def robustness_of(
             "borderline": share > BORDERLINE_SHARE,
         }
     )
+
+
+def _rank_spread(r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column of (draws × units) ranks: the 5 % quantile (lower), the median and the 95 % quantile
+    (higher), as numpy's quantile and median give them, from one sort instead of three partitions."""
+    d = r.shape[0]
+    ordered = np.sort(np.where(np.isnan(r), 0.0, r), axis=0)
+    low = ordered[int(np.floor(0.05 * (d - 1)))]
+    high = ordered[int(np.ceil(0.95 * (d - 1)))]
+    median = ordered[d // 2] if d % 2 else (ordered[d // 2 - 1] + ordered[d // 2]) / 2
+    return low, median, high
 
 
 def _tier_index(scores: np.ndarray) -> np.ndarray:
