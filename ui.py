@@ -89,13 +89,14 @@ def summary(scope: str, period: periods.Period, official: bool = False) -> pd.Da
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _index(db_path: str, version: int, scope: str, period_code: str) -> reform_index.IndexResult:
-    return reform_index.compute(cursor(), scope, periods.parse(period_code))
+def _index(db_path: str, version: int, scope: str, period_code: str, official: bool) -> reform_index.IndexResult:
+    return reform_index.compute(cursor(), scope, periods.parse(period_code), official=official)
 
 
-def index_result(scope: str, period: periods.Period) -> reform_index.IndexResult:
-    """The reform index of the scope's child units (see reform.index), cached per data version."""
-    return _index(str(settings().db_path), int(data_version()["cache_version"]), scope, period.code)
+def index_result(scope: str, period: periods.Period, official: bool = False) -> reform_index.IndexResult:
+    """The reform index of the scope's child units (see reform.index), cached per data version;
+    official: from approved and locked values only."""
+    return _index(str(settings().db_path), int(data_version()["cache_version"]), scope, period.code, official)
 
 
 def meta(key: str) -> str | None:

@@ -31,6 +31,8 @@ DERIVED = {
     "summary_official": "summary",
     "rank_official": "rank",
     "trend_official": "trend",
+    "index_parts_official": "index_parts",
+    "index_quarters_official": "index_quarters",
 }
 MACROS_FILE = "R_official_macros.sql"
 _SECTION_START = (
@@ -71,6 +73,13 @@ def sync(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
     (inside the caller's transaction)."""
     if not periods:
         return
+    _copy_and_sum(con, periods)
+    from reform import index_store  # it reads the rollups this module keeps
+
+    index_store.refresh(con, periods, official=True)
+
+
+def _copy_and_sum(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
     sql.execute(con, "official_values_delete", periods=periods)
     sql.execute(con, "official_values_insert", periods=periods)
     sum_periods(con, periods)
@@ -88,10 +97,13 @@ def sum_periods(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    """Every official table from the states and the values (the unit register or catalogue changed)."""
+    """Every official table from the states and the values (the unit register or catalogue changed);
+    the kept index is made again by the caller (rollup.rebuild), both variants at once."""
     from reform import rollup
 
-    sync(con, rollup.quarter_starts(sql.run(con, "official_periods")["period"]))
+    periods = rollup.quarter_starts(sql.run(con, "official_periods")["period"])
+    if periods:
+        _copy_and_sum(con, periods)
 
 
 def main() -> int:

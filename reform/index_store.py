@@ -1,0 +1,87 @@
+"""The composite reform index kept per quarter (table index_score), refreshed by the writer.
+
+Scoring a scope's children ranks them among every peer of their frame (thousands of units at province
+scale) with 1,000 draws: too slow for each view. The writer scores every unit of every peer frame once per
+quarter, inside the transaction of the write that changed the quarter, and the readers select a scope's
+children (reform/index.py compute). A quarter's rows also hold the rank a year earlier, so a write to a
+quarter scores it again and the quarter a year later. The rows record the weights version; a new weights
+table scores every quarter again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from reform import index, sql
+from reform.db import registered
+
+ROBUST = ["median_rank", "rank_low", "rank_high", "tier_change_share", "borderline"]
+
+
+def score_quarters(con: duckdb.DuckDBPyConnection, quarters: list[date], *, official: bool) -> pd.DataFrame:
+    """Every unit of every peer frame scored for each of the quarters, in the columns of index_score."""
+    out = []
+    frames = sql.run(con, "index_frames")
+    for first, last in _runs(con, quarters):
+        for f in frames.itertuples():
+            rows = _scored(con, f.scope, first, last, official=official)
+            rows = rows[rows["quarter"].isin(quarters)]
+            for quarter, one in rows.groupby("quarter", sort=True):
+                one = one.drop(columns=["quarter", "is_child"])
+                robust = index.robustness_of(index.matrices(one))  # every peer: any scope of the frame reads them
+                one = one.merge(robust, on="unit_code", how="left")
+                out.append(one.assign(official=official, period=quarter, frame_code=f.frame_code, level=int(f.level)))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+
+
+def _scored(con: duckdb.DuckDBPyConnection, scope: str, first: date, last: date, *, official: bool) -> pd.DataFrame:
+    name = "index_quarters_official" if official else "index_quarters"
+    rows = sql.run(con, name, scope=scope, **{"from": first, "to": last}, min_cases=index.MIN_CASES)
+    if rows.empty:
+        return rows
+    rows["quarter"] = pd.to_datetime(rows["quarter"]).dt.date
+    # the order index.compute() scores in, so that the draws' weights fall on the same parts
+    weights = sql.run(con, "index_weights_all")
+    order = {(v, p): i for i, (v, p) in enumerate(zip(weights["version"], weights["part"], strict=True))}
+    keys = pd.Series(list(zip(rows["version"], rows["part"], strict=True)), index=rows.index).map(order)
+    return rows.assign(_o=keys).sort_values(["quarter", "unit_code", "_o"]).drop(columns="_o")
+
+
+def _runs(con: duckdb.DuckDBPyConnection, quarters: list[date]) -> list[tuple[date, date]]:
+    """The quarters as runs (first, last) within one epoch of the unit register each."""
+    starts = [d for d in pd.to_datetime(sql.run(con, "index_epochs")["as_of"]).dt.date]
+    by_epoch: dict[date | None, list[date]] = {}
+    for q in sorted(quarters):
+        epoch = max((s for s in starts if s <= q), default=None)
+        by_epoch.setdefault(epoch, []).append(q)
+    return [(qs[0], qs[-1]) for qs in by_epoch.values()]
+
+
+def refresh(con: duckdb.DuckDBPyConnection, quarters: Iterable[date], *, official: bool = False) -> None:
+    """Score again the given quarters and the quarters a year later (inside the caller's transaction)."""
+    touched = sorted(set(quarters) | {q.replace(year=q.year + 1) for q in quarters})
+    if not touched:
+        return
+    sql.execute(con, "index_score_delete", official=official, periods=touched)
+    _keep(con, score_quarters(con, touched, official=official))
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """The whole kept index, both variants, from the rollups (inside the caller's transaction)."""
+    from reform import rollup  # rollup calls this module
+
+    sql.execute(con, "index_score_clear")
+    for official, name in ((False, "rollup_all_periods"), (True, "official_periods")):
+        quarters = rollup.quarter_starts(sql.run(con, name)["period"])
+        refresh(con, quarters, official=official)
+
+
+def _keep(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    if rows.empty:
+        return
+    with registered(con, scored=rows):
+        sql.execute(con, "index_score_insert")
