@@ -19,7 +19,9 @@ import pandas as pd
 from reform import index, sql
 from reform.db import registered
 
-ROBUST = ["median_rank", "rank_low", "rank_high", "tier_change_share", "borderline"]
+# quarters scored by one statement: enough to spread its planning over a rebuild of a small register, few
+# enough to bound its memory at province scale (the rows grow with units x parts x quarters)
+RUN_QUARTERS = 4
 
 
 def score_quarters(con: duckdb.DuckDBPyConnection, quarters: list[date], *, official: bool) -> pd.DataFrame:
@@ -52,13 +54,24 @@ def _scored(con: duckdb.DuckDBPyConnection, scope: str, first: date, last: date,
 
 
 def _runs(con: duckdb.DuckDBPyConnection, quarters: list[date]) -> list[tuple[date, date]]:
-    """The quarters as runs (first, last) within one epoch of the unit register each."""
-    starts = [d for d in pd.to_datetime(sql.run(con, "index_epochs")["as_of"]).dt.date]
-    by_epoch: dict[date | None, list[date]] = {}
-    for q in sorted(quarters):
+    """The quarters as runs (first, last) of consecutive quarters within one epoch of the unit register:
+    one statement scores a run (a rebuild: a few runs; a write: its quarter and the one a year later)."""
+    starts = list(pd.to_datetime(sql.run(con, "index_epochs")["as_of"]).dt.date)
+    runs: list[list[date]] = []
+    for q in sorted(set(quarters)):
         epoch = max((s for s in starts if s <= q), default=None)
-        by_epoch.setdefault(epoch, []).append(q)
-    return [(qs[0], qs[-1]) for qs in by_epoch.values()]
+        last = runs[-1][-1] if runs else None
+        follows = last is not None and _next_quarter(last) == q
+        same_epoch = max((s for s in starts if s <= last), default=None) == epoch if follows else False
+        if same_epoch and len(runs[-1]) < RUN_QUARTERS:
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    return [(r[0], r[-1]) for r in runs]
+
+
+def _next_quarter(q: date) -> date:
+    return date(q.year + 1, 1, 1) if q.month == 10 else date(q.year, q.month + 3, 1)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, quarters: Iterable[date], *, official: bool = False) -> None:

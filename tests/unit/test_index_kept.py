@@ -117,3 +117,19 @@ def test_index_official_on_the_command_line_counts_approved_values_only(approved
     assert cli.main(["index", "--period", "2025-Q3", "--db", str(approved), "--json"]) == 0
     working = json.loads(capsys.readouterr().out)
     assert working["provisional"] is True and working["units"] != out["units"]
+
+
+def test_a_database_made_before_the_kept_index_fills_it_when_opened(demo_db) -> None:
+    from reform import db
+
+    con = db.connect(demo_db)
+    expected = con.execute("select count(*), count(distinct period) from index_score").fetchone()
+    con.execute("drop table index_score")
+    con.execute("delete from schema_migrations where version = 18")
+    con.close()
+    con = db.connect(demo_db)
+    try:
+        assert con.execute("select count(*), count(distinct period) from index_score").fetchone() == expected
+        assert expected[0] > 0 and invariants.check(con) == []
+    finally:
+        con.close()
