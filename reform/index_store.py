@@ -19,17 +19,16 @@ import pandas as pd
 from reform import index, sql
 from reform.db import registered
 
-# quarters scored by one statement: enough to spread its planning over a rebuild of a small register, few
-# enough to bound its memory at province scale (the rows grow with units x parts x quarters)
-RUN_QUARTERS = 4
+# units x quarters scored by one statement: many quarters at once spread the planning of a small register's
+# rebuild, few at once bound the memory at province scale (the rows grow with units x parts x quarters)
+RUN_UNIT_QUARTERS = 12_000
 
 
 def score_quarters(con: duckdb.DuckDBPyConnection, quarters: list[date], *, official: bool) -> pd.DataFrame:
     """Every unit of every peer frame scored for each of the quarters, in the columns of index_score."""
     out = []
-    frames = sql.run(con, "index_frames")
-    for first, last in _runs(con, quarters):
-        for f in frames.itertuples():
+    for f in sql.run(con, "index_frames").itertuples():
+        for first, last in _runs(con, quarters, max(1, RUN_UNIT_QUARTERS // max(int(f.units), 1))):
             rows = _scored(con, f.scope, first, last, official=official)
             rows = rows[rows["quarter"].isin(quarters)]
             for quarter, one in rows.groupby("quarter", sort=True):
@@ -53,9 +52,9 @@ def _scored(con: duckdb.DuckDBPyConnection, scope: str, first: date, last: date,
     return rows.assign(_o=keys).sort_values(["quarter", "unit_code", "_o"]).drop(columns="_o")
 
 
-def _runs(con: duckdb.DuckDBPyConnection, quarters: list[date]) -> list[tuple[date, date]]:
-    """The quarters as runs (first, last) of consecutive quarters within one epoch of the unit register:
-    one statement scores a run (a rebuild: a few runs; a write: its quarter and the one a year later)."""
+def _runs(con: duckdb.DuckDBPyConnection, quarters: list[date], longest: int) -> list[tuple[date, date]]:
+    """The quarters as runs (first, last) of at most `longest` consecutive quarters within one epoch of the
+    unit register: one statement scores a run (a write: its quarter and the one a year later, apart)."""
     starts = list(pd.to_datetime(sql.run(con, "index_epochs")["as_of"]).dt.date)
     runs: list[list[date]] = []
     for q in sorted(set(quarters)):
@@ -63,7 +62,7 @@ def _runs(con: duckdb.DuckDBPyConnection, quarters: list[date]) -> list[tuple[da
         last = runs[-1][-1] if runs else None
         follows = last is not None and _next_quarter(last) == q
         same_epoch = max((s for s in starts if s <= last), default=None) == epoch if follows else False
-        if same_epoch and len(runs[-1]) < RUN_QUARTERS:
+        if same_epoch and len(runs[-1]) < longest:
             runs[-1].append(q)
         else:
             runs.append([q])
