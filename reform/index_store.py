@@ -74,22 +74,36 @@ def _next_quarter(q: date) -> date:
 
 
 def refresh(con: duckdb.DuckDBPyConnection, quarters: Iterable[date], *, official: bool = False) -> None:
-    """Score again the given quarters and the quarters a year later (inside the caller's transaction)."""
-    touched = sorted(set(quarters) | {q.replace(year=q.year + 1) for q in quarters})
+    """Score again the given quarters and the quarters a year later (inside the caller's transaction);
+    of those, only the quarters a rebuild keeps (see kept_quarters) hold rows afterwards."""
+    touched = _with_next_year(quarters)
     if not touched:
         return
     sql.execute(con, "index_score_delete", official=official, periods=touched)
-    _keep(con, score_quarters(con, touched, official=official))
+    wanted = sorted(set(touched) & set(kept_quarters(con, official=official)))
+    if wanted:
+        _keep(con, score_quarters(con, wanted, official=official))
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """The whole kept index, both variants, from the rollups (inside the caller's transaction)."""
+    sql.execute(con, "index_score_clear")
+    for official in (False, True):
+        quarters = kept_quarters(con, official=official)
+        if quarters:
+            _keep(con, score_quarters(con, quarters, official=official))
+
+
+def kept_quarters(con: duckdb.DuckDBPyConnection, *, official: bool) -> list[date]:
+    """The quarters with values of the variant and the quarters a year later: those the index keeps."""
     from reform import rollup  # rollup calls this module
 
-    sql.execute(con, "index_score_clear")
-    for official, name in ((False, "rollup_all_periods"), (True, "official_periods")):
-        quarters = rollup.quarter_starts(sql.run(con, name)["period"])
-        refresh(con, quarters, official=official)
+    return _with_next_year(rollup.quarter_starts(sql.run(con, "index_kept_quarters", official=official)["period"]))
+
+
+def _with_next_year(quarters: Iterable[date]) -> list[date]:
+    quarters = list(quarters)
+    return sorted(set(quarters) | {q.replace(year=q.year + 1) for q in quarters})
 
 
 def _keep(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
