@@ -110,15 +110,14 @@ def summary(scope: str, period: periods.Period, official: bool = False) -> pd.Da
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _index(db_path: str, version: int, scope: str, period_code: str, draws: int) -> reform_index.IndexResult:
-    return reform_index.compute(cursor(), scope, periods.parse(period_code), draws=draws)
+def _index(db_path: str, version: int, scope: str, period_code: str, official: bool) -> reform_index.IndexResult:
+    return reform_index.compute(cursor(), scope, periods.parse(period_code), official=official)
 
 
-def index_result(scope: str, period: periods.Period, *, intervals: bool = True) -> reform_index.IndexResult:
-    """The reform index of the scope's child units (see reform.index), cached per data version. intervals:
-    with the rank intervals of the robustness draws; without them (scores and ranks only) it is quicker."""
-    draws = reform_index.DRAWS if intervals else 0
-    return _index(str(settings().db_path), int(data_version()["cache_version"]), scope, period.code, draws)
+def index_result(scope: str, period: periods.Period, official: bool = False) -> reform_index.IndexResult:
+    """The reform index of the scope's child units (see reform.index), cached per data version;
+    official: from approved and locked values only."""
+    return _index(str(settings().db_path), int(data_version()["cache_version"]), scope, period.code, official)
 
 
 T = TypeVar("T")

@@ -1,13 +1,17 @@
-"""Benchmark of the composite reform index (Chỉ số CCHC) at province scale: SQL scores and 1,000 draws.
+"""Benchmark of the composite reform index (Chỉ số CCHC) at province scale: scoring every unit of a quarter
+with 1,000 draws (what the writer keeps), and reading a scope's children from what it keeps.
 
 It builds the synthetic province of overview_bench.py (3,000 units x 15 quarters, about 2 M values,
 through the project's own code), then times, for the latest quarter:
-  - index_parts.sql for the children of the root (about 100 units) and for the children of one
-    district, whose peers are every unit at their level below the province (about 2,900 units);
-  - the robustness draws (weights ±25 %, target vs min-max, linear vs geometric) over those peers,
-    vectorised (reform/index.py), against a baseline from the same run: the same draws one at a
-    time with pandas ranks, timed on --baseline-draws draws and scaled to the same number of draws;
-  - the whole index.compute() as the page and the command line call it.
+  - the kept index of the whole quarter, as the writer makes it (reform/index_store.py): every unit of
+    every peer frame (the ~100 units below the province, the ~2,900 below the districts) scored in SQL
+    (index_quarters.sql) and ranked over 1,000 draws, split into SQL, draws and the rest;
+  - the refresh a write of one quarter runs (that quarter and the one a year later), rolled back;
+  - a scope's children read from the kept index (index.compute, what the page, card, slide and command
+    call) against the baseline of the same run: the same index scored on the spot (compute(kept=False),
+    how every view did it before), for the children of the root and of one district;
+  - the draws of one peer frame vectorised against a baseline from the same run: the same draws one at
+    a time with pandas ranks, timed on --baseline-draws draws and scaled to the same number of draws.
 Each time is the median of --repeat runs after one warm-up; nothing is asserted.
 
     .venv/bin/python bench/index_bench.py [--db FILE] [--draws 1000] [--repeat 3] [--keep]
@@ -31,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import overview_bench as ob  # noqa: E402
 
-from reform import db, index, periods, sql  # noqa: E402
+from reform import db, index, index_store, periods, sql  # noqa: E402
 
 
 def median_s(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
@@ -80,9 +84,16 @@ def main(argv: list[str] | None = None) -> None:
         values = con.execute("select count(*) from value").fetchone()[0]
         units = con.execute("select count(*) from units").fetchone()[0]
         print(f"province scale: {units:,} units, {values:,} values" + (f", built in {built:.0f} s" if built else ""))
+        t0 = time.perf_counter()
+        with db.write_transaction(con):  # what a new register, new weights or an upgraded database run
+            index_store.rebuild(con)
+        rebuilt = time.perf_counter() - t0
+        kept = con.execute("select count(*), count(distinct period) from index_score").fetchone()
+        print(f"kept index rebuilt: {kept[0]:,} rows (unit x part) over {kept[1]} quarters in {rebuilt:.1f} s")
         print(f"period {period.code}, {args.draws:,} draws, median of {args.repeat} runs after a warm-up")
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"{os.cpu_count()} cores, load average {load} (other work on the machine slows every figure)\n")
+        whole_quarter(con, period, args)
         district = con.execute("select code from units where type = 'huyen_uy' order by code limit 1").fetchone()[0]
         for label, scope in (("children of the root", ob.ROOT), (f"children of {district}", district)):
             run(con, label, scope, period, args)
@@ -91,16 +102,57 @@ def main(argv: list[str] | None = None) -> None:
         ob.cleanup(path, must_build, folder, args.keep)
 
 
+def whole_quarter(con, period: periods.Period, args: argparse.Namespace) -> None:
+    """Time the kept index of a whole quarter (every unit, every frame) and a write's refresh."""
+    frames = sql.run(con, "index_frames")
+    sql_s = draws_s = 0.0
+    peers = 0
+    for f in frames.itertuples():
+        s, rows = median_s(lambda f=f: index_store._scored(con, f.scope, period.start, period.end, official=False), 1)
+        rows = rows.drop(columns=["quarter", "is_child"])
+        sql_s += s
+        m = index.matrices(rows)
+        peers += len(m.units)
+        d, _ = median_s(lambda m=m: index.robustness_of(m, draws=args.draws), args.repeat)
+        draws_s += d
+    all_s, rows = median_s(lambda: index_store.score_quarters(con, [period.start], official=False), args.repeat)
+    print(
+        f"the whole quarter, as the writer keeps it: {peers:,} units in {len(frames)} peer frames, {len(rows):,} rows"
+    )
+    print(f"  index_quarters.sql, every frame                              {sql_s * 1000:8.0f} ms")
+    print(f"  {args.draws:,} draws over every unit, vectorised                 {draws_s * 1000:8.0f} ms")
+    print(f"  score_quarters() in all (SQL, draws, arrays, merge)          {all_s * 1000:8.0f} ms")
+
+    def refresh() -> None:
+        con.execute("begin transaction")
+        try:
+            index_store.refresh(con, [period.shift_years(-1).start])
+        finally:
+            con.execute("rollback")
+
+    ref_s, _ = median_s(refresh, 1)
+    print(f"  a write's refresh (its quarter and a year later, rolled back)  {ref_s * 1000:8.0f} ms\n")
+
+
 def run(con, label: str, scope: str, period: periods.Period, args: argparse.Namespace) -> None:
-    """Time one scope's index: SQL, draws (vectorised and the baseline), and the whole compute()."""
-    params = {"scope": scope, "start": period.start, "end": period.end, "min_cases": index.MIN_CASES}
-    sql_s, rows = median_s(lambda: sql.run(con, "index_parts", **params), args.repeat)
+    """Time one scope's index: read from the kept index against scored on the spot, and the draws."""
+    rows = index.part_rows(con, scope, period)
     m = index.matrices(rows)
     children = int(rows.loc[rows["is_child"], "unit_code"].nunique())
-    print(f"{label}: {children:,} units scored, ranked among {len(m.units):,} peers x {len(m.parts)} parts")
-    print(f"  index_parts.sql (scores, tiers, ranks, last year's ranks)  {sql_s * 1000:8.0f} ms")
-    mc_s, robust = median_s(lambda: index.robustness_of(m, draws=args.draws, seed=index.SEED), args.repeat)
-    print(f"  {args.draws:,} draws, vectorised                            {mc_s * 1000:8.0f} ms")
+    print(f"{label}: {children:,} units, ranked among {len(m.units):,} peers x {len(m.parts)} parts")
+    kept_s, kept = median_s(lambda: index.compute(con, scope, period), args.repeat)
+    live_s, live = median_s(lambda: index.compute(con, scope, period, kept=False), args.repeat)
+    numbers = ["score", "score_geo", "rank", "rank_low", "rank_high", "median_rank", "previous_score"]
+    a, b = (r.units[numbers].to_numpy(dtype=float) for r in (kept, live))
+    same = kept.units["unit_code"].equals(live.units["unit_code"]) and np.allclose(a, b, rtol=1e-9, equal_nan=True)
+    print(f"  index.compute() from the kept index                          {kept_s * 1000:8.0f} ms")
+    print(
+        f"  baseline, scored on the spot (compute(kept=False))           {live_s * 1000:8.0f} ms"
+        f"  ({live_s / kept_s:.0f}x; same figures: {'yes' if same else 'NO'})"
+    )
+    wanted = np.isin(m.units, rows.loc[rows["is_child"], "unit_code"].unique())
+    mc_s, robust = median_s(lambda: index.robustness_of(m, draws=args.draws, wanted=wanted), args.repeat)
+    print(f"  {args.draws:,} draws for these units, vectorised                  {mc_s * 1000:8.0f} ms")
     t0 = time.perf_counter()
     base = one_draw_at_a_time(m, args.baseline_draws, index.SEED)
     base_s = (time.perf_counter() - t0) * args.draws / args.baseline_draws
@@ -108,10 +160,9 @@ def run(con, label: str, scope: str, period: periods.Period, args: argparse.Name
         f"  baseline, one draw at a time ({args.baseline_draws} timed, scaled to {args.draws:,}) "
         f"{base_s * 1000:8.0f} ms  ({base_s / mc_s:.0f}x the vectorised time)"
     )
-    same = np.allclose(base["median_rank"].notna(), robust["median_rank"].notna())
-    print(f"  baseline and vectorised rank the same units: {'yes' if same else 'no'}")
-    all_s, result = median_s(lambda: index.compute(con, scope, period, draws=args.draws), args.repeat)
-    print(f"  index.compute() in all (what the page and the command line call)  {all_s * 1000:8.0f} ms\n")
+    ranked = base.set_index("unit_code").loc[robust["unit_code"], "median_rank"].notna().to_numpy()
+    agree = (ranked == robust["median_rank"].notna()).all()
+    print(f"  baseline and vectorised rank the same units: {'yes' if agree else 'no'}\n")
 
 
 if __name__ == "__main__":

@@ -29,10 +29,10 @@ st.progress(
 if units_reported < units_expected:
     st.warning(t("incomplete", period=period.label, k=units_expected - units_reported), icon=":material/schedule:")
 
-index_units = ui.index_result(scope_code, period, intervals=False).units.dropna(subset=["score"])
+index_units = ui.index_result(scope_code, period, chosen.official).units.dropna(subset=["score"])
 if not index_units.empty:  # the composite index of the units below, when the scope has any
     st.metric(
-        t("ci_card"),
+        t("ci_card_official" if chosen.official else "ci_card"),
         t("ci_card_value", good=int((index_units["score"] >= 70).sum()), n=len(index_units)),
         delta=f"{index_units['name'].iloc[0]}: {fmt.number(float(index_units['score'].iloc[0]), 1)} điểm",
         delta_color="off",

@@ -12,9 +12,13 @@ from reform.texts import t
 
 ui.page_header(t("page_index"))
 period, scope, scope_name = ui.period_scope_or_stop()
-result = ui.index_result(scope, period)
+official = ui.official_choice(ui.current())  # the sidebar's số liệu chính thức / tất cả số liệu
+result = ui.index_result(scope, period, official)
 st.caption(t("ci_caption", scope=scope_name, period=period.label))
-st.warning(t("ci_provisional"), icon=":material/pending:")
+if official:
+    st.info(t("ci_official"), icon=":material/verified:")
+else:
+    st.warning(t("ci_provisional"), icon=":material/pending:")
 if result.weights.empty:
     st.info(t("ci_no_weights"), icon=":material/table:")
     st.stop()

@@ -2,7 +2,8 @@
 -- per unit and part, for a period and for the same period one year earlier (lineage-mapped, scored
 -- with the weights version in force then). Peers are as in peer_figures.sql: the units of the same
 -- type at the same level below the same Tỉnh ủy; the rows hold every unit at the children's level
--- below that Tỉnh ủy, and rank within its type. Figures are read from the rollup (rollup_period_figures).
+-- below that Tỉnh ủy, and rank within its type. Figures are read from the rollup as rollup_period_figures
+-- reads them (rollup_group_quarter_figures), only for the parts and their denominators.
 -- A part scores 100 × clip((value − floor) / (target − floor), 0, 1) (a flag: the share of units with
 -- "Có", 100 or 0 for a single unit); a rate whose denominator is below $min_cases, or with no value,
 -- is not applicable and its points go to the other parts of its pillar (a pillar with no applicable
@@ -66,8 +67,46 @@ weights as (
     join index_weight as w on w.valid_from = v.valid_from
     join indicator as i on i.code = w.part
 ),
+wanted as (  -- the parts and their denominators: the figures of no other indicator are read
+    select part as code from weights
+    union
+    select denominator from weights where denominator is not null
+),
+quarters as (  -- as rollup_period_figures reads them, without the like-for-like pairs the index never uses
+    select 'cur' as side, q.*
+    from rollup_group_quarter_figures((select code from frame), $end, (select depth from level), $start, $end) as q
+    where q.indicator_code in (select code from wanted)
+    union all
+    select 'prev' as side, q.*
+    from rollup_group_quarter_figures(
+        (select code from frame), $end, (select depth from level),
+        cast($start - interval 1 year as date),
+        cast($end - interval 1 year as date)
+    ) as q
+    where q.indicator_code in (select code from wanted)
+),
+by_side as (  -- a period's figure from its quarters, as in rollup_period_figures
+    select
+        q.group_code,
+        q.indicator_code,
+        q.side,
+        any_value(s.scale) as scale,
+        case any_value(s.across_quarters) when 'sum' then sum(q.num) else arg_max(q.num, q.period) end as num,
+        case any_value(s.across_quarters) when 'sum' then sum(q.den) else arg_max(q.den, q.period) end as den,
+    from quarters as q
+    join indicator_semantics as s using (indicator_code)
+    group by q.group_code, q.indicator_code, q.side
+),
 figures as (
-    select * from rollup_period_figures((select code from frame), (select depth from level), $start, $end)
+    select
+        group_code,
+        indicator_code,
+        max(case when den is null then num else scale * num / nullif(den, 0) end) filter (where side = 'cur')
+            as value,
+        max(case when den is null then num else scale * num / nullif(den, 0) end) filter (where side = 'prev')
+            as previous,
+    from by_side
+    group by group_code, indicator_code
 ),
 part_values as (
     select

@@ -27,7 +27,7 @@ KINDS: dict[str, tuple[str, str | None]] = {
     "ranking": ("Xếp hạng các đơn vị", "indicator"),
     "completeness": ("Tình hình báo cáo", None),
     "watch": ("Đơn vị cần quan tâm", None),
-    "index": ("Chỉ số CCHC (tạm tính)", None),
+    "index": ("Chỉ số CCHC", None),
 }
 DEFAULT_YOY = "tl_vb_di_dientu"
 DEFAULT_RANKING = "tl_dv_csdl"

@@ -171,11 +171,11 @@ def cmd_index(args: argparse.Namespace) -> int:
         if scope is None:
             print(f"Không có đơn vị {args.unit or '(chưa có danh sách đơn vị)'}.", file=sys.stderr)
             return BAD_INPUT
-        result = index_core.compute(con, scope, period)
+        result = index_core.compute(con, scope, period, official=args.official)
     records = index_core.to_records(result)
     if not args.json:
         _csv_out(pd.DataFrame(records).drop(columns="parts"))
-        print(index_core.PROVISIONAL_NOTE, file=sys.stderr)
+        print(result.note, file=sys.stderr)
         return OK
     _json_out(
         {
@@ -184,8 +184,9 @@ def cmd_index(args: argparse.Namespace) -> int:
             "previous_period": period.shift_years(-1).code,
             "version": result.version,
             "official_requested": bool(args.official),
+            "official": bool(args.official),
             "provisional": result.provisional,
-            "note": index_core.PROVISIONAL_NOTE,
+            "note": result.note,
             "units": records,
         }
     )
@@ -627,10 +628,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--unit", help="đơn vị có các đơn vị trực thuộc được xếp hạng (mặc định: cả tỉnh)")
     c.add_argument("--official", action="store_true", help=OFFICIAL_HELP)
     c.add_argument("--json", action="store_true")
-    c = command("index", cmd_index, "Chỉ số CCHC của các đơn vị trực thuộc (tạm tính), hoặc bảng trọng số")
+    c = command("index", cmd_index, "Chỉ số CCHC của các đơn vị trực thuộc, hoặc bảng trọng số")
     c.add_argument("--period", help="2026-Q3, 2026-H1, 2026-9M, 2026-FY")
     c.add_argument("--unit", help="đơn vị có các đơn vị trực thuộc được chấm điểm (mặc định: cả tỉnh)")
-    c.add_argument("--official", action="store_true", help="chỉ số liệu đã phê duyệt (chưa có: mọi điểm là tạm tính)")
+    c.add_argument("--official", action="store_true", help=OFFICIAL_HELP)
     c.add_argument("--weights", action="store_true", help="in bảng trọng số đang áp dụng (CSV)")
     c.add_argument("--json", action="store_true")
     c = command("load-units", cmd_load_units, "nạp danh sách đơn vị từ CSV (cột như lệnh units)")

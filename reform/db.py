@@ -21,6 +21,7 @@ _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 # ones whenever their text changes, so an old database always gets today's definitions.
 _REPEATABLE = re.compile(r"^R_([a-z0-9_]+)\.sql$")
 COMPARED_VERSION = 9  # figure_compared: filled from the values once it exists
+INDEX_SCORE_VERSION = 18  # index_score: every quarter scored once it exists
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -135,6 +136,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, upto: int | None) -> list[int]:
         applied.append(version)
     if COMPARED_VERSION in applied:
         _fill_compared(con)
+    if INDEX_SCORE_VERSION in applied:
+        _fill_index(con)
     if upto is None:
         apply_repeatable(con)
     return applied
@@ -152,6 +155,14 @@ def _fill_compared(con: duckdb.DuckDBPyConnection) -> None:
 
     with transaction(con):
         rollup.fill_compared(con)
+
+
+def _fill_index(con: duckdb.DuckDBPyConnection) -> None:
+    # a database made before the kept index: every quarter scored once, as the writer keeps them
+    from reform import index_store
+
+    with transaction(con):
+        index_store.rebuild(con)
 
 
 def connect(path: Path | str, *, read_only: bool = False, data_path: Path | None = None) -> duckdb.DuckDBPyConnection:

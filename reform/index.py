@@ -3,7 +3,9 @@
 The scores come from queries/index_parts.sql over the rollup; this module adds the Monte Carlo
 robustness of the ranks (weights ±25 %, target vs min-max normalisation, linear vs geometric
 aggregation), the what-if of other weights, and the records the command line and the slides print.
-No approval of uploaded data exists yet, so every score is provisional and says so.
+A quarter is read from the index the writer keeps (reform/index_store.py). Two variants: the working
+one, from every stored value, is provisional (tạm tính) and says so; the official one counts only
+approved and locked values (official_rollup, issue 14).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ MIN_CASES = 5.0  # a rate on fewer cases than this says little about a unit: "kh
 DRAWS = 1000
 SEED = 366  # fixed, so the same data gives the same rank intervals
 SPREAD = 0.25  # each weight varies by up to ±25 % in a draw
+ROBUST_COLUMNS = ["median_rank", "rank_low", "rank_high", "tier_change_share", "borderline"]
 BORDERLINE_SHARE = 0.2  # "sát ngưỡng" when the tier changes in more than a fifth of the draws
 TIERS = [  # Quy định 366-QĐ/TW bands, indicative only
     (90.0, "Hoàn thành xuất sắc"),
@@ -31,8 +34,12 @@ TIERS = [  # Quy định 366-QĐ/TW bands, indicative only
 ]
 NOT_APPLICABLE = "không áp dụng"
 PROVISIONAL_NOTE = (
-    "Số liệu chưa được phê duyệt: mọi điểm, mức xếp loại và thứ hạng đều là tạm tính, "
-    "mức xếp loại theo khung Quy định 366-QĐ/TW chỉ để tham khảo."
+    "Tính trên mọi số liệu đã nhập, kể cả số liệu chưa được phê duyệt: mọi điểm, mức xếp loại và thứ hạng "
+    "đều là tạm tính, mức xếp loại theo khung Quy định 366-QĐ/TW chỉ để tham khảo."
+)
+OFFICIAL_NOTE = (
+    "Số liệu chính thức: chỉ tính số liệu đã duyệt hoặc đã khóa (đơn vị hoặc phần chưa được duyệt "
+    "là chưa có số liệu); mức xếp loại theo khung Quy định 366-QĐ/TW chỉ để tham khảo."
 )
 
 
@@ -46,6 +53,11 @@ class IndexResult:
     parts: pd.DataFrame  # one row per child unit and part (index_parts.sql columns)
     weights: pd.DataFrame  # the version in force (index_weights.sql)
     provisional: bool = True
+
+    @property
+    def note(self) -> str:
+        """What the figures count: every value (tạm tính) or approved values only."""
+        return PROVISIONAL_NOTE if self.provisional else OFFICIAL_NOTE
 
     @property
     def version(self) -> str | None:
@@ -65,16 +77,53 @@ def normalise(value: np.ndarray, floor: np.ndarray, target: np.ndarray) -> np.nd
 
 
 def compute(
-    con: duckdb.DuckDBPyConnection, scope: str, period: Period, *, draws: int = DRAWS, seed: int = SEED
+    con: duckdb.DuckDBPyConnection,
+    scope: str,
+    period: Period,
+    *,
+    draws: int = DRAWS,
+    seed: int = SEED,
+    official: bool = False,
+    kept: bool = True,
 ) -> IndexResult:
-    """Scores of the child units of a scope, with their rank intervals over `draws` Monte Carlo draws."""
+    """Scores of the child units of a scope, with their rank intervals over `draws` Monte Carlo draws;
+    official: from approved and locked values only. A quarter is read from the kept index
+    (reform/index_store.py) when it holds the quarter with the weights in force; anything else, or
+    kept=False, is scored here."""
     weights = sql.run(con, "index_weights", on=period.start)
-    rows = sql.run(con, "index_parts", scope=scope, start=period.start, end=period.end, min_cases=MIN_CASES)
-    order = {p: i for i, p in enumerate(weights["part"])}
-    rows = rows.assign(_o=rows["part"].map(order)).sort_values(["unit_code", "_o"]).drop(columns="_o")
+    if kept and period.is_quarter and (draws, seed) == (DRAWS, SEED):
+        kept = sql.run(con, "index_score_read", scope=scope, period=period.start, official=official)
+        if not kept.empty and set(kept["version"]) == set(weights["version"]):
+            kept = _in_order(kept, weights)
+            parts = kept.drop(columns=ROBUST_COLUMNS).reset_index(drop=True)
+            units = _units(parts, kept.drop_duplicates("unit_code")[["unit_code", *ROBUST_COLUMNS]])
+            return IndexResult(scope, period, units, parts, weights, provisional=not official)
+    rows = part_rows(con, scope, period, official=official, weights=weights)
     robust = robustness(rows, draws=draws, seed=seed)
     units = _units(rows[rows["is_child"]], robust)
-    return IndexResult(scope, period, units, rows[rows["is_child"]].reset_index(drop=True), weights)
+    children = rows[rows["is_child"]].reset_index(drop=True)
+    return IndexResult(scope, period, units, children, weights, provisional=not official)
+
+
+def part_rows(
+    con: duckdb.DuckDBPyConnection,
+    scope: str,
+    period: Period,
+    *,
+    official: bool = False,
+    weights: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """index_parts.sql (or its official twin) for the children of a scope and all their peers, in unit
+    and weights-table order (the order the draws' weights are taken in)."""
+    weights = sql.run(con, "index_weights", on=period.start) if weights is None else weights
+    name = sql.official("index_parts") if official else "index_parts"
+    rows = sql.run(con, name, scope=scope, start=period.start, end=period.end, min_cases=MIN_CASES)
+    return _in_order(rows, weights)
+
+
+def _in_order(rows: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    order = {p: i for i, p in enumerate(weights["part"])}
+    return rows.assign(_o=rows["part"].map(order)).sort_values(["unit_code", "_o"]).drop(columns="_o")
 
 
 def _units(parts: pd.DataFrame, robust: pd.DataFrame) -> pd.DataFrame:
@@ -104,16 +153,37 @@ def matrices(rows: pd.DataFrame) -> Matrices:
     """index_parts rows (every peer, current side) as arrays."""
     parts = pd.unique(rows["part"])
     first = rows.drop_duplicates("part").set_index("part").loc[parts]
-    wide = rows.pivot(index="unit_code", columns="part", values=["part_score", "value", "applicable"])
-    units = wide.index.to_numpy()
-    groups = rows.drop_duplicates("unit_code").set_index("unit_code").loc[units, "type"].to_numpy()
-    applicable = wide["applicable"][parts].fillna(False).to_numpy(dtype=float)
-    target = np.nan_to_num(wide["part_score"][parts].to_numpy(dtype=float)) * applicable
-    value = wide["value"][parts].to_numpy(dtype=float)
+    units, groups, applicable, score, value = _wide(rows, parts)
+    target = np.nan_to_num(score) * applicable
     good_up = (first["target"] > first["floor"]).to_numpy()
     minmax = _minmax(np.where(applicable > 0, value, np.nan), groups, good_up) * applicable
     _, pillars = np.unique(first["pillar"].to_numpy(), return_inverse=True)
     return Matrices(units, groups, parts, pillars, first["points"].to_numpy(dtype=float), target, minmax, applicable)
+
+
+def _wide(rows: pd.DataFrame, parts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Units (sorted), their types, and the applicable / part_score / value columns as (U, P) arrays."""
+    n = len(parts)
+    codes, names = rows["unit_code"].to_numpy(dtype=object), np.asarray(parts, dtype=object)
+    if n and len(rows) % n == 0:  # the usual layout: every unit's parts in table order, units sorted
+        grid = codes.reshape(-1, n)
+        units = grid[:, 0]
+        same = (grid == units[:, None]).all() and (rows["part"].to_numpy(dtype=object).reshape(-1, n) == names).all()
+        if same and (units[1:] > units[:-1]).all():
+            shaped = [rows[c].to_numpy(dtype=float, na_value=np.nan).reshape(-1, n) for c in ("part_score", "value")]
+            applicable = rows["applicable"].fillna(False).to_numpy(dtype=float).reshape(-1, n)
+            return units, rows["type"].to_numpy(dtype=object)[::n], applicable, shaped[0], shaped[1]
+    wide = rows.pivot(index="unit_code", columns="part", values=["part_score", "value", "applicable"])
+    units = wide.index.to_numpy()
+    groups = rows.drop_duplicates("unit_code").set_index("unit_code").loc[units, "type"].to_numpy()
+    applicable = wide["applicable"][parts].fillna(False).to_numpy(dtype=float)
+    return (
+        units,
+        groups,
+        applicable,
+        wide["part_score"][parts].to_numpy(dtype=float),
+        wide["value"][parts].to_numpy(dtype=float),
+    )
 
 
 def _minmax(value: np.ndarray, groups: np.ndarray, good_up: np.ndarray) -> np.ndarray:
@@ -144,34 +214,41 @@ def aggregate(points: np.ndarray, scores: np.ndarray, m: Matrices, *, geometric:
         w = points[:, cols]
         applicable_points = w @ m.applicable[:, cols].T  # (D, U)
         pillar_points = w.sum(axis=1, keepdims=True)
-        with np.errstate(all="ignore"):
-            pillar_score = (w @ (m.applicable[:, cols] * x[:, cols]).T) / applicable_points
         has = applicable_points > 0
-        num += np.where(has, pillar_points * pillar_score, 0.0)
-        den += np.where(has, pillar_points, 0.0)
+        # in place on (draws × units) arrays: at province scale each temporary is millions of values
+        pillar_score = w @ (m.applicable[:, cols] * x[:, cols]).T
+        np.divide(pillar_score, applicable_points, out=pillar_score, where=has)
+        pillar_score[~has] = 0.0
+        pillar_score *= pillar_points
+        num += pillar_score
+        den += pillar_points * has
     with np.errstate(all="ignore"):
         total = num / den
-    return np.exp(total) if geometric else total
+    return np.exp(total, out=total) if geometric else total
 
 
 def ranks(scores: np.ndarray, groups: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
     """Rank within each peer group per row (1 = best, ties share the best rank, as SQL's rank());
-    NaN scores unranked. Only the `wanted` columns (a boolean mask; all by default) are ranked, the
-    others are NaN: the draws rank a scope's children among many more peers."""
-    d = scores.shape[0]
+    NaN scores unranked. Only the `wanted` columns (a boolean mask; all by default) are kept, the
+    others are NaN. One argsort per peer group ranks every row (draw) at once."""
     out = np.full(scores.shape, np.nan)
     wanted = np.ones(scores.shape[1], dtype=bool) if wanted is None else wanted
-    offsets = np.arange(d)[:, None] * 1e4  # lifts row i above row i-1: scores lie in [0, 100]
     for g in np.unique(groups[wanted]):
-        members = groups == g
-        mine = np.flatnonzero(members & wanted)
-        peer = np.nan_to_num(scores[:, members], nan=-1.0)  # unscored peers are never ahead
-        ordered = (np.sort(peer, axis=1) + offsets).ravel()
-        query = np.nan_to_num(scores[:, mine], nan=-1.0) + offsets
-        # one search over every row at once: how many peers score strictly more
-        not_above = np.searchsorted(ordered, query.ravel(), side="right").reshape(query.shape)
-        ahead = (np.arange(1, d + 1)[:, None] * members.sum()) - not_above
-        out[:, mine] = np.where(np.isnan(scores[:, mine]), np.nan, ahead + 1.0)
+        members = np.flatnonzero(groups == g)
+        peer = scores[:, members]
+        key = np.where(np.isnan(peer), -np.inf, peer)  # unscored peers are never ahead
+        order = np.argsort(-key, axis=1)  # best first (ties need no order: they share a rank)
+        ordered = np.take_along_axis(key, order, axis=1)
+        place = np.arange(len(members))
+        first = np.ones(ordered.shape, dtype=bool)
+        first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+        # a tie takes the place of its first member: the running maximum of each tie's first place
+        tied = np.maximum.accumulate(np.where(first, place, 0), axis=1) + 1.0
+        rank = np.empty(peer.shape)
+        np.put_along_axis(rank, order, tied, axis=1)
+        rank[np.isnan(peer)] = np.nan
+        keep = wanted[members]
+        out[:, members[keep]] = rank[:, keep]
     return out
 
 
@@ -211,10 +288,8 @@ def robustness_of(
         changed = _tier_index(against_targets) != _tier_index(base[None, :])
         share = np.where(np.isnan(base), np.nan, changed.mean(axis=0))
         ranked = ~np.isnan(base)
-        safe = np.where(np.isnan(r), 0, r)
-        low = np.where(ranked, np.quantile(safe, 0.05, axis=0, method="lower"), np.nan)
-        high = np.where(ranked, np.quantile(safe, 0.95, axis=0, method="higher"), np.nan)
-        median = np.where(ranked, np.median(safe, axis=0), np.nan)
+        low, median, high = _rank_spread(r)
+        low, median, high = (np.where(ranked, x, np.nan) for x in (low, median, high))
     return pd.DataFrame(
         {
             "unit_code": m.units[wanted],
@@ -225,6 +300,17 @@ def robustness_of(
             "borderline": share > BORDERLINE_SHARE,
         }
     )
+
+
+def _rank_spread(r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column of (draws × units) ranks: the 5 % quantile (lower), the median and the 95 % quantile
+    (higher), as numpy's quantile and median give them, from one sort instead of three partitions."""
+    d = r.shape[0]
+    ordered = np.sort(np.where(np.isnan(r), 0.0, r), axis=0)
+    low = ordered[int(np.floor(0.05 * (d - 1)))]
+    high = ordered[int(np.ceil(0.95 * (d - 1)))]
+    median = ordered[d // 2] if d % 2 else (ordered[d // 2 - 1] + ordered[d // 2]) / 2
+    return low, median, high
 
 
 def _tier_index(scores: np.ndarray) -> np.ndarray:
@@ -308,8 +394,9 @@ def sentence(result: IndexResult) -> str:
     good = int((scored["score"] >= 70).sum())
     top = scored.iloc[0]
     text = (
-        f"{label} có {good}/{len(scored)} đơn vị đạt mức Hoàn thành tốt trở lên (tạm tính); "
-        f"cao nhất là {top['name']} với {fmt.number(float(top['score']), 1)} điểm"
+        f"{label} có {good}/{len(scored)} đơn vị đạt mức Hoàn thành tốt trở lên"
+        + (" (tạm tính); " if result.provisional else " (số liệu chính thức); ")
+        + f"cao nhất là {top['name']} với {fmt.number(float(top['score']), 1)} điểm"
     )
     weak = int((scored["score"] < 50).sum())
     if weak:

@@ -19,9 +19,10 @@ SHOWN = 10  # bars on the slide: all units up to this many, else the first and t
 
 def index_slide(f: Facts, _: str = "") -> Slide:
     """The scope's child units on the composite index, with the report-style sentence and the weights used."""
-    result = core.compute(f.con, f.scope, f.period)
+    result = core.compute(f.con, f.scope, f.period, official=f.official)
     scored = result.units.dropna(subset=["score"])
-    title = "Chỉ số cải cách hành chính (tạm tính)"
+    # an official deck scores approved and locked values only; otherwise the index is provisional
+    title = "Chỉ số cải cách hành chính" + ("" if f.official else " (tạm tính)")
     if scored.empty:
         return Slide("index", title, "Chưa đủ số liệu để tính Chỉ số CCHC", [core.sentence(result)], None)
     shown = scored if len(scored) <= SHOWN else pd.concat([scored.head(SHOWN // 2), scored.tail(SHOWN // 2)])

@@ -40,6 +40,12 @@ ROLLUP_TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["as_of", "scope_code", "period", "indicator_code", "pair_code"],
         ["num", "den", "num_prev", "den_prev", "units_compared"],
     ),
+    # the composite index kept per quarter, both variants (reform/index_store.py)
+    "index_score": (
+        ["official", "period", "frame_code", "level", "unit_code", "part"],
+        ["value", "den", "part_score", "eff_points", "score", "score_geo", "rank", "peers", "previous_score"]
+        + ["previous_rank", "median_rank", "rank_low", "rank_high", "tier_change_share"],
+    ),
 }
 
 
@@ -118,7 +124,7 @@ def _differences(
     matched = both[both["_merge"] == "both"]
     for col in numbers:
         a, b = matched[col].astype(float).to_numpy(), matched[f"{col}_rebuilt"].astype(float).to_numpy()
-        off = ~np.isclose(a, b, rtol=1e-9, atol=1e-9)
+        off = ~np.isclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True)  # a score may be null on both sides
         if off.any():
             first = matched[off].iloc[0]
             problems.append(

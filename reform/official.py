@@ -28,6 +28,13 @@ def sync(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
     (inside the caller's transaction)."""
     if not periods:
         return
+    _copy_and_sum(con, periods)
+    from reform import index_store  # it reads the rollups this module keeps
+
+    index_store.refresh(con, periods, official=True)
+
+
+def _copy_and_sum(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
     sql.execute(con, "official_values_delete", periods=periods)
     sql.execute(con, "official_values_insert", periods=periods)
     sum_periods(con, periods)
@@ -45,7 +52,10 @@ def sum_periods(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    """Every official table from the states and the values (the unit register or catalogue changed)."""
+    """Every official table from the states and the values (the unit register or catalogue changed);
+    the kept index is made again by the caller (rollup.rebuild), both variants at once."""
     from reform import rollup
 
-    sync(con, rollup.quarter_starts(sql.run(con, "official_periods")["period"]))
+    periods = rollup.quarter_starts(sql.run(con, "official_periods")["period"])
+    if periods:
+        _copy_and_sum(con, periods)

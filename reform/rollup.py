@@ -1,4 +1,4 @@
-"""Keep the figures added up in advance (figure_rollup and the value counts) equal to the values.
+"""Keep the figures added up in advance (figure_rollup, the value counts, the kept index) equal to the values.
 
 The analysis queries read these tables instead of summing millions of values per view; the
 definitions they must equal are the macros of queries/schema/R_figure_macros.sql. The writer calls
@@ -13,7 +13,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from reform import db, sql
+from reform import db, index_store, sql
 
 STRUCTURE = [  # made again from the unit register, the lineage and the catalogue
     "rollup_clear_epochs",
@@ -45,6 +45,7 @@ def refresh(con: duckdb.DuckDBPyConnection, periods: Iterable[object] | None = N
     wanted = quarter_starts(periods)
     if wanted:
         sum_periods(con, wanted)
+        index_store.refresh(con, wanted)
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
@@ -55,6 +56,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     from reform import official  # it sums with this module's helpers
 
     official.rebuild(con)
+    index_store.rebuild(con)  # both variants, from both rollups
 
 
 def sum_periods(con: duckdb.DuckDBPyConnection, periods: list[date]) -> None:

@@ -264,7 +264,9 @@ VI = {
     "ci_caption": "Điểm tổng hợp trên 100 của từng đơn vị trực thuộc {scope}, {period}: mỗi phần là một tỷ lệ "
     "hoặc chỉ tiêu có/không, chấm theo mục tiêu trong bảng trọng số bên dưới. Mức xếp loại theo khung Quy định "
     "366-QĐ/TW chỉ để tham khảo.",
-    "ci_provisional": "Tạm tính: số liệu chưa được phê duyệt.",
+    "ci_provisional": "Tạm tính: tính trên mọi số liệu đã nhập, kể cả số liệu chưa được phê duyệt.",
+    "ci_official": "Số liệu chính thức: chỉ tính số liệu đã duyệt hoặc đã khóa; đơn vị chưa được duyệt "
+    "là chưa có số liệu.",
     "ci_none": "Đơn vị này không có đơn vị trực thuộc để chấm điểm; chọn một phạm vi cao hơn.",
     "ci_no_weights": "Chưa có bảng trọng số cho kỳ này (data/index_weights.csv).",
     "ci_ranking": "Xếp hạng Chỉ số CCHC, {period}",
@@ -300,6 +302,7 @@ VI = {
     "ci_whatif_rank": "Hạng khi thử",
     "ci_whatif_move": "Thay đổi so với hạng hiện tại",
     "ci_card": "Chỉ số CCHC (tạm tính): đơn vị đạt Hoàn thành tốt trở lên",
+    "ci_card_official": "Chỉ số CCHC (số liệu chính thức): đơn vị đạt Hoàn thành tốt trở lên",
     "ci_card_value": "{good}/{n} đơn vị",
     "ci_card_help": "Số đơn vị trực thuộc đạt mức Hoàn thành tốt trở lên (từ 70 điểm) theo Chỉ số CCHC; "
     "xem trang Chỉ số CCHC.",
@@ -608,7 +611,8 @@ EN = {
     "ci_caption": "A score out of 100 for each unit directly under {scope}, {period}: each part is a rate or a "
     "yes/no indicator, scored against the target in the weights table below. The Quy định 366-QĐ/TW bands are "
     "indicative only.",
-    "ci_provisional": "Provisional: the data are not approved yet.",
+    "ci_provisional": "Provisional: counts every stored value, approved or not.",
+    "ci_official": "Official figures: approved and locked values only; a unit not approved has no figures.",
     "ci_none": "This unit has no units below it to score; pick a higher scope.",
     "ci_no_weights": "No weights table applies to this period (data/index_weights.csv).",
     "ci_ranking": "Reform index ranking, {period}",
@@ -645,6 +649,7 @@ EN = {
     "ci_whatif_rank": "Rank with these weights",
     "ci_whatif_move": "Change against the current rank",
     "ci_card": "Reform index (provisional): units at Hoàn thành tốt or better",
+    "ci_card_official": "Reform index (official figures): units at Hoàn thành tốt or better",
     "ci_card_value": "{good}/{n} units",
     "ci_card_help": "Units directly below reaching Hoàn thành tốt or better (70 points and up) on the reform "
     "index; see the Reform index page.",

@@ -88,10 +88,14 @@ def _part_numbers(r: object, kind: str, good: str) -> list[str]:
 
 
 def load(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> None:
-    """Replace the stored weights with every version of the table."""
+    """Replace the stored weights with every version of the table, and score the kept index again
+    (its rows record the version they were scored with) in the same transaction."""
+    from reform import index_store  # it scores with the weights this module loads
+
     with registered(con, weights_df=df), write_transaction(con):
         con.execute("delete from index_weight")
         con.execute("insert into index_weight by name select * from weights_df")
+        index_store.rebuild(con)
 
 
 def fingerprint(data_dir: Path) -> str:

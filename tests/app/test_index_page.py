@@ -52,3 +52,36 @@ def test_the_overview_has_an_index_card(open_page, demo_db) -> None:
     at = open_page(demo_db, "pages/overview.py")
     card = [m for m in at.metric if m.label.startswith("Chỉ số CCHC (tạm tính)")]
     assert card and card[0].value.endswith("đơn vị")
+
+
+def test_the_index_page_and_card_follow_the_official_choice(open_page, demo_db) -> None:
+    """With six units' 2026-Q3 approved, số liệu chính thức shows the official index (only they are scored,
+    marked as approved values) and tất cả số liệu the provisional one."""
+    from datetime import date
+
+    from reform import approval, policy
+
+    con = db.connect(demo_db)
+    q3 = periods.parse("2026-Q3")
+    working = index.compute(con, "TU", q3).units.dropna(subset=["score"])
+    children = working["unit_code"].sort_values().tolist()[:6]
+    admin = policy.command_line("kiểm thử")
+    for unit in children:
+        approval.act(con, admin, "submit", unit, date(2026, 7, 1), with_below=True)
+        approval.act(con, admin, "approve", unit, date(2026, 7, 1), with_below=True)
+    official = index.compute(con, "TU", q3, official=True)
+    con.close()
+    assert set(official.units.dropna(subset=["score"])["unit_code"]) == set(children)
+    at = open_page(demo_db, "pages/reform_index.py")
+    at.selectbox(key="so_lieu").set_value("chinh_thuc").run()
+    assert not at.exception
+    assert any("Số liệu chính thức" in i.value for i in at.info) and not any("Tạm tính" in w.value for w in at.warning)
+    ranking = frame(at, "Khoảng hạng 5–95%")
+    assert ranking["Đơn vị"].tolist() == official.units["name"].tolist()
+    assert ranking["Điểm"].fillna(-1).tolist() == official.units["score"].round(1).fillna(-1).tolist()
+    at.selectbox(key="so_lieu").set_value("tat_ca").run()
+    assert any("Tạm tính" in w.value for w in at.warning)
+    overview = open_page(demo_db, "pages/overview.py")
+    overview.selectbox(key="so_lieu").set_value("chinh_thuc").run()
+    card = [m for m in overview.metric if m.label.startswith("Chỉ số CCHC (số liệu chính thức)")]
+    assert card and card[0].value.endswith(f"/{len(children)} đơn vị")

@@ -301,9 +301,9 @@ def test_raising_any_part_never_lowers_the_score(values, applicable, part, raise
 
 # ------------------------------------------------------------------------------------------ command line
 def test_index_json_gives_each_child_unit_with_its_parts(demo_db, capsys) -> None:
-    assert cli.main(["index", "--period", "2025-Q3", "--db", str(demo_db), "--official", "--json"]) == 0
+    assert cli.main(["index", "--period", "2025-Q3", "--db", str(demo_db), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["provisional"] is True and "tạm tính" in out["note"]
+    assert out["provisional"] is True and "tạm tính" in out["note"] and out["official"] is False
     unit = out["units"][0]
     for key in ("unit_code", "score", "tier", "rank", "rank_low", "rank_high", "previous_rank", "parts"):
         assert key in unit

@@ -195,6 +195,8 @@ PARAMS = {
     "reason": "kiểm thử",
     "closed_periods": [date(2024, 7, 1)],
     "official": True,
+    "from": date(2025, 1, 1),
+    "to": date(2025, 7, 1),
 }
 
 
@@ -225,6 +227,7 @@ def run_every_query(demo_con, names: list[str]) -> None:
         [("H01X01", "submit", "open", "submitted")], columns=["unit_code", "action", "from_state", "to_state"]
     )
     demo_con.register("moves", moves)
+    demo_con.register("scored", demo_con.sql("select * from index_score limit 1").df())  # index_score_insert
     demo_con.execute("begin transaction")
     try:
         for name in names:
