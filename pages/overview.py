@@ -23,11 +23,15 @@ reported = ui.run("units_reported", chosen.official, scope=scope_code, start=per
 units_reported = min(int(reported["units_reported"].iloc[0]), units_expected)
 
 st.subheader(f"{fmt.plain(scope_name)}, {period.label}")
+basis = "_official" if chosen.official else ""  # official figures count units approved, not units reported
 st.progress(
-    units_reported / units_expected if units_expected else 0.0, text=t("reported", n=units_reported, m=units_expected)
+    units_reported / units_expected if units_expected else 0.0,
+    text=t("reported" + basis, n=units_reported, m=units_expected),
 )
 if units_reported < units_expected:
-    st.warning(t("incomplete", period=period.label, k=units_expected - units_reported), icon=":material/schedule:")
+    st.warning(
+        t("incomplete" + basis, period=period.label, k=units_expected - units_reported), icon=":material/schedule:"
+    )
 
 index_units = ui.index_result(scope_code, period, chosen.official).units.dropna(subset=["score"])
 if not index_units.empty:  # the composite index of the units below, when the scope has any

@@ -34,6 +34,8 @@ def test_the_overview_shows_official_figures_when_chosen_and_says_so(open_page, 
     official = {m.label: m.value for m in at.metric}
     assert any("Số liệu chính thức" in c.value for c in at.caption)
     assert official != working and official["Tổng số cuộc họp"] != working["Tổng số cuộc họp"]
+    assert any("chưa được duyệt" in w.value for w in at.warning)  # units not approved, not "chưa báo cáo"
+    assert not any("chưa báo cáo" in w.value for w in at.warning)
     assert any(b.label == "Số liệu này từ đâu?" for b in at.button)
 
 
