@@ -81,7 +81,9 @@ ui.table(
 st.caption(t("ci_na_note", n=fmt.number(core.MIN_CASES)))
 
 st.plotly_chart(
-    index_charts.ranking_figure(units, title=t("ci_ranking", period=period.label)), width="stretch", key="ci_chart"
+    index_charts.ranking_figure(units, title=t("ci_ranking", period=period.label), provisional=result.provisional),
+    width="stretch",
+    key="ci_chart",
 )
 
 names = dict(zip(units["unit_code"], units["name"], strict=True))

@@ -16,7 +16,7 @@ TIER_COLOR = {
 BAND_EDGES = [50, 70, 90]
 
 
-def ranking_figure(units: pd.DataFrame, *, title: str) -> go.Figure:
+def ranking_figure(units: pd.DataFrame, *, title: str, provisional: bool = True) -> go.Figure:
     """Horizontal bars of the units' scores (best on top), coloured by indicative tier, with the band edges."""
     scored = units.dropna(subset=["score"])
     if scored.empty:
@@ -35,7 +35,8 @@ def ranking_figure(units: pd.DataFrame, *, title: str) -> go.Figure:
     for edge in BAND_EDGES:
         fig.add_vline(x=edge, line_dash="dot", line_color="#777")
     base_layout(fig, title=title, y_title="")
-    fig.update_xaxes(type="linear", range=[0, 100], title="Điểm (trên 100, tạm tính)")
+    axis = "Điểm (trên 100, tạm tính)" if provisional else "Điểm (trên 100, số liệu chính thức)"
+    fig.update_xaxes(type="linear", range=[0, 100], title=axis)
     fig.update_yaxes(type="category", automargin=True)
     fig.update_layout(height=max(320, 22 * len(scored) + 120), hovermode="closest", showlegend=False)
     return fig

@@ -1,5 +1,7 @@
 """The Chỉ số CCHC page: the ranking with its weights on screen, one unit's parts, and a what-if not saved."""
 
+import json
+
 import pandas as pd
 
 from reform import db, index, periods, sql
@@ -79,6 +81,9 @@ def test_the_index_page_and_card_follow_the_official_choice(open_page, demo_db) 
     ranking = frame(at, "Khoảng hạng 5–95%")
     assert ranking["Đơn vị"].tolist() == official.units["name"].tolist()
     assert ranking["Điểm"].fillna(-1).tolist() == official.units["score"].round(1).fillna(-1).tolist()
+    axes = [json.loads(c.proto.spec)["layout"].get("xaxis", {}).get("title", {}) for c in at.get("plotly_chart")]
+    axis = [a.get("text", "") for a in axes if "Điểm (trên 100" in a.get("text", "")]
+    assert axis == ["Điểm (trên 100, số liệu chính thức)"]  # not "tạm tính" on official figures
     at.selectbox(key="so_lieu").set_value("tat_ca").run()
     assert any("Tạm tính" in w.value for w in at.warning)
     overview = open_page(demo_db, "pages/overview.py")
