@@ -169,11 +169,8 @@ def store_history(con, codes: list[str], base: pd.DataFrame, values: np.ndarray,
     for _ in range(quarters):
         y, q = (y, q - 1) if q > 1 else (y - 1, 4)
         qs.append(date(y, 3 * q - 2, 1))
-    upload_id = int(sql.run(con, "next_id_upload")["id"].iloc[0])
-    sql.execute(
+    upload_id = store.insert_upload(
         con,
-        "store_insert_upload",
-        id=upload_id,
         file_name="Lịch sử giả định (benchmark tải lên)",
         sha256="bench-history",
         layout="bench",

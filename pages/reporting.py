@@ -146,9 +146,10 @@ with st.expander(f"{t('board_changes')} ({len(changed)})"):
         )
 
 if who.admin:  # the entry window and its exceptions: quản trị only (reform.approval checks it again)
-    with st.expander(t("window_title", days=approval.window_days(con))):
+    window = approval.window_days(con)
+    with st.expander(t("window_title", days=window)):
         with st.form("window_form", border=False):
-            days = st.number_input(t("window_days"), min_value=0, step=1, value=approval.window_days(con))
+            days = st.number_input(t("window_days"), min_value=0, step=1, value=window)
             if st.form_submit_button(t("window_save")):
                 approval.set_window_days(con, who, int(days))
                 st.rerun()
