@@ -1,18 +1,37 @@
--- Each unit's own history of each indicator, robustly summarised, for outlier warnings.
+-- Each unit's own history of each indicator, robustly summarised, for outlier warnings: as
+-- queries/outlier_rows.sql reads it, a unit made in a restructuring carrying, for the quarters before
+-- it existed, Σ share × value of the units it replaced (unit_sources in R_figure_macros.sql).
 -- Returns: unit_code, indicator_code, n, median, mad (median absolute deviation from the median)
 -- Relation `incoming` (registered by the caller): the units of the upload in its column unit_code
 -- (other columns are ignored; a unit may appear more than once).
 -- $before DATE      only quarters before this one count (first day of the earliest uploaded quarter)
 with
-units as (
+uploaded as (
     select distinct unit_code
     from incoming
 ),
-history as (
-    select v.unit_code, v.indicator_code, v.value
+own as (
+    select v.unit_code, v.indicator_code, v.period, v.value
     from value as v
-    semi join units as u on u.unit_code = v.unit_code
+    semi join uploaded as u on u.unit_code = v.unit_code
     where v.period < $before
+),
+carried as (
+    select s.unit_code, v.indicator_code, v.period, sum(s.w * v.value) as value
+    from unit_sources($before) as s
+    semi join uploaded as u on u.unit_code = s.unit_code
+    join value as v on v.unit_code = s.source_code
+    where s.source_code <> s.unit_code
+      and v.period < $before
+    group by s.unit_code, v.indicator_code, v.period
+),
+history as (
+    select unit_code, indicator_code, value
+    from own
+    union all
+    select c.unit_code, c.indicator_code, c.value
+    from carried as c
+    anti join own as o using (unit_code, indicator_code, period)
 )
 select
     unit_code,

@@ -1,5 +1,6 @@
 -- The upload's values far from their unit's own history, for the outlier warnings (W_OUTLIER).
 -- The rule: a count (flow or stock indicator) whose unit and indicator have at least 6 earlier quarters
+-- (its own, or carried from the units it replaced: below)
 -- with a median absolute deviation (MAD) above 0, a robust z-score 0.6745 * (value - median) / MAD
 -- beyond ±3.5, and a jump a person would call wrong (a steady series has a tiny MAD): at least
 -- 2.5 × the median + 3, or at most the median / 4 - 1.
@@ -12,19 +13,40 @@
 -- its own unit and indicator, so the answer is the same.
 -- A value already stored as it is (the same file again, or a file that changes other figures) is not
 -- flagged: the warning asks the uploader to check what the upload adds or changes, nothing else.
+-- A unit made in a restructuring (merged or split, queries/schema/R_figure_macros.sql unit_sources)
+-- has few quarters of its own: before it existed, its history is carried from the units it replaced,
+-- Σ share × value per quarter, as the like-for-like comparison carries it; a quarter it reported itself
+-- keeps its own value. Without that, a new commune would pass any figure for six quarters.
 -- Relation `incoming` (registered by the caller): the upload's rows (unit_code, period, indicator_code, value).
 -- Returns: unit_code, period, indicator_code, value, median (one row per flagged value, in no particular order)
 -- $before DATE   only quarters before this one count (first day of the earliest uploaded quarter)
 with
-units as (
+uploaded as (
     select distinct unit_code
     from incoming
 ),
-history as (
-    select v.unit_code, v.indicator_code, v.value
+own as (
+    select v.unit_code, v.indicator_code, v.period, v.value
     from value as v
-    semi join units as u on u.unit_code = v.unit_code
+    semi join uploaded as u on u.unit_code = v.unit_code
     where v.period < $before
+),
+carried as (
+    select s.unit_code, v.indicator_code, v.period, sum(s.w * v.value) as value
+    from unit_sources($before) as s
+    semi join uploaded as u on u.unit_code = s.unit_code
+    join value as v on v.unit_code = s.source_code
+    where s.source_code <> s.unit_code
+      and v.period < $before
+    group by s.unit_code, v.indicator_code, v.period
+),
+history as (
+    select unit_code, indicator_code, value
+    from own
+    union all
+    select c.unit_code, c.indicator_code, c.value
+    from carried as c
+    anti join own as o using (unit_code, indicator_code, period)
 ),
 bounds as (
     select hash(unit_code, indicator_code) as pair, min(value) as lowest, max(value) as highest,
@@ -49,9 +71,8 @@ candidates as (
 ),
 stats as (
     select h.unit_code, h.indicator_code, count(*) as n, median(h.value) as median, mad(h.value) as mad,
-    from value as h
+    from history as h
     semi join candidates as c on c.unit_code = h.unit_code and c.indicator_code = h.indicator_code
-    where h.period < $before
     group by h.unit_code, h.indicator_code
 ),
 scored as (

@@ -7,10 +7,12 @@ from datetime import date, datetime
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pytest
 
-from reform import fmt, importer, periods
+from reform import fmt, importer, periods, store
 from reform.validate import Report
+from tests.unit.test_cache_version import renamed_register
 
 TODAY = date(2026, 11, 22)
 Q1, Q2, Q3 = date(2025, 1, 1), date(2025, 4, 1), date(2025, 7, 1)
@@ -186,7 +188,7 @@ def test_the_quarter_that_started_is_not_future(demo_con: duckdb.DuckDBPyConnect
 
 
 def test_numerator_equal_to_denominator_is_fine(demo_con: duckdb.DuckDBPyConnection) -> None:
-    report = check(demo_con, LONG + "XP01,2025-Q3,vb_kyso,10\nXP01,2025-Q3,vb_di_tong,10\n").report
+    report = check(demo_con, LONG + "XP01,2025-Q3,vb_kyso,300\nXP01,2025-Q3,vb_di_tong,300\n").report
     assert report.issues == [] and len(report.rows) == 2
 
 
@@ -270,9 +272,41 @@ def test_usual_values_are_not_outliers(demo_con: duckdb.DuckDBPyConnection, fact
     assert check(demo_con, LONG + f"TU,2025-Q3,vb_den_tong,{value}\n").report.issues == []
 
 
+def _carried_median(con: duckdb.DuckDBPyConnection, unit: str, code: str, before: date) -> tuple[float, int]:
+    """The median and length of a unit's history per quarter, computed here in pandas from the lineage: its own
+    values, and for a quarter it did not report, Σ share × value of the units it replaced."""
+    lineage = con.execute("select old_code, share from unit_lineage where new_code = ?", [unit]).df()
+    values = con.execute(
+        "select unit_code, period, value from value where indicator_code = ? and period < ?", [code, before]
+    ).df()
+    own = values[values["unit_code"] == unit].set_index("period")["value"]
+    src = values.merge(lineage, left_on="unit_code", right_on="old_code")
+    carried = (src["value"] * src["share"]).groupby(src["period"]).sum()
+    series = pd.concat([own, carried[~carried.index.isin(own.index)]])
+    return float(series.median()), len(series)
+
+
+def test_a_new_unit_is_compared_with_the_units_it_replaced(demo_con: duckdb.DuckDBPyConnection) -> None:
+    """XP01 began in 2025-Q3, merged from communes of H01 (and a share of H01's own figures): before it
+    existed, its history is theirs, as the comparison with last year carries it; before this, a new commune
+    could send any figure for six quarters without a warning."""
+    median, quarters = _carried_median(demo_con, "XP01", "vb_den_tong", Q3)
+    assert quarters >= 6 and median > 0
+    p = check(demo_con, LONG + f"XP01,2025-Q3,vb_den_tong,{round(40 * median) + 10}\n")
+    assert [i.code for i in p.report.warnings] == ["W_OUTLIER"] and p.can_commit
+    assert f"trung vị {fmt.number(median)}" in p.report.warnings[0].message
+    # a usual figure for the merged commune: no warning
+    assert check(demo_con, LONG + f"XP01,2025-Q3,vb_den_tong,{round(median)}\n").report.issues == []
+
+
 def test_no_outlier_warning_without_enough_history(demo_con: duckdb.DuckDBPyConnection) -> None:
-    """XP01 began in 2025-Q3: nothing to compare with, so no warning (and no error)."""
-    assert check(demo_con, LONG + "XP01,2025-Q3,vb_den_tong,50000\n").report.issues == []
+    """A unit new to the register with nothing it replaced: nothing to compare with, so no warning (and no
+    error)."""
+    (name,) = demo_con.execute("select any_value(name) from units where code = 'XP01'").fetchone()
+    units, lineage = renamed_register(demo_con, "XP01", name)  # the register as it is
+    new = units[units["code"] == "XP01"].assign(code="XP99", name="Đảng ủy xã Mới")
+    store.replace_units(demo_con, pd.concat([units, new], ignore_index=True), lineage)
+    assert check(demo_con, LONG + "XP99,2025-Q3,vb_den_tong,50000\n").report.issues == []
 
 
 def test_report_defaults() -> None:
@@ -295,7 +329,7 @@ def test_a_misspelt_indicator_column_is_a_warning_not_a_silent_loss(demo_con) ->
 
     from reform import importer
 
-    data = "Mã đơn vị;STT;kt_tdc;kt_dv\nXP01;1;5;7\n".encode()
+    data = "Mã đơn vị;STT;kt_tdc;kt_dv\nXP01;1;5;30\n".encode()
     report = importer.prepare(
         demo_con, data, "sai_cot.csv", period=periods_parse("2026-Q3"), today=date(2026, 11, 22)
     ).report
