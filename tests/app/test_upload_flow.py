@@ -16,7 +16,7 @@ from reform import store
 pytestmark = pytest.mark.usefixtures("checked_writes")
 
 PROJECT = Path(__file__).resolve().parents[2]
-GOOD = b"unit_code,period,indicator_code,value\nXP01,2026-Q3,kt_tcd,41\nXP01,2026-Q3,kt_dv,77\n"
+GOOD = b"unit_code,period,indicator_code,value\nXP01,2026-Q3,kt_tcd,14\nXP01,2026-Q3,kt_dv,33\n"
 BAD = "Mã đơn vị;Kỳ;Mã chỉ tiêu;Giá trị\nXP01;Quý III/2026;kt_tcd;-4\nXP99;Quý III/2026;kt_tdc;5\n".encode()
 
 
@@ -61,13 +61,13 @@ def test_a_good_file_is_previewed_then_stored_on_confirmation(page, monkeypatch,
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Thay đổi"] == "2" and metrics["Lỗi"] == "0"
     changes = table_with(at, "Giá trị mới")
-    assert set(changes["Giá trị mới"]) == {"41", "77"}
+    assert set(changes["Giá trị mới"]) == {"14", "33"}
     assert stored(demo_db) == before  # nothing stored by the preview
     at.button(key="up_commit").click().run()
     assert not at.exception
     assert any("Đã lưu lần tải lên số 16" in s.value for s in at.success)
     after = {(r[0], r[2]): r[3] for r in stored(demo_db) if r[0] == "XP01" and str(r[1]) == "2026-07-01"}
-    assert after[("XP01", "kt_tcd")] == 41 and after[("XP01", "kt_dv")] == 77
+    assert after[("XP01", "kt_tcd")] == 14 and after[("XP01", "kt_dv")] == 33
 
 
 FIXTURES = PROJECT / "tests" / "fixtures"
@@ -112,7 +112,7 @@ def test_a_long_message_is_shown_whole_and_after_saving_the_stored_values(page, 
     at.button(key="up_commit").click().run()
     assert not at.exception
     stored_table = table_with(at, "Giá trị mới")
-    assert set(stored_table["Giá trị mới"]) == {"41", "77"}
+    assert set(stored_table["Giá trị mới"]) == {"14", "33"}
     assert not [w for w in at.warning if "Không đăng nhập" not in w.value]  # only the no-sign-in banner
     assert not [i for i in at.info if "không có gì mới" in i.value]  # no second check
     assert "up_file" not in at.session_state  # the stored file is let go
@@ -162,7 +162,7 @@ def test_undo_is_refused_while_a_later_upload_changed_the_same_values(page, monk
     at = page(monkeypatch, demo_db, "pages/upload.py")
     upload(at, "dung.csv", GOOD)
     at.button(key="up_commit").click().run()  # upload 16
-    upload(at, "sua.csv", GOOD.replace(b",41", b",43"))
+    upload(at, "sua.csv", GOOD.replace(b",14", b",16"))
     at.button(key="up_commit").click().run()  # upload 17 touches a value of 16
     at.switch_page("pages/uploads.py").run()
     at.selectbox(key="ul_pick").set_value(16).run()
@@ -184,9 +184,9 @@ def test_a_confirmation_made_stale_by_another_upload_stores_nothing_until_checke
     page, monkeypatch, demo_db
 ) -> None:
     at = page(monkeypatch, demo_db, "pages/upload.py")
-    upload(at, "dung.csv", GOOD)  # previewed: 41 and 77, two changes
+    upload(at, "dung.csv", GOOD)  # previewed: 14 and 33, two changes
     other = duckdb.connect(str(demo_db))  # another session of the same server process
-    rows = pd.DataFrame([("XP01", date(2026, 7, 1), "kt_tcd", 41.0)], columns=store.VALUE_COLUMNS)
+    rows = pd.DataFrame([("XP01", date(2026, 7, 1), "kt_tcd", 14.0)], columns=store.VALUE_COLUMNS)
     store.write_values(other, rows, file_name="khac.csv", digest="k", layout="long", user="khác")
     other.close()
     middle = stored(demo_db)
@@ -198,11 +198,11 @@ def test_a_confirmation_made_stale_by_another_upload_stores_nothing_until_checke
     assert stored(demo_db) == middle  # nothing of the file
     assert [b for b in at.button if b.key == "up_recheck"]
     metrics = {m.label: m.value for m in at.metric}  # checked again against what the other upload stored
-    assert metrics["Thay đổi"] == "1"  # kt_tcd is 41 already
+    assert metrics["Thay đổi"] == "1"  # kt_tcd is 14 already
     at.button(key="up_commit").click().run()  # confirmed again: stored
     assert any("Đã lưu lần tải lên số 17" in s.value for s in at.success)
     after = {(r[0], r[2]): r[3] for r in stored(demo_db) if r[0] == "XP01" and str(r[1]) == "2026-07-01"}
-    assert after[("XP01", "kt_tcd")] == 41 and after[("XP01", "kt_dv")] == 77
+    assert after[("XP01", "kt_tcd")] == 14 and after[("XP01", "kt_dv")] == 33
 
 
 HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
