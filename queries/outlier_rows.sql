@@ -18,7 +18,8 @@
 -- Σ share × value per quarter, as the like-for-like comparison carries it; a quarter it reported itself
 -- keeps its own value. Without that, a new commune would pass any figure for six quarters.
 -- Relation `incoming` (registered by the caller): the upload's rows (unit_code, period, indicator_code, value).
--- Returns: unit_code, period, indicator_code, value, median (one row per flagged value, in no particular order)
+-- Returns: unit_code, period, indicator_code, value, median, carried (BOOLEAN: the history holds quarters
+--          carried from the units it replaced); one row per flagged value, in no particular order
 -- $before DATE   only quarters before this one count (first day of the earliest uploaded quarter)
 with
 uploaded as (
@@ -41,10 +42,10 @@ carried as (
     group by s.unit_code, v.indicator_code, v.period
 ),
 history as (
-    select unit_code, indicator_code, value
+    select unit_code, indicator_code, value, false as carried
     from own
     union all
-    select c.unit_code, c.indicator_code, c.value
+    select c.unit_code, c.indicator_code, c.value, true as carried
     from carried as c
     anti join own as o using (unit_code, indicator_code, period)
 ),
@@ -71,6 +72,7 @@ candidates as (
 ),
 stats as (
     select h.unit_code, h.indicator_code, count(*) as n, median(h.value) as median, mad(h.value) as mad,
+        bool_or(h.carried) as carried,
     from history as h
     semi join candidates as c on c.unit_code = h.unit_code and c.indicator_code = h.indicator_code
     group by h.unit_code, h.indicator_code
@@ -82,13 +84,14 @@ scored as (
         c.indicator_code,
         c.value,
         s.median,
+        s.carried,
         0.6745::double * (c.value - s.median) / s.mad as z,
     from candidates as c
     join stats as s using (unit_code, indicator_code)
     where s.n >= 6
       and s.mad > 0
 )
-select unit_code, period, indicator_code, value, median
+select unit_code, period, indicator_code, value, median, carried
 from scored
 where abs(z) > 3.5
   and (value >= 2.5::double * median + 3 or value <= median / 4 - 1)

@@ -494,7 +494,13 @@ def outlier_stage(
     last = {int(pair[i]): int(i) for i in np.flatnonzero(np.isin(pair, wanted))}  # in file order: the last wins
     cells = _cells_at(fr, positions, set(last.values()))
     for i in np.argsort(at, kind="stable"):
-        validate.add_outlier(ck, cells[last[int(wanted[i])]], flagged["value"].iat[i], flagged["median"].iat[i])
+        validate.add_outlier(
+            ck,
+            cells[last[int(wanted[i])]],
+            flagged["value"].iat[i],
+            flagged["median"].iat[i],
+            bool(flagged["carried"].iat[i]),
+        )
 
 
 def _keys_of(k: Keys, uid: np.ndarray, pidx: list[int], ind: np.ndarray) -> np.ndarray:

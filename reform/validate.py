@@ -428,21 +428,23 @@ KEY = ["unit_code", "period", "indicator_code"]
 
 def outliers(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
     """The rows far from their unit's own history (queries/outlier_rows.sql): unit_code, period (a date),
-    indicator_code, value, median; in no particular order."""
+    indicator_code, value, median, carried (the history reaches back through the units it replaced); in no
+    particular order."""
     if rows.empty:
-        return pd.DataFrame(columns=[*KEY, "value", "median"])
+        return pd.DataFrame(columns=[*KEY, "value", "median", "carried"])
     with db.registered(con, incoming=store.relation(rows[["unit_code", "period", "indicator_code", "value"]])):
         found = sql.run(con, "outlier_rows", before=min(pd.unique(rows["period"])))  # few distinct quarters
     found["period"] = [d.date() for d in pd.to_datetime(found["period"])]  # as the rows hold it
     return found
 
 
-def add_outlier(ck: _Checker, cell: Cell | None, value: float, median: float) -> None:
-    """A value far from the unit's own history."""
+def add_outlier(ck: _Checker, cell: Cell | None, value: float, median: float, carried: bool = False) -> None:
+    """A value far from the unit's own history (carried: reaching back through the units it replaced)."""
     ck.add(
         cell,
         "W_OUTLIER",
         f"giá trị {fmt.number(value)} khác thường so với các quý trước của đơn vị "
-        f"(trung vị {fmt.number(median)}). Hãy kiểm tra lại.",
+        + ("(tính cả số liệu của các đơn vị cũ được sắp xếp vào đơn vị này; " if carried else "(")
+        + f"trung vị {fmt.number(median)}). Hãy kiểm tra lại.",
         "warning",
     )

@@ -162,4 +162,4 @@ def report_outliers(
     where = pd.MultiIndex.from_frame(rows[validate.KEY]).get_indexer(pd.MultiIndex.from_frame(flagged[validate.KEY]))
     cells = cells_of(flagged)
     for r in flagged.iloc[np.argsort(where, kind="stable")].itertuples():  # in the order of the rows
-        validate.add_outlier(ck, cells.get((r.unit_code, r.indicator_code)), r.value, r.median)
+        validate.add_outlier(ck, cells.get((r.unit_code, r.indicator_code)), r.value, r.median, bool(r.carried))
