@@ -10,28 +10,27 @@ uploaded as (
     select distinct unit_code
     from incoming
 ),
-own as (
-    select v.unit_code, v.indicator_code, v.period, v.value
-    from value as v
-    semi join uploaded as u on u.unit_code = v.unit_code
-    where v.period < $before
-),
-carried as (
+carried as (  -- only units made in a restructuring, only the quarters before they existed
     select s.unit_code, v.indicator_code, v.period, sum(s.w * v.value) as value
     from unit_sources($before) as s
-    semi join uploaded as u on u.unit_code = s.unit_code
+    semi join uploaded as i on i.unit_code = s.unit_code
+    join units as u
+        on u.code = s.unit_code
+        and u.valid_from <= $before
+        and (u.valid_to is null or u.valid_to >= $before)
     join value as v on v.unit_code = s.source_code
     where s.source_code <> s.unit_code
-      and v.period < $before
+      and v.period < u.valid_from
     group by s.unit_code, v.indicator_code, v.period
 ),
 history as (
-    select unit_code, indicator_code, value
-    from own
+    select v.unit_code, v.indicator_code, v.value
+    from value as v
+    semi join uploaded as u on u.unit_code = v.unit_code
+    where v.period < $before
     union all
-    select c.unit_code, c.indicator_code, c.value
-    from carried as c
-    anti join own as o using (unit_code, indicator_code, period)
+    select unit_code, indicator_code, value
+    from carried
 )
 select
     unit_code,

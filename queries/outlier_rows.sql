@@ -15,8 +15,8 @@
 -- flagged: the warning asks the uploader to check what the upload adds or changes, nothing else.
 -- A unit made in a restructuring (merged or split, queries/schema/R_figure_macros.sql unit_sources)
 -- has few quarters of its own: before it existed, its history is carried from the units it replaced,
--- Σ share × value per quarter, as the like-for-like comparison carries it; a quarter it reported itself
--- keeps its own value. Without that, a new commune would pass any figure for six quarters.
+-- Σ share × value per quarter, as the like-for-like comparison carries it (the quarters before its
+-- valid_from: it reported none of them itself). Without that, a new commune would pass any figure for six quarters.
 -- Relation `incoming` (registered by the caller): the upload's rows (unit_code, period, indicator_code, value).
 -- Returns: unit_code, period, indicator_code, value, median, carried (BOOLEAN: the history holds quarters
 --          carried from the units it replaced); one row per flagged value, in no particular order
@@ -26,28 +26,27 @@ uploaded as (
     select distinct unit_code
     from incoming
 ),
-own as (
-    select v.unit_code, v.indicator_code, v.period, v.value
-    from value as v
-    semi join uploaded as u on u.unit_code = v.unit_code
-    where v.period < $before
-),
-carried as (
+carried as (  -- small: only units made in a restructuring, only the quarters before they existed
     select s.unit_code, v.indicator_code, v.period, sum(s.w * v.value) as value
     from unit_sources($before) as s
-    semi join uploaded as u on u.unit_code = s.unit_code
+    semi join uploaded as i on i.unit_code = s.unit_code
+    join units as u
+        on u.code = s.unit_code
+        and u.valid_from <= $before
+        and (u.valid_to is null or u.valid_to >= $before)
     join value as v on v.unit_code = s.source_code
     where s.source_code <> s.unit_code
-      and v.period < $before
+      and v.period < u.valid_from
     group by s.unit_code, v.indicator_code, v.period
 ),
 history as (
-    select unit_code, indicator_code, value, false as carried
-    from own
+    select v.unit_code, v.indicator_code, v.value
+    from value as v
+    semi join uploaded as u on u.unit_code = v.unit_code
+    where v.period < $before
     union all
-    select c.unit_code, c.indicator_code, c.value, true as carried
-    from carried as c
-    anti join own as o using (unit_code, indicator_code, period)
+    select unit_code, indicator_code, value
+    from carried
 ),
 bounds as (
     select hash(unit_code, indicator_code) as pair, min(value) as lowest, max(value) as highest,
@@ -70,12 +69,20 @@ candidates as (
             and s.value = i.value
       )
 ),
-stats as (
-    select h.unit_code, h.indicator_code, count(*) as n, median(h.value) as median, mad(h.value) as mad,
-        bool_or(h.carried) as carried,
-    from history as h
-    semi join candidates as c on c.unit_code = h.unit_code and c.indicator_code = h.indicator_code
-    group by h.unit_code, h.indicator_code
+stats as (  -- read from value again for the few candidates: cheaper than keeping the whole history
+    select unit_code, indicator_code, count(*) as n, median(value) as median, mad(value) as mad,
+        bool_or(carried) as carried,
+    from (
+        select h.unit_code, h.indicator_code, h.value, false as carried
+        from value as h
+        semi join candidates as c on c.unit_code = h.unit_code and c.indicator_code = h.indicator_code
+        where h.period < $before
+        union all
+        select h.unit_code, h.indicator_code, h.value, true as carried
+        from carried as h
+        semi join candidates as c on c.unit_code = h.unit_code and c.indicator_code = h.indicator_code
+    )
+    group by unit_code, indicator_code
 ),
 scored as (
     select

@@ -559,26 +559,26 @@ def test_random_long_files_give_the_same_answer_both_ways(
 
 def _history_in_pandas(con: duckdb.DuckDBPyConnection, before: date) -> pd.DataFrame:
     """Each unit's history of each indicator before `before`, as the outlier check reads it, written here apart
-    from the macros: its own values, and for a unit in force then, each quarter it did not report carried from the
-    units it replaced that are no longer in force (Σ share × value)."""
+    from the macros: its own values, and for a unit in force then, the quarters before it existed carried from
+    the units it replaced that are no longer in force (Σ share × value)."""
     units = con.execute("select code, valid_from, valid_to from units").df()
     at = pd.Timestamp(before)
-    live = set(units.loc[(units["valid_from"] <= at) & (units["valid_to"].isna() | (units["valid_to"] >= at)), "code"])
+    live = units[(units["valid_from"] <= at) & (units["valid_to"].isna() | (units["valid_to"] >= at))]
     lineage = con.execute("select old_code, new_code, share from unit_lineage").df()
-    lineage = lineage[lineage["new_code"].isin(live) & ~lineage["old_code"].isin(live)]
+    lineage = lineage[lineage["new_code"].isin(live["code"]) & ~lineage["old_code"].isin(live["code"])]
     values = con.execute(
         "select unit_code, indicator_code, period, value from value where period < $b", {"b": before}
     ).df()
     src = values.merge(lineage, left_on="unit_code", right_on="old_code")
+    src = src.merge(live[["code", "valid_from"]], left_on="new_code", right_on="code")
+    src = src[src["period"] < src["valid_from"]]
     carried = (
         src.assign(value=src["value"] * src["share"])
         .groupby(["new_code", "indicator_code", "period"], as_index=False)["value"]
         .sum()
         .rename(columns={"new_code": "unit_code"})
     )
-    key = ["unit_code", "indicator_code", "period"]
-    mine = carried.merge(values[key], on=key, how="left", indicator=True)
-    return pd.concat([values, carried[(mine["_merge"] == "left_only").to_numpy()]], ignore_index=True)
+    return pd.concat([values, carried], ignore_index=True)
 
 
 def test_history_stats_is_the_median_of_absolute_deviations_from_the_median(con: duckdb.DuckDBPyConnection) -> None:

@@ -275,15 +275,17 @@ def test_usual_values_are_not_outliers(demo_con: duckdb.DuckDBPyConnection, fact
 
 def _carried_median(con: duckdb.DuckDBPyConnection, unit: str, code: str, before: date) -> tuple[float, int]:
     """The median and length of a unit's history per quarter, computed here in pandas from the lineage: its own
-    values, and for a quarter it did not report, Σ share × value of the units it replaced."""
+    values, and for the quarters before it existed, Σ share × value of the units it replaced."""
+    (began,) = con.execute("select max(valid_from) from units where code = ?", [unit]).fetchone()
     lineage = con.execute("select old_code, share from unit_lineage where new_code = ?", [unit]).df()
     values = con.execute(
         "select unit_code, period, value from value where indicator_code = ? and period < ?", [code, before]
     ).df()
     own = values[values["unit_code"] == unit].set_index("period")["value"]
     src = values.merge(lineage, left_on="unit_code", right_on="old_code")
+    src = src[src["period"] < pd.Timestamp(began)]
     carried = (src["value"] * src["share"]).groupby(src["period"]).sum()
-    series = pd.concat([own, carried[~carried.index.isin(own.index)]])
+    series = pd.concat([own, carried])
     return float(series.median()), len(series)
 
 
