@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from reform import approval, locks, periods, rollup, sql
+from reform import approval, index_store, locks, periods, rollup, sql
 from reform.db import registered, transaction, write_transaction
 
 VALUE_COLUMNS = ["unit_code", "period", "indicator_code", "value"]
@@ -77,7 +77,8 @@ def write_values(
     (the last upload id when the uploader's preview was computed), StaleUpload when a later upload
     wrote to the same quarters: the uploader confirmed changes that are no longer the ones it would make.
     approval.Locked (nothing stored) when a row touches a unit × quarter that is submitted, approved or
-    locked, or past its entry window.
+    locked, or past its entry window. The values and the rollup commit together; the kept index of the
+    quarters is scored right after that commit (index_store.catch_up), marked out of date until then.
     """
     rows = rows[VALUE_COLUMNS]
     quarters = rollup.quarter_starts(rows["period"])
@@ -108,7 +109,10 @@ def write_values(
             _apply(con, upload_id, now, quarters, fresh)
             if not fresh:  # a fresh quarter had no value inside this lock and transaction: every key is new
                 _refuse_duplicates(con, quarters)
-            rollup.refresh(con, quarters)
+            # the kept index of a national quarter takes minutes to score: marked out of date here, scored
+            # just after the commit (readers score a marked quarter on the spot meanwhile)
+            rollup.refresh(con, quarters, defer_index=True, upload_id=upload_id)
+    index_store.catch_up(con)
     return WriteResult(upload_id, len(rows), counts["new"], counts["changed"], counts["unchanged"])
 
 
