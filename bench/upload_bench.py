@@ -9,21 +9,22 @@ Two cases, each in a fresh DuckDB file under /tmp (deleted at the end unless --k
             values, measured to stored = importer.prepare + importer.commit, against a floor:
             DuckDB's own read_csv of the same file into a table, timed in the same run.
 
-National: first one real importer.prepare (a text this large is split straight into columns by
-reform/bulk.py, with numpy and Arrow; reform/checks.py checks each distinct text once and each cell as
-array operations, and runs validate's own checks only for cells with an issue) and importer.commit, with
-the part of commit spent in rollup.refresh (the pre-aggregated figures, refreshed inside the write
-transaction) printed on its own. Then, on the database as it was (the upload's values deleted again, not
-timed), the same stage by stage (decode, split, frame, context, keys, ..., preview) and, as the baseline
+National: first one real importer.prepare (a text this large is split straight into columns by reform/bulk.py,
+with numpy and Arrow; reform/checks.py checks each distinct text once and each cell as array operations, and
+runs validate's own checks only for cells with an issue) and importer.commit, each with its parts (own time of
+the watched functions, each SQL file by name: Spent). "To stored" ends when the values and the rollup are
+committed; the kept index of the touched quarters, marked out of date until then, is scored right after
+(index_store.catch_up) and printed apart. Then, on the database as it was (the upload's values deleted again,
+not timed), the same stage by stage (decode, split, frame, context, keys, ..., preview) and, as the baseline
 of the same run, the per-cell reference (tests/reference/percell.py: ingest.read, extract, check,
-store.preview_values, sha256; skip with --no-cells); the bench checks that both give the same report
-and rows. Province: prepare stage by stage (the sheet read in the child process, columns, context,
-keys, cells, pairs, quarters, outliers, preview), the per-cell stages as the baseline of the same run
-(skip with --no-cells) with the same check, then one real call against the reader's floor (openpyxl's
-read-only iteration of the sheet, values only, best of 3), then the template against a printed office
-layout of the same figures (keys merged down, group row, names, column numbers), best of 3 each;
---sums adds a total row of =SUM formulas below the units, as staff files often have. Peak
-memory is the process's high-water mark (VmHWM), reset before each measured part where Linux allows it.
+store.preview_values, sha256; skip with --no-cells); the bench checks that both give the same report and rows.
+Province: prepare stage by stage (the sheet read in the child process, columns, context, keys, cells, pairs,
+quarters, outliers, preview), the per-cell stages as the baseline of the same run (skip with --no-cells) with
+the same check, then one real call against the reader's floor (openpyxl's read-only iteration of the sheet,
+values only, best of 3), then the template against a printed office layout of the same figures (keys merged
+down, group row, names, column numbers), best of 3 each; --sums adds a total row of =SUM formulas below the
+units, as staff files often have. Peak memory is the process's high-water mark (VmHWM), reset before each
+measured part where Linux allows it.
 
 Values are clean (whole non-negative numbers, flags 0/1 or Có/Không, every numerator at or below
 its denominator), so the report must hold no error; errors are printed if there are any (that would
