@@ -9,21 +9,22 @@ Two cases, each in a fresh DuckDB file under /tmp (deleted at the end unless --k
             values, measured to stored = importer.prepare + importer.commit, against a floor:
             DuckDB's own read_csv of the same file into a table, timed in the same run.
 
-National: first one real importer.prepare (a text this large is split straight into columns by
-reform/bulk.py, with numpy and Arrow; reform/checks.py checks each distinct text once and each cell as
-array operations, and runs validate's own checks only for cells with an issue) and importer.commit, with
-the part of commit spent in rollup.refresh (the pre-aggregated figures, refreshed inside the write
-transaction) printed on its own. Then, on the database as it was (the upload's values deleted again, not
-timed), the same stage by stage (decode, split, frame, context, keys, ..., preview) and, as the baseline
+National: first one real importer.prepare (a text this large is split straight into columns by reform/bulk.py,
+with numpy and Arrow; reform/checks.py checks each distinct text once and each cell as array operations, and
+runs validate's own checks only for cells with an issue) and importer.commit, each with its parts (own time of
+the watched functions, each SQL file by name: Spent). "To stored" ends when the values and the rollup are
+committed; the kept index of the touched quarters, marked out of date until then, is scored right after
+(index_store.catch_up) and printed apart. Then, on the database as it was (the upload's values deleted again,
+not timed), the same stage by stage (decode, split, frame, context, keys, ..., preview) and, as the baseline
 of the same run, the per-cell reference (tests/reference/percell.py: ingest.read, extract, check,
-store.preview_values, sha256; skip with --no-cells); the bench checks that both give the same report
-and rows. Province: prepare stage by stage (the sheet read in the child process, columns, context,
-keys, cells, pairs, quarters, outliers, preview), the per-cell stages as the baseline of the same run
-(skip with --no-cells) with the same check, then one real call against the reader's floor (openpyxl's
-read-only iteration of the sheet, values only, best of 3), then the template against a printed office
-layout of the same figures (keys merged down, group row, names, column numbers), best of 3 each;
---sums adds a total row of =SUM formulas below the units, as staff files often have. Peak
-memory is the process's high-water mark (VmHWM), reset before each measured part where Linux allows it.
+store.preview_values, sha256; skip with --no-cells); the bench checks that both give the same report and rows.
+Province: prepare stage by stage (the sheet read in the child process, columns, context, keys, cells, pairs,
+quarters, outliers, preview), the per-cell stages as the baseline of the same run (skip with --no-cells) with
+the same check, then one real call against the reader's floor (openpyxl's read-only iteration of the sheet,
+values only, best of 3), then the template against a printed office layout of the same figures (keys merged
+down, group row, names, column numbers), best of 3 each; --sums adds a total row of =SUM formulas below the
+units, as staff files often have. Peak memory is the process's high-water mark (VmHWM), reset before each
+measured part where Linux allows it.
 
 Values are clean (whole non-negative numbers, flags 0/1 or Có/Không, every numerator at or below
 its denominator), so the report must hold no error; errors are printed if there are any (that would
@@ -422,28 +423,109 @@ def same_report(a: validate.Report, b: validate.Report) -> bool:
     )
 
 
-def timed_commit(con, prepared) -> tuple[object, float, float]:
-    """importer.commit, and the part of it spent refreshing the pre-aggregated figures (rollup.refresh)."""
-    rollup = getattr(store, "rollup", None)
-    spent = [0.0]
-    original = getattr(rollup, "refresh", None)
+class Spent:
+    """While in a `with` block, the time spent inside some functions, each call's time given to the innermost
+    watched function running (own time), so that the figures add up to the whole. SQL files are timed by name
+    (sql.run / sql.execute): "sql rollup_insert". The functions are wrapped on their modules for the block."""
 
-    def refresh(*args, **kw):
-        t0 = time.perf_counter()
-        try:
-            return original(*args, **kw)
-        finally:
-            spent[0] += time.perf_counter() - t0
+    def __init__(self, targets: list[tuple[object, str, str]]) -> None:
+        self.targets = targets  # (module, function name, label)
+        self.own: dict[str, float] = {}
+        self.whole: dict[str, float] = {}  # with the calls inside
+        self.calls: dict[str, int] = {}
+        self._stack: list[list] = []  # [label, start, time of the calls inside it]
+        self._saved: list[tuple[object, str, object]] = []
 
-    if original is not None:
-        rollup.refresh = refresh
-    try:
+    def _wrap(self, fn, label_of):
+        def wrapped(*args, **kw):
+            label = label_of(args)
+            self._stack.append([label, time.perf_counter(), 0.0])
+            try:
+                return fn(*args, **kw)
+            finally:
+                name, start, inner = self._stack.pop()
+                took = time.perf_counter() - start
+                self.own[name] = self.own.get(name, 0.0) + took - inner
+                self.whole[name] = self.whole.get(name, 0.0) + took
+                self.calls[name] = self.calls.get(name, 0) + 1
+                if self._stack:
+                    self._stack[-1][2] += took
+
+        return wrapped
+
+    def __enter__(self) -> Spent:
+        for module, attr, label in self.targets:
+            fn = getattr(module, attr)
+            self._saved.append((module, attr, fn))
+            if module is sql and attr in ("run", "execute"):
+                setattr(module, attr, self._wrap(fn, lambda a: f"sql {a[1]}"))
+            else:
+                setattr(module, attr, self._wrap(fn, lambda a, label=label: label))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for module, attr, fn in reversed(self._saved):
+            setattr(module, attr, fn)
+        self._saved = []
+
+    def print(self, total: float, *, indent: str = "    ", top: int = 14) -> None:
+        """The watched parts by own time, largest first, and the rest of the total."""
+        ranked = sorted(self.own.items(), key=lambda kv: -kv[1])
+        for label, t in ranked[:top]:
+            calls = self.calls[label]
+            print(
+                f"{indent}{label:<40}{t:8.2f} s  {100 * t / total:5.1f} %" + (f"  ({calls} calls)" if calls > 1 else "")
+            )
+        if len(ranked) > top:
+            rest = sum(t for _, t in ranked[top:])
+            print(f"{indent}{f'{len(ranked) - top} other watched parts':<40}{rest:8.2f} s  {100 * rest / total:5.1f} %")
+        other = total - sum(self.own.values())
+        print(f"{indent}{'the rest (commit itself, Python between)':<40}{other:8.2f} s  {100 * other / total:5.1f} %")
+
+
+def commit_watch() -> Spent:
+    """The parts of importer.commit: the writer's steps, the rollup sums, the index refresh and its pieces."""
+    from reform import approval, index, index_store, rollup
+
+    return Spent(
+        [
+            (sql, "run", ""),
+            (sql, "execute", ""),
+            (store, "relation", "store.relation (rows to Arrow)"),
+            (approval, "refuse_closed_incoming", "approval.refuse_closed_incoming"),
+            (rollup, "sum_periods", "rollup.sum_periods"),
+            (index_store, "catch_up", "index_store.catch_up"),
+            (index_store, "refresh", "index_store.refresh"),
+            (index_store, "score_quarters", "index_store.score_quarters"),
+            (index, "matrices", "index.matrices"),
+            (index, "robustness_of", "index.robustness_of (draws)"),
+        ]
+    )
+
+
+def prepare_watch() -> Spent:
+    """The parts of importer.prepare of a long text: reading, the checks, the closed quarters, the preview."""
+    return Spent(
+        [
+            (sql, "run", ""),
+            (sql, "execute", ""),
+            (bulk, "read", "bulk.read (decode, split, frame)"),
+            (checks, "check", "checks.check"),
+            (importer, "refuse_closed_quarters", "importer.refuse_closed_quarters"),
+            (store, "relation", "store.relation (rows to Arrow)"),
+            (store, "preview_values", "store.preview_values"),
+            (store, "sha256", "store.sha256"),
+        ]
+    )
+
+
+def timed_commit(con, prepared) -> tuple[object, float, Spent]:
+    """importer.commit, and where its time went (Spent)."""
+    with commit_watch() as spent:
         t0 = time.perf_counter()
         result = importer.commit(con, prepared, user="bench")
-        return result, time.perf_counter() - t0, spent[0]
-    finally:
-        if original is not None:
-            rollup.refresh = original
+        took = time.perf_counter() - t0
+    return result, took, spent
 
 
 def print_stages(st: Stages) -> float:
@@ -566,29 +648,37 @@ def run_national(args, work: Path) -> None:
     period = None  # the file names its period on every line
 
     reset_peak()
-    t0 = time.perf_counter()
-    prepared = importer.prepare(con, data, csv_path.name, period=period, max_bytes=MAX_BYTES, today=TODAY)
-    t_prep = time.perf_counter() - t0
+    with prepare_watch() as watched:
+        t0 = time.perf_counter()
+        prepared = importer.prepare(con, data, csv_path.name, period=period, max_bytes=MAX_BYTES, today=TODAY)
+        t_prep = time.perf_counter() - t0
     peak_prepare = peak_rss_gib()
-    result, t_commit, t_rollup = timed_commit(con, prepared)
-    total = t_prep + t_commit
+    result, t_commit, spent = timed_commit(con, prepared)
     stored_now = con.execute(
         "select count(*) from value where period = $p", {"p": periods.parse(PERIOD).start}
     ).fetchone()[0]
     print(
-        f"  importer.prepare (one real call, {prepared.path} path): {t_prep:.2f} s; peak memory {peak_prepare:.1f} GiB"
+        f"  importer.prepare (one real call, {prepared.path} path): {t_prep:.2f} s; peak memory "
+        f"{peak_prepare:.1f} GiB; its parts (own time):"
     )
+    watched.print(t_prep)
     print(
-        f"  importer.commit: {t_commit:.2f} s, of which rollup.refresh {t_rollup:.2f} s and the write itself "
-        f"{t_commit - t_rollup:.2f} s -> upload {result.upload_id if result else None}, "
+        f"  importer.commit: {t_commit:.2f} s -> upload {result.upload_id if result else None}, "
         f"{result.inserted if result else 0:,} inserted; {stored_now:,} values of {PERIOD} stored; "
-        f"peak memory {peak_rss_gib():.1f} GiB"
+        f"peak memory {peak_rss_gib():.1f} GiB; its parts (own time, SQL files by name):"
+    )
+    spent.print(t_commit)
+    index_after = spent.whole.get("index_store.catch_up", 0.0)
+    total = t_prep + t_commit - index_after
+    print(
+        f"  to stored (prepare + commit until the values and the rollup are committed): {total:.2f} s   goal < "
+        f"{GOALS['national']:.0f} s   -> {total / GOALS['national']:.1f} x the goal;  {total / floor:.1f} x the "
+        f"read_csv floor ({floor:.2f} s)"
     )
     print(
-        f"  total to stored: {total:.2f} s   goal < {GOALS['national']:.0f} s   -> {total / GOALS['national']:.1f} x "
-        f"the goal;  {total / floor:.0f} x the read_csv floor ({floor:.2f} s)"
+        f"  then the kept index of the touched quarters scored after the commit (index_store.catch_up, "
+        f"marked out of date until then): {index_after:.2f} s; prepare + commit in all {t_prep + t_commit:.2f} s"
     )
-    print(f"  without the rollup refresh: {total - t_rollup:.2f} s ({(total - t_rollup) / floor:.0f} x the floor)")
     del prepared
     if result:  # back to the database the stages below were meant for (bench reset, not timed)
         con.execute("delete from value where upload_id = $id", {"id": result.upload_id})

@@ -9,8 +9,21 @@
 -- Joins are written with their small side on the right (see rollup_insert.sql).
 insert into figure_compared
 with
-wanted as (
+asked as (
     select unnest(cast($periods as date[])) as period
+),
+stored_periods as (  -- which of the quarters read hold values: a scan of their period column only
+    select distinct period
+    from value
+    where period in (select period from asked union select cast(period - interval 1 year as date) from asked)
+),
+-- a quarter with no values, or none a year earlier, compares nothing: neither side is read for it (the first
+-- upload of a quarter a year after the last, or of a first year, sums nothing here)
+wanted as (
+    select period
+    from asked
+    where period in (select period from stored_periods)
+      and cast(period - interval 1 year as date) in (select period from stored_periods)
 ),
 read_periods as (
     select period from wanted

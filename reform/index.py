@@ -266,6 +266,20 @@ def robustness_of(
     m: Matrices, *, draws: int = DRAWS, seed: int = SEED, wanted: np.ndarray | None = None
 ) -> pd.DataFrame:
     """robustness() on prepared matrices, for the `wanted` units (all by default; the benchmark calls this)."""
+    wanted = np.ones(len(m.units), dtype=bool) if wanted is None else wanted
+    base = aggregate(m.points[None, :], m.target, m)[0]
+    if np.isnan(base[wanted]).all():  # no unit scored (a quarter a year after the last): no draw ranks any
+        nothing = np.full(int(wanted.sum()), np.nan)
+        return pd.DataFrame(
+            {
+                "unit_code": m.units[wanted],
+                "median_rank": nothing,
+                "rank_low": nothing,
+                "rank_high": nothing,
+                "tier_change_share": nothing,
+                "borderline": np.zeros(len(nothing), dtype=bool),
+            }
+        )
     rng = np.random.default_rng(seed)
     w = m.points * rng.uniform(1 - SPREAD, 1 + SPREAD, size=(draws, len(m.points)))
     w = 100 * w / w.sum(axis=1, keepdims=True)
@@ -277,9 +291,7 @@ def robustness_of(
             pick = (use_minmax == mm) & (use_geo == geo)
             if pick.any():
                 totals[pick] = aggregate(w[pick], m.minmax if mm else m.target, m, geometric=geo)
-    wanted = np.ones(len(m.units), dtype=bool) if wanted is None else wanted
     r = ranks(totals, m.groups, wanted)[:, wanted]
-    base = aggregate(m.points[None, :], m.target, m)[0]
     # a min-max score only says where a unit stands among its peers (the best is always 100), so it is
     # never compared with the 366 bands: the tier's stability is judged on the target-normalised draws
     base, totals = base[wanted], totals[:, wanted]

@@ -6,6 +6,10 @@ quarter, inside the transaction of the write that changed the quarter, and the r
 children (reform/index.py compute). A quarter's rows also hold the rank a year earlier, so a write to a
 quarter scores it again and the quarter a year later. The rows record the weights version; a new weights
 table scores every quarter again.
+
+A write of values does not score inside its transaction (at national scale every peer of 55,000 units,
+minutes): it marks the quarters out of date (table index_stale) and removes their rows, and catch_up()
+scores them right after the commit. Meanwhile the readers find no kept rows and score on the spot.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from reform import index, sql
-from reform.db import registered
+from reform.db import registered, write_transaction
 
 # units x quarters scored by one statement: many quarters at once spread the planning of a small register's
 # rebuild, few at once bound the memory at province scale (the rows grow with units x parts x quarters)
@@ -76,18 +80,53 @@ def _next_quarter(q: date) -> date:
 def refresh(con: duckdb.DuckDBPyConnection, quarters: Iterable[date], *, official: bool = False) -> None:
     """Score again the given quarters and the quarters a year later (inside the caller's transaction);
     of those, only the quarters a rebuild keeps (see kept_quarters) hold rows afterwards."""
-    touched = _with_next_year(quarters)
-    if not touched:
+    _score_again(con, _with_next_year(quarters), official=official)
+
+
+def _score_again(con: duckdb.DuckDBPyConnection, quarters: list[date], *, official: bool) -> None:
+    """Replace the kept rows of exactly these quarters (those a rebuild keeps hold rows afterwards)."""
+    if not quarters:
         return
-    sql.execute(con, "index_score_delete", official=official, periods=touched)
-    wanted = sorted(set(touched) & set(kept_quarters(con, official=official)))
+    sql.execute(con, "index_score_delete", official=official, periods=quarters)
+    wanted = sorted(set(quarters) & set(kept_quarters(con, official=official)))
     if wanted:
         _keep(con, score_quarters(con, wanted, official=official))
 
 
+def mark(
+    con: duckdb.DuckDBPyConnection, quarters: Iterable[date], *, official: bool = False, upload_id: int | None = None
+) -> None:
+    """Mark the given quarters and the quarters a year later out of date and remove their kept rows, inside
+    the caller's transaction: what refresh() would score, left to catch_up() after the commit."""
+    touched = _with_next_year(quarters)
+    if not touched:
+        return
+    sql.execute(con, "index_score_delete", official=official, periods=touched)
+    sql.execute(con, "index_stale_mark", official=official, periods=touched, upload_id=upload_id)
+
+
+def stale(con: duckdb.DuckDBPyConnection) -> dict[bool, list[date]]:
+    """The quarters marked out of date, per variant (official: True)."""
+    found = sql.run(con, "index_stale_read")
+    return {bool(o): sorted(pd.to_datetime(g["period"]).dt.date) for o, g in found.groupby("official", sort=True)}
+
+
+def catch_up(con: duckdb.DuckDBPyConnection) -> dict[bool, list[date]]:
+    """Score every quarter marked out of date and remove the marks, in a transaction of its own under the
+    writers' lock (not inside another transaction); return what it scored, per variant."""
+    with write_transaction(con):
+        marked = stale(con)  # read under the lock: a write that marks more waits for this one
+        for official, quarters in marked.items():
+            _score_again(con, quarters, official=official)
+            sql.execute(con, "index_stale_clear", official=official, periods=quarters)
+    return marked
+
+
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    """The whole kept index, both variants, from the rollups (inside the caller's transaction)."""
+    """The whole kept index, both variants, from the rollups (inside the caller's transaction); no quarter
+    stays marked out of date."""
     sql.execute(con, "index_score_clear")
+    sql.execute(con, "index_stale_clear_all")
     for official in (False, True):
         quarters = kept_quarters(con, official=official)
         if quarters:

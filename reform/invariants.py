@@ -1,5 +1,8 @@
 """What stored data must satisfy after every write, and the repair of a write torn by a crash.
 
+The kept index of a quarter is current or marked out of date (a write committed, its index not scored yet:
+index_store.catch_up); check() says which it must be, and repair() scores the marked quarters.
+
 check() is what the tests run after every write; repair() is what opening a database runs, so that a
 write the process never finished (its upload row absent) leaves no trace in the figures.
 """
@@ -13,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from reform import locks, rollup, sql
+from reform import index_store, locks, rollup, sql
 from reform.db import transaction
 
 log = logging.getLogger(__name__)
@@ -100,14 +103,38 @@ def _rollup(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("begin transaction")
         try:
             kept = {name: con.table(name).df() for name in ROLLUP_TABLES}
+            marked = sql.run(con, "index_stale_read")  # before the rebuild, which scores them
             rollup.rebuild(con)
             rebuilt = {name: con.table(name).df() for name in ROLLUP_TABLES}
         finally:
             con.execute("rollback")
-    problems = []
+    problems, rebuilt["index_score"] = _out_of_date(kept["index_score"], rebuilt["index_score"], marked)
     for name, (keys, numbers) in ROLLUP_TABLES.items():
         problems += _differences(name, kept[name], rebuilt[name], keys, numbers)
     return problems
+
+
+def _out_of_date(kept: pd.DataFrame, rebuilt: pd.DataFrame, marked: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+    """The kept index of each quarter equals a rebuild or the quarter is marked out of date (index_stale)
+    and keeps no rows: the problems of the marked quarters, and the rebuild without them to compare with."""
+    if marked.empty:
+        return [], rebuilt
+    key = ["official", "period"]
+    marked = marked.assign(period=pd.to_datetime(marked["period"]), _marked=True)[[*key, "_marked"]]
+
+    def is_marked(rows: pd.DataFrame) -> np.ndarray:
+        rows = rows[key].assign(period=pd.to_datetime(rows["period"]))
+        return rows.merge(marked, on=key, how="left")["_marked"].fillna(False).to_numpy(dtype=bool)
+
+    left = kept[is_marked(kept)]
+    problems = []
+    if len(left):
+        first = left.iloc[0]
+        problems.append(
+            f"index_score: {len(left)} rows of quarters marked out of date, e.g. {first['period']} "
+            f"official={first['official']}"
+        )
+    return problems, rebuilt[~is_marked(rebuilt)]
 
 
 def _differences(
@@ -138,6 +165,8 @@ def repair(con: duckdb.DuckDBPyConnection) -> list[date]:
     """Remove what a write left without its upload row, put back the values it replaced, and sum the
     quarters it touched again (also quarters whose value counts drifted from the values); return them."""
     with locks.writer(con):
+        if index_store.stale(con):  # a write committed but was stopped before scoring its quarters' index
+            index_store.catch_up(con)
         orphans = sql.run(con, "invariant_orphans")
         drift = sql.run(con, "repair_count_drift")
         quarters = rollup.quarter_starts(pd.concat([orphans["period"], drift["period"]]))

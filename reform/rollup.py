@@ -36,16 +36,28 @@ PER_PERIOD = [
 COMPARED = ["rollup_compared_delete", "rollup_compared_insert"]
 
 
-def refresh(con: duckdb.DuckDBPyConnection, periods: Iterable[object] | None = None) -> None:
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    periods: Iterable[object] | None = None,
+    *,
+    defer_index: bool = False,
+    upload_id: int | None = None,
+) -> None:
     """Sum the given quarters again; with no quarters (or when the unit register or the catalogue's
-    rate pairs changed) make the whole rollup again. Runs inside the caller's transaction."""
+    rate pairs changed) make the whole rollup again. Runs inside the caller's transaction.
+
+    defer_index: the kept index of the quarters is marked out of date (index_store.mark, by upload_id)
+    instead of scored here; the caller runs index_store.catch_up() once its transaction has committed."""
     if periods is None or _stale_pairs(con):
         rebuild(con)
         return
     wanted = quarter_starts(periods)
     if wanted:
         sum_periods(con, wanted)
-        index_store.refresh(con, wanted)
+        if defer_index:
+            index_store.mark(con, wanted, upload_id=upload_id)
+        else:
+            index_store.refresh(con, wanted)
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:

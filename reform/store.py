@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from reform import approval, locks, periods, rollup, sql
+from reform import approval, index_store, locks, periods, rollup, sql
 from reform.db import registered, transaction, write_transaction
 
 VALUE_COLUMNS = ["unit_code", "period", "indicator_code", "value"]
@@ -77,7 +79,8 @@ def write_values(
     (the last upload id when the uploader's preview was computed), StaleUpload when a later upload
     wrote to the same quarters: the uploader confirmed changes that are no longer the ones it would make.
     approval.Locked (nothing stored) when a row touches a unit × quarter that is submitted, approved or
-    locked, or past its entry window.
+    locked, or past its entry window. The values and the rollup commit together; the kept index of the
+    quarters is scored right after that commit (index_store.catch_up), marked out of date until then.
     """
     rows = rows[VALUE_COLUMNS]
     quarters = rollup.quarter_starts(rows["period"])
@@ -108,7 +111,10 @@ def write_values(
             _apply(con, upload_id, now, quarters, fresh)
             if not fresh:  # a fresh quarter had no value inside this lock and transaction: every key is new
                 _refuse_duplicates(con, quarters)
-            rollup.refresh(con, quarters)
+            # the kept index of a national quarter takes minutes to score: marked out of date here, scored
+            # just after the commit (readers score a marked quarter on the spot meanwhile)
+            rollup.refresh(con, quarters, defer_index=True, upload_id=upload_id)
+    index_store.catch_up(con)
     return WriteResult(upload_id, len(rows), counts["new"], counts["changed"], counts["unchanged"])
 
 
@@ -195,21 +201,42 @@ class Preview:
     inserted: int
     updated: int
     unchanged: int
-    changes: pd.DataFrame  # unit_code, period, indicator_code, old_value, value, status
+    changes_of: Callable[[], pd.DataFrame] = field(repr=False)  # makes `changes` when it is first read
     version: int = 0  # the last upload id when it was computed (write_values' seen_version)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """The dry-run table: unit_code, period, indicator_code, old_value, value, status (new | changed)."""
+        return self.changes_of()
 
 
 def preview_values(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> Preview:
     """Compare rows with what is stored, report new / changed / unchanged, and store nothing."""
     rows = rows[VALUE_COLUMNS]
     quarters = rollup.quarter_starts(rows["period"])
+    with transaction(con):
+        version = int(sql.run(con, "data_version")["last_upload_id"].iloc[0])
+        fresh = _fresh(con, quarters)
+    if fresh:  # every row is new: the table holds the rows alone, made when read (the command line never does)
+        return Preview(len(rows), len(rows), 0, 0, lambda: _new_changes(rows), version)
     # one transaction: the counts and the changes see the same stored values
     with registered(con, incoming=relation(rows)), transaction(con):
         version = int(sql.run(con, "data_version")["last_upload_id"].iloc[0])
         fresh = _fresh(con, quarters)
         counts = _counts(con, len(rows), quarters, fresh)
         changes = _frame(con, "store_new_changes") if fresh else _frame(con, "store_changes", periods=quarters)
-    return Preview(len(rows), counts["new"], counts["changed"], counts["unchanged"], changes, version)
+    return Preview(len(rows), counts["new"], counts["changed"], counts["unchanged"], lambda: changes, version)
+
+
+def _new_changes(rows: pd.DataFrame) -> pd.DataFrame:
+    """store_new_changes of the rows, on a private connection in memory: it reads nothing stored, and the
+    database's connection may be another thread's by the time the table is read."""
+    con = duckdb.connect()
+    try:
+        with registered(con, incoming=relation(rows)):
+            return _frame(con, "store_new_changes")
+    finally:
+        con.close()
 
 
 @dataclass(frozen=True)
