@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from reform import approval, briefing, catalog, db, demo, fmt, periods, policy, sql, textnorm
+from reform import approval, briefing, catalog, db, demo, fmt, lake, periods, policy, readcopy, sql, textnorm
 from reform import explain as explain_core
 from reform import index as reform_index
 from reform import summary as summary_core
@@ -73,13 +73,38 @@ def data_version() -> pd.Series:
     held = st.session_state.get(_VERSION_HELD)
     if this_run is not None and held is not None and held[0] is this_run:
         return held[1]
-    version = sql.run(cursor(), "data_version").iloc[0]
+    version = _read_version()
     if this_run is not None:
         st.session_state[_VERSION_HELD] = (this_run, version)
     return version
 
 
 _VERSION_HELD = "_data_version_of_run"
+
+
+@st.cache_resource(show_spinner=False)
+def _read_copies(db_path: str) -> readcopy.ReadCopies | None:
+    """The read copy of the lake of this process (reform.readcopy); None on a file, which is read directly."""
+    return readcopy.ReadCopies(db_path) if lake.is_lake(db_path) else None
+
+
+def _read_version() -> pd.Series:
+    """The data version: from the read copy when it holds the lake as it is now (one catalog look-up instead of
+    the query on the lake), else from the lake (a refresh of the copy starts then)."""
+    con = cursor()
+    copies = _read_copies(str(settings().db_path))
+    fresh = copies.fresh_version(con) if copies is not None else None
+    copy = copies.cursor(fresh) if fresh is not None else None
+    return sql.run(copy if copy is not None else con, "data_version").iloc[0]
+
+
+def reader(version: int) -> duckdb.DuckDBPyConnection:
+    """A cursor for the cached figures of a data version: the lake's read copy when it holds that version,
+    else the database itself. Only for reads keyed by the data version; writes and what must read its own
+    write use cursor()."""
+    copies = _read_copies(str(settings().db_path))
+    copy = copies.cursor(version) if copies is not None else None
+    return copy if copy is not None else cursor()
 
 
 def forget_data_version() -> None:
@@ -90,7 +115,7 @@ def forget_data_version() -> None:
 @st.cache_data(max_entries=256, show_spinner=False)
 def query(db_path: str, version: int, name: str, **params: object) -> pd.DataFrame:
     """A query result, cached by database, data version and parameters."""
-    return sql.run(cursor(), name, **params)
+    return sql.run(reader(version), name, **params)
 
 
 def run(name: str, official: bool = False, **params: object) -> pd.DataFrame:
@@ -101,7 +126,7 @@ def run(name: str, official: bool = False, **params: object) -> pd.DataFrame:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _summary(db_path: str, version: int, scope: str, period_code: str, official: bool = False) -> pd.DataFrame:
-    return summary_core.summary(cursor(), scope, periods.parse(period_code), official=official)
+    return summary_core.summary(reader(version), scope, periods.parse(period_code), official=official)
 
 
 def summary(scope: str, period: periods.Period, official: bool = False) -> pd.DataFrame:
@@ -111,7 +136,7 @@ def summary(scope: str, period: periods.Period, official: bool = False) -> pd.Da
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _index(db_path: str, version: int, scope: str, period_code: str, official: bool) -> reform_index.IndexResult:
-    return reform_index.compute(cursor(), scope, periods.parse(period_code), official=official)
+    return reform_index.compute(reader(version), scope, periods.parse(period_code), official=official)
 
 
 def index_result(scope: str, period: periods.Period, official: bool = False) -> reform_index.IndexResult:
@@ -387,8 +412,8 @@ def show_report(report) -> None:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _names(db_path: str, version: int) -> tuple[dict[str, str], dict[str, str]]:
-    units = sql.run(cursor(), "unit_register")
-    cat = sql.run(cursor(), "catalog")
+    units = sql.run(reader(version), "unit_register")
+    cat = sql.run(reader(version), "catalog")
     unit_names = dict(zip(units["code"].tolist(), units["name"].tolist(), strict=True))
     return unit_names, dict(zip(cat["code"], cat["name_vi"], strict=True))
 
@@ -605,7 +630,7 @@ def basis_note(official: bool) -> str:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _explain(db_path: str, version: int, scope: str, indicator: str, period_code: str, official: bool):
-    return explain_core.explain(cursor(), scope, indicator, periods.parse(period_code), official=official)
+    return explain_core.explain(reader(version), scope, indicator, periods.parse(period_code), official=official)
 
 
 def explain(scope: str, indicator: str, period: periods.Period, official: bool) -> explain_core.Explanation:
@@ -862,7 +887,7 @@ def _deck_figures(
     db_path: str, version: int, scope: str, period: str, slides: tuple[tuple[str, str], ...], official: bool
 ) -> Deck:
     spec = briefing.DeckSpec("", scope, period, [briefing.SlideSpec(key, param) for key, param in slides], official)
-    return briefing.build_figures(cursor(), spec)
+    return briefing.build_figures(reader(version), spec)
 
 
 def deck_figures(spec: briefing.DeckSpec) -> Deck:

@@ -246,7 +246,8 @@ def uploader_files(target: str, data_path: str, k: int, folder: Path, seed: int)
         for i, unit in enumerate(units):
             rows = sql.run(con, "export_values", period_start=latest, period_end=latest, unit=unit)
             rows = rows[rows["unit_code"] == unit].assign(period=quarter.code)
-            counts = rows["indicator_code"].isin(kinds[kinds == "count"].index)  # flags and shares keep theirs
+            # flows (counts of a quarter) move; stocks, flags and rates keep theirs (parts stay under totals)
+            counts = rows["indicator_code"].isin(kinds[kinds == "flow"].index)
             rows.loc[counts, "value"] += random.Random(seed * 1000 + i).randint(1, 9)
             rows["value"] = [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in rows["value"]]
             files[unit] = folder / f"upload-{unit}.csv"
