@@ -118,11 +118,14 @@ class ReadCopies:
 
     def __init__(self, target: str) -> None:
         self._target = target
+        self._pg = None  # a connection to the catalog's database, for the look-up of every page run
+        self._pg_lock = threading.Lock()
         # the current copy and the latest snapshot known to leave it valid, swapped together
         self._state: tuple[ReadCopy, int] | None = None
         self._lock = threading.Lock()  # guards _state's swaps, _refreshing, _failed_at
         self._refreshing = False
         self._failed_at = 0.0
+        self._behind: ReadCopy | None = None  # a copy the lake is known to have moved past since
         self.refreshes = 0
 
     @property
@@ -138,23 +141,42 @@ class ReadCopies:
             self.refresh_soon()
             return None
         copy, checked = state
-        name = lake_con.execute("select current_database()").fetchone()[0]
-        latest = int(sql.run(lake_con, "lake_current_snapshot", lake=name)["id"].iloc[0])
+        latest = self._latest_snapshot(lake_con)
         if latest <= checked:
             return copy.version
+        name = lake_con.execute("select current_database()").fetchone()[0]
         changed = changed_tables(lake_con, name, checked)
         if changed is not None and not (changed - NOT_COPIED):  # only the record, people or decks changed
             with self._lock:
                 if self._state is state:
                     self._state = (copy, latest)
             return copy.version
+        self._behind = copy  # even at the same data version (a write that moves none): read the lake till the next
         self.refresh_soon()
         return None
 
+    def _latest_snapshot(self, lake_con: duckdb.DuckDBPyConnection) -> int:
+        """The lake's latest snapshot, asked of PostgreSQL directly (through DuckDB if that fails)."""
+        import psycopg
+
+        with self._pg_lock:
+            try:
+                if self._pg is None or self._pg.closed:
+                    self._pg = psycopg.connect(lake.conninfo(self._target), autocommit=True, connect_timeout=10)
+                return int(self._pg.execute(sql.text("pg/lake_latest_snapshot")).fetchone()[0])
+            except psycopg.Error:
+                log.warning("the lake's catalog could not be asked directly; asking through DuckDB", exc_info=True)
+                self._pg = None
+        name = lake_con.execute("select current_database()").fetchone()[0]
+        return int(sql.run(lake_con, "lake_current_snapshot", lake=name)["id"].iloc[0])
+
     def cursor(self, version: int) -> duckdb.DuckDBPyConnection | None:
-        """A cursor of the copy when it holds this data version; None otherwise (read the lake then)."""
+        """A cursor of the copy when it holds this data version and the lake is not known to have moved past
+        it; None otherwise (read the lake then)."""
         copy = self.current
-        return copy.cursor() if copy is not None and copy.version == version else None
+        if copy is None or copy.version != version or copy is self._behind:
+            return None
+        return copy.cursor()
 
     def refresh_soon(self) -> bool:
         """Start a refresh in the background unless one runs (or one failed a moment ago); whether it started."""
