@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from reform import approval, briefing, catalog, db, demo, fmt, lake, periods, policy, readcopy, sql, textnorm
+from reform import approval, briefing, catalog, db, demo, fmt, lake, locks, periods, policy, readcopy, sql, textnorm
 from reform import explain as explain_core
 from reform import index as reform_index
 from reform import summary as summary_core
@@ -88,12 +88,25 @@ def _read_copies(db_path: str) -> readcopy.ReadCopies | None:
     return readcopy.ReadCopies(db_path) if lake.is_lake(db_path) else None
 
 
+_file_versions: dict[str, tuple[int, pd.Series]] = {}  # file → (locks.writes_ended() when read, its version)
+
+
 def _read_version() -> pd.Series:
-    """The data version: from the read copy when it holds the lake as it is now (one catalog look-up instead of
-    the query on the lake), else from the lake (a refresh of the copy starts then)."""
+    """The data version. A file: read again only after a write of this process (no other process can write
+    it while this one has it open). A lake: from the read copy when it holds the lake as it is now (one
+    catalog look-up), else from the lake (a refresh of the copy starts then)."""
     con = cursor()
-    copies = _read_copies(str(settings().db_path))
-    fresh = copies.fresh_version(con) if copies is not None else None
+    path = str(settings().db_path)
+    copies = _read_copies(path)
+    if copies is None:
+        ended = locks.writes_ended()  # taken before the read: a write ending meanwhile moves it past this
+        held = _file_versions.get(path)
+        if held is not None and held[0] == ended:
+            return held[1]
+        version = sql.run(con, "data_version").iloc[0]
+        _file_versions[path] = (ended, version)
+        return version
+    fresh = copies.fresh_version(con)
     copy = copies.cursor(fresh) if fresh is not None else None
     return sql.run(copy if copy is not None else con, "data_version").iloc[0]
 

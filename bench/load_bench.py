@@ -374,6 +374,7 @@ def main() -> None:
     p.add_argument("--viewers", type=int, default=20, metavar="M", help="viewers during the uploads")
     p.add_argument("--pages", nargs="+", choices=[x or "overview" for x in PAGES], help="only these pages")
     p.add_argument("--profile", action="store_true", help="sample the (first) server with py-spy during each load")
+    p.add_argument("--profile-dir", help="with --profile: keep the raw stacks (py-spy's raw format) in this folder")
     args = p.parse_args()
     if args.pages:  # the users' choice of pages (the list is read when they act)
         PAGES[:] = ["" if x == "overview" else x for x in args.pages]
@@ -418,7 +419,7 @@ def main() -> None:
                 if args.rehearse:
                     asyncio.run(load(url, n, args.actions, args.think, args.seed))
                 before = rss_mb(pids)
-                raw = folder / f"profile-{name}-{n}.txt"
+                raw = Path(args.profile_dir or folder) / f"profile-{name}-{n}.txt"
                 spy = profiled(pids, raw) if args.profile else None
                 out, wall = asyncio.run(load(url, n, args.actions, args.think, args.seed))
                 after = rss_mb(pids)
