@@ -6,9 +6,10 @@ data version already, so a copy of the lake at one snapshot, taken again when th
 them at the embedded file's speed while every write (uploads, approvals, quản trị) and everything that
 must read its own write stay on the lake.
 
-`ReadCopies` keeps one copy per process. `fresh_version()` asks the lake (one catalog look-up, ~2 ms)
-whether anything the copy holds changed since its snapshot: if not, the copy's data version is the data
-version; if so, it says so (None) and starts one refresh in the background. A refresh builds a whole new
+`ReadCopies` keeps one copy per process. `fresh_version()` asks the catalog for the lake's latest snapshot
+(PostgreSQL directly, well under a millisecond) and, when it moved, whether anything the copy holds changed:
+if not, the copy's data version is the data version; if so, it says so (None) and starts one refresh in the
+background. A refresh builds a whole new
 copy in a new in-memory database and swaps it in: sessions reading the old one finish undisturbed (their
 cursors keep it alive), and until the new one is in, reads go to the lake. Tables changed since the
 previous copy are read from the lake; the others are taken from the previous copy in memory.
