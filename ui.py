@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from reform import approval, briefing, catalog, db, demo, fmt, periods, policy, sql, textnorm
+from reform import approval, briefing, catalog, db, demo, fmt, lake, locks, periods, policy, readcopy, sql, textnorm
 from reform import explain as explain_core
 from reform import index as reform_index
 from reform import summary as summary_core
@@ -73,13 +73,51 @@ def data_version() -> pd.Series:
     held = st.session_state.get(_VERSION_HELD)
     if this_run is not None and held is not None and held[0] is this_run:
         return held[1]
-    version = sql.run(cursor(), "data_version").iloc[0]
+    version = _read_version()
     if this_run is not None:
         st.session_state[_VERSION_HELD] = (this_run, version)
     return version
 
 
 _VERSION_HELD = "_data_version_of_run"
+
+
+@st.cache_resource(show_spinner=False)
+def _read_copies(db_path: str) -> readcopy.ReadCopies | None:
+    """The read copy of the lake of this process (reform.readcopy); None on a file, which is read directly."""
+    return readcopy.ReadCopies(db_path) if lake.is_lake(db_path) else None
+
+
+_file_versions: dict[str, tuple[int, pd.Series]] = {}  # file → (locks.writes_ended() when read, its version)
+
+
+def _read_version() -> pd.Series:
+    """The data version. A file: read again only after a write of this process (no other process can write
+    it while this one has it open). A lake: from the read copy when it holds the lake as it is now (one
+    catalog look-up), else from the lake (a refresh of the copy starts then)."""
+    con = cursor()
+    path = str(settings().db_path)
+    copies = _read_copies(path)
+    if copies is None:
+        ended = locks.writes_ended()  # taken before the read: a write ending meanwhile moves it past this
+        held = _file_versions.get(path)
+        if held is not None and held[0] == ended:
+            return held[1]
+        version = sql.run(con, "data_version").iloc[0]
+        _file_versions[path] = (ended, version)
+        return version
+    fresh = copies.fresh_version(con)
+    copy = copies.cursor(fresh) if fresh is not None else None
+    return sql.run(copy if copy is not None else con, "data_version").iloc[0]
+
+
+def reader(version: int) -> duckdb.DuckDBPyConnection:
+    """A cursor for the cached figures of a data version: the lake's read copy when it holds that version,
+    else the database itself. Only for reads keyed by the data version; writes and what must read its own
+    write use cursor()."""
+    copies = _read_copies(str(settings().db_path))
+    copy = copies.cursor(version) if copies is not None else None
+    return copy if copy is not None else cursor()
 
 
 def forget_data_version() -> None:
@@ -90,7 +128,7 @@ def forget_data_version() -> None:
 @st.cache_data(max_entries=256, show_spinner=False)
 def query(db_path: str, version: int, name: str, **params: object) -> pd.DataFrame:
     """A query result, cached by database, data version and parameters."""
-    return sql.run(cursor(), name, **params)
+    return sql.run(reader(version), name, **params)
 
 
 def run(name: str, official: bool = False, **params: object) -> pd.DataFrame:
@@ -101,7 +139,7 @@ def run(name: str, official: bool = False, **params: object) -> pd.DataFrame:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _summary(db_path: str, version: int, scope: str, period_code: str, official: bool = False) -> pd.DataFrame:
-    return summary_core.summary(cursor(), scope, periods.parse(period_code), official=official)
+    return summary_core.summary(reader(version), scope, periods.parse(period_code), official=official)
 
 
 def summary(scope: str, period: periods.Period, official: bool = False) -> pd.DataFrame:
@@ -111,7 +149,7 @@ def summary(scope: str, period: periods.Period, official: bool = False) -> pd.Da
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _index(db_path: str, version: int, scope: str, period_code: str, official: bool) -> reform_index.IndexResult:
-    return reform_index.compute(cursor(), scope, periods.parse(period_code), official=official)
+    return reform_index.compute(reader(version), scope, periods.parse(period_code), official=official)
 
 
 def index_result(scope: str, period: periods.Period, official: bool = False) -> reform_index.IndexResult:
@@ -258,8 +296,8 @@ def _visible_units(db_path: str, version: int, person_id: int | None, grants: tu
 def visible_units(who: policy.Person, at: date) -> pd.DataFrame:
     """The units the person may see (policy.visible_units), cached by their grants and the data version: a
     rerun then costs a cache look-up, and a changed grant is a new key."""
-    if who.everything:
-        return policy.visible_units(cursor(), who, at)
+    if who.everything:  # every unit: the register alone, read like the figures (no person row to ask about)
+        return policy.visible_units(reader(int(data_version()["cache_version"])), who, at)
     return _visible_units(str(settings().db_path), int(data_version()["cache_version"]), who.id, who.grants, at)
 
 
@@ -387,8 +425,8 @@ def show_report(report) -> None:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _names(db_path: str, version: int) -> tuple[dict[str, str], dict[str, str]]:
-    units = sql.run(cursor(), "unit_register")
-    cat = sql.run(cursor(), "catalog")
+    units = sql.run(reader(version), "unit_register")
+    cat = sql.run(reader(version), "catalog")
     unit_names = dict(zip(units["code"].tolist(), units["name"].tolist(), strict=True))
     return unit_names, dict(zip(cat["code"], cat["name_vi"], strict=True))
 
@@ -605,7 +643,7 @@ def basis_note(official: bool) -> str:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _explain(db_path: str, version: int, scope: str, indicator: str, period_code: str, official: bool):
-    return explain_core.explain(cursor(), scope, indicator, periods.parse(period_code), official=official)
+    return explain_core.explain(reader(version), scope, indicator, periods.parse(period_code), official=official)
 
 
 def explain(scope: str, indicator: str, period: periods.Period, official: bool) -> explain_core.Explanation:
@@ -862,7 +900,7 @@ def _deck_figures(
     db_path: str, version: int, scope: str, period: str, slides: tuple[tuple[str, str], ...], official: bool
 ) -> Deck:
     spec = briefing.DeckSpec("", scope, period, [briefing.SlideSpec(key, param) for key, param in slides], official)
-    return briefing.build_figures(cursor(), spec)
+    return briefing.build_figures(reader(version), spec)
 
 
 def deck_figures(spec: briefing.DeckSpec) -> Deck:

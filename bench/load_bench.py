@@ -246,7 +246,8 @@ def uploader_files(target: str, data_path: str, k: int, folder: Path, seed: int)
         for i, unit in enumerate(units):
             rows = sql.run(con, "export_values", period_start=latest, period_end=latest, unit=unit)
             rows = rows[rows["unit_code"] == unit].assign(period=quarter.code)
-            counts = rows["indicator_code"].isin(kinds[kinds == "count"].index)  # flags and shares keep theirs
+            # flows (counts of a quarter) move; stocks, flags and rates keep theirs (parts stay under totals)
+            counts = rows["indicator_code"].isin(kinds[kinds == "flow"].index)
             rows.loc[counts, "value"] += random.Random(seed * 1000 + i).randint(1, 9)
             rows["value"] = [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in rows["value"]]
             files[unit] = folder / f"upload-{unit}.csv"
@@ -373,6 +374,7 @@ def main() -> None:
     p.add_argument("--viewers", type=int, default=20, metavar="M", help="viewers during the uploads")
     p.add_argument("--pages", nargs="+", choices=[x or "overview" for x in PAGES], help="only these pages")
     p.add_argument("--profile", action="store_true", help="sample the (first) server with py-spy during each load")
+    p.add_argument("--profile-dir", help="with --profile: keep the raw stacks (py-spy's raw format) in this folder")
     args = p.parse_args()
     if args.pages:  # the users' choice of pages (the list is read when they act)
         PAGES[:] = ["" if x == "overview" else x for x in args.pages]
@@ -417,7 +419,7 @@ def main() -> None:
                 if args.rehearse:
                     asyncio.run(load(url, n, args.actions, args.think, args.seed))
                 before = rss_mb(pids)
-                raw = folder / f"profile-{name}-{n}.txt"
+                raw = Path(args.profile_dir or folder) / f"profile-{name}-{n}.txt"
                 spy = profiled(pids, raw) if args.profile else None
                 out, wall = asyncio.run(load(url, n, args.actions, args.think, args.seed))
                 after = rss_mb(pids)

@@ -91,7 +91,9 @@ who = ui.current()
 st.markdown(f"### {t('board_title', period=last.label)}")
 if not chosen.period.is_quarter:
     st.caption(t("board_quarter_only", period=last.label))
-con = ui.cursor()
+# read like the figures, from the lake's read copy when it holds this data version (every transition moves
+# it); the actions below write with a cursor of the database itself
+con = ui.reader(int(ui.data_version()["cache_version"]))
 board = approval.board(con, who, chosen.scope, last.start)
 counts = board["state"].value_counts()
 st.caption(t("board_counts", **{s: int(counts.get(s, 0)) for s in approval.STATES}))
@@ -120,7 +122,7 @@ else:
         reason = st.text_input(t("board_reason"), key="board_reason")
         if st.form_submit_button(t("board_act"), type="primary"):
             try:
-                done = approval.act(con, who, action, unit, last.start, reason or None)
+                done = approval.act(ui.cursor(), who, action, unit, last.start, reason or None)
             except (approval.ApprovalRefused, locks.LockBusy) as exc:
                 st.error(str(exc), icon=":material/block:")
             else:
@@ -151,7 +153,7 @@ if who.admin:  # the entry window and its exceptions: quản trị only (reform.
         with st.form("window_form", border=False):
             days = st.number_input(t("window_days"), min_value=0, step=1, value=window)
             if st.form_submit_button(t("window_save")):
-                approval.set_window_days(con, who, int(days))
+                approval.set_window_days(ui.cursor(), who, int(days))
                 st.rerun()
         granted = approval.exceptions(con, chosen.scope, last.start)
         if not granted.empty:
@@ -172,7 +174,7 @@ if who.admin:  # the entry window and its exceptions: quản trị only (reform.
             why = st.text_input(t("window_reason"), key="exception_reason")
             if st.form_submit_button(t("window_grant")):
                 try:
-                    approval.grant_exception(con, who, unit, last.start, why)
+                    approval.grant_exception(ui.cursor(), who, unit, last.start, why)
                 except (approval.ApprovalRefused, locks.LockBusy) as exc:
                     st.error(str(exc), icon=":material/block:")
                 else:

@@ -89,19 +89,27 @@ def joins_as_written(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPy
         con.execute("reset disabled_optimizers")
 
 
-def apply_repeatable(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the R_*.sql files whose text differs from what was applied last; return their names."""
-    con.execute("create table if not exists schema_repeatable (name varchar not null, sha256 varchar not null)")
-    done = dict(con.execute("select name, sha256 from schema_repeatable").fetchall())
-    applied = []
+def repeatable_texts() -> list[tuple[str, str]]:
+    """(file name, text) of each R_*.sql file as applied: macros and views, all "create or replace"."""
+    found = []
     for path in sorted(SCHEMA_DIR.glob("R_*.sql")):
         if not _REPEATABLE.match(path.name):
             continue
         text = path.read_text(encoding="utf-8")
         if path.name == FIGURE_MACROS:  # and the same macros on the official tables, derived from them
             text += "\n" + sql.official_macros(text)
+        found.append((path.name, text))
+    return found
+
+
+def apply_repeatable(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the R_*.sql files whose text differs from what was applied last; return their names."""
+    con.execute("create table if not exists schema_repeatable (name varchar not null, sha256 varchar not null)")
+    done = dict(con.execute("select name, sha256 from schema_repeatable").fetchall())
+    applied = []
+    for name, text in repeatable_texts():
         digest = hashlib.sha256(text.encode()).hexdigest()
-        if done.get(path.name) == digest:
+        if done.get(name) == digest:
             continue
         with write_transaction(con):
             con.execute(text)
@@ -109,9 +117,9 @@ def apply_repeatable(con: duckdb.DuckDBPyConnection) -> list[str]:
                 "merge into schema_repeatable as r using (select $n as name, $s as sha256) as s on r.name = s.name "
                 "when matched then update set sha256 = s.sha256 when not matched then insert (name, sha256) "
                 "values (s.name, s.sha256)",
-                {"n": path.name, "s": digest},
+                {"n": name, "s": digest},
             )
-        applied.append(path.name)
+        applied.append(name)
     return applied
 
 

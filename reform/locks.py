@@ -131,9 +131,20 @@ def lock_for(con: duckdb.DuckDBPyConnection) -> WriterLock:
         return _registry[key]
 
 
+_writes_ended = 0  # how many writer() blocks of this process have ended (see writes_ended)
+
+
+def writes_ended() -> int:
+    """A number that changes whenever a write of this process ends (its commit done, its lock given back).
+    The embedded file has no other writer while this process holds it, so what is read from it stays true
+    until this number moves."""
+    return _writes_ended
+
+
 @contextmanager
 def writer(con: duckdb.DuckDBPyConnection, *, timeout: float = WAIT_SECONDS) -> Iterator[None]:
     """Hold the database's writers' lock for the block (re-entrant); LockBusy when it is not had in time."""
+    global _writes_ended
     lock = lock_for(con)
     if not lock.acquire(timeout):
         raise LockBusy(
@@ -144,3 +155,4 @@ def writer(con: duckdb.DuckDBPyConnection, *, timeout: float = WAIT_SECONDS) -> 
         yield
     finally:
         lock.release()
+        _writes_ended += 1  # after the release: a reader that sees the new number sees the commit

@@ -29,19 +29,27 @@ def test_a_register_change_made_elsewhere_shows_on_the_next_run(open_page, demo_
     assert len(after) == len(before)
 
 
-def test_the_data_version_is_read_once_a_run_and_again_on_the_next(open_page, demo_db, monkeypatch) -> None:
-    """Every cached figure of a run is keyed by one reading of the data version (a query each before)."""
+def test_the_data_version_of_a_file_is_read_again_only_after_a_write(open_page, demo_db, monkeypatch) -> None:
+    """Every cached figure of a run is keyed by one data version (a query each, once). Nothing but this process
+    writes the file while it has it open, so the version is read again only after one of its writes ends."""
     from reform import sql
 
     at = open_page(demo_db, "pages/overview.py")
     reads = []
     real = sql.run
     monkeypatch.setattr(sql, "run", lambda con, name, **p: (reads.append(name), real(con, name, **p))[1])
+    con = duckdb.connect(str(demo_db))  # the same database as the page's (one per file in a process)
+    code = con.execute("select code from units order by code limit 1").fetchone()[0]
+    store.replace_units(con, *renamed_register(con, code, "Đảng ủy mang tên mới"))
     at.run()
     assert not at.exception
     assert reads.count("data_version") == 1
     at.run()
-    assert reads.count("data_version") == 2
+    assert reads.count("data_version") == 1  # no write since: the version read before
+    store.replace_units(con, *renamed_register(con, code, "Đảng ủy mang tên khác"))
+    con.close()
+    at.run()
+    assert not at.exception and reads.count("data_version") == 2
 
 
 def chart_titles(at) -> list[str]:
