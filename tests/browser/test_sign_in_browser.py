@@ -25,7 +25,7 @@ USERS = {  # subject -> e-mail; the grants are made in the database, never in th
     "nhap-xp05": "nhap.xp05@vd.vn",
     "khong-quyen": "khong.quyen@vd.vn",
 }
-FOREIGN = "unit_code,period,indicator_code,value\nXP05,2026-Q3,kt_tcd,12\nXP01,2026-Q3,kt_tcd,41\n"
+FOREIGN = "unit_code,period,indicator_code,value\nXP05,2026-Q3,kt_tcd,12\nXP01,2026-Q3,kt_tcd,14\n"
 
 
 @pytest.fixture(scope="module")
