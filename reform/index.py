@@ -270,16 +270,7 @@ def robustness_of(
     base = aggregate(m.points[None, :], m.target, m)[0]
     if np.isnan(base[wanted]).all():  # no unit scored (a quarter a year after the last): no draw ranks any
         nothing = np.full(int(wanted.sum()), np.nan)
-        return pd.DataFrame(
-            {
-                "unit_code": m.units[wanted],
-                "median_rank": nothing,
-                "rank_low": nothing,
-                "rank_high": nothing,
-                "tier_change_share": nothing,
-                "borderline": np.zeros(len(nothing), dtype=bool),
-            }
-        )
+        return _spread_frame(m.units[wanted], nothing, nothing, nothing, nothing)
     rng = np.random.default_rng(seed)
     w = m.points * rng.uniform(1 - SPREAD, 1 + SPREAD, size=(draws, len(m.points)))
     w = 100 * w / w.sum(axis=1, keepdims=True)
@@ -302,14 +293,23 @@ def robustness_of(
         ranked = ~np.isnan(base)
         low, median, high = _rank_spread(r)
         low, median, high = (np.where(ranked, x, np.nan) for x in (low, median, high))
+    return _spread_frame(m.units[wanted], median, low, high, share)
+
+
+def _spread_frame(
+    units: np.ndarray, median: np.ndarray, low: np.ndarray, high: np.ndarray, share: np.ndarray
+) -> pd.DataFrame:
+    """robustness()'s answer: a unit's median rank, its rank interval and how often its tier changed."""
+    with np.errstate(invalid="ignore"):
+        borderline = share > BORDERLINE_SHARE  # NaN (no draw ranks the unit): not borderline
     return pd.DataFrame(
         {
-            "unit_code": m.units[wanted],
+            "unit_code": units,
             "median_rank": median,
             "rank_low": low,
             "rank_high": high,
             "tier_change_share": share,
-            "borderline": share > BORDERLINE_SHARE,
+            "borderline": borderline,
         }
     )
 
