@@ -35,7 +35,7 @@ History: --history N stores N quarters before 2025-Q3 for every unit and indicat
 SQL, one bench upload row), so that the outlier check has real work (it needs at least 6 quarters).
 Default: 8 for the province, 0 for the national case (as the first figures were measured; run
 --national --history 8 --no-cells for a national database with two years of history).
---probe-history times the outlier check's history query against its former list_contains form.
+--probe-history times the outlier check's query for every unit's figures far from its history.
 
     .venv/bin/python bench/upload_bench.py [--province] [--national] [--units N] [--history N] [--sums]
                                            [--no-cells] [--profile] [--probe-history] [--keep]
@@ -764,47 +764,30 @@ def national_floor(con, csv_path: Path) -> float:
     return floor
 
 
-# The outlier check's history query as it was before it joined the registered units (kept here to measure
-# the difference): list_contains over a list parameter of every unit code of the upload.
-FORMER_HISTORY_STATS = """
-with history as (
-    select unit_code, indicator_code, value from value
-    where list_contains($units, unit_code) and period < $before
-),
-centre as (
-    select unit_code, indicator_code, count(*) as n, median(value) as median from history
-    group by unit_code, indicator_code
-)
-select c.unit_code, c.indicator_code, c.n, c.median, median(abs(h.value - c.median)) as mad,
-from centre as c join history as h using (unit_code, indicator_code)
-group by c.unit_code, c.indicator_code, c.n, c.median
-"""
-
-
 def probe_history(con, codes: list[str], sizes: list[int]) -> None:
-    """sql history_stats (the outlier check's history query: a semi join on the registered units) for
-    some numbers of units, against its former form (list_contains over a list of unit codes)."""
-    before = periods.parse(PERIOD).start
-    stored = con.execute("select count(*) from value where period < $b", {"b": before}).fetchone()[0]
-    print(f"  probe: sql history_stats (the outlier check's history query) on {stored:,} stored values:")
-    key = ["unit_code", "indicator_code"]
+    """The outlier check's query (queries/outlier_rows.sql, through validate.outliers) for some numbers of
+    units, each sending every base indicator at 40 × its last stored value: every pair is a candidate, so
+    the medians and deviations of their whole history are computed."""
+    period = periods.parse(PERIOD)
+    stored = con.execute("select count(*) from value where period < $b", {"b": period.start}).fetchone()[0]
+    print(f"  probe: the outlier check's query on {stored:,} stored values:")
+    last = con.execute(
+        "select unit_code, indicator_code, arg_max(value, period) as last from value where period < $b group by all",
+        {"b": period.start},
+    ).df()
     for k in sorted({min(k, len(codes)) for k in sizes}):
-        units = pd.DataFrame({"unit_code": pd.Series(codes[:k], dtype=object)})
+        mine = last[last["unit_code"].isin(set(codes[:k]))]
+        rows = pd.DataFrame(
+            {
+                "unit_code": mine["unit_code"].astype(object),
+                "period": period.start,
+                "indicator_code": mine["indicator_code"].astype(object),
+                "value": 40 * mine["last"] + 10,
+            }
+        )
         t0 = time.perf_counter()
-        with db.registered(con, incoming=units):
-            now = sql.run(con, "history_stats", before=before)
-        t = time.perf_counter() - t0
-        line = f"    join on the registered units, {k:>6,} units: {t:8.2f} s ({len(now):,} rows)"
-        if k <= 1000:
-            t0 = time.perf_counter()
-            former = con.execute(FORMER_HISTORY_STATS, {"units": codes[:k], "before": before}).df()
-            t_former = time.perf_counter() - t0
-            same = now.sort_values(key).reset_index(drop=True).equals(former.sort_values(key).reset_index(drop=True))
-            line += (
-                f"; former list_contains form {t_former:.2f} s (linear guess for all {len(codes):,}: "
-                f"{t_former * len(codes) / k:,.0f} s), same result: {'yes' if same else 'NO'}"
-            )
-        print(line)
+        flagged = validate.outliers(con, rows)
+        print(f"    {k:>6,} units, {len(rows):,} values: {time.perf_counter() - t0:8.2f} s ({len(flagged):,} flagged)")
 
 
 def main() -> None:
