@@ -2,7 +2,6 @@
 -- the readers score them on the spot until index_store.catch_up scores them again). Returns nothing.
 -- $official BOOLEAN   the official variant (true) or the working one
 -- $periods DATE[]     the quarters (first days)
--- $upload_id INTEGER  the write marking them (null for another writer)
 insert into index_stale
-select $official, period, $upload_id
+select $official, period
 from (select unnest(cast($periods as date[])) as period)

@@ -93,16 +93,14 @@ def _score_again(con: duckdb.DuckDBPyConnection, quarters: list[date], *, offici
         _keep(con, score_quarters(con, wanted, official=official))
 
 
-def mark(
-    con: duckdb.DuckDBPyConnection, quarters: Iterable[date], *, official: bool = False, upload_id: int | None = None
-) -> None:
+def mark(con: duckdb.DuckDBPyConnection, quarters: Iterable[date], *, official: bool = False) -> None:
     """Mark the given quarters and the quarters a year later out of date and remove their kept rows, inside
     the caller's transaction: what refresh() would score, left to catch_up() after the commit."""
     touched = _with_next_year(quarters)
     if not touched:
         return
     sql.execute(con, "index_score_delete", official=official, periods=touched)
-    sql.execute(con, "index_stale_mark", official=official, periods=touched, upload_id=upload_id)
+    sql.execute(con, "index_stale_mark", official=official, periods=touched)
 
 
 def stale(con: duckdb.DuckDBPyConnection) -> dict[bool, list[date]]:

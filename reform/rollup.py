@@ -41,12 +41,11 @@ def refresh(
     periods: Iterable[object] | None = None,
     *,
     defer_index: bool = False,
-    upload_id: int | None = None,
 ) -> None:
     """Sum the given quarters again; with no quarters (or when the unit register or the catalogue's
     rate pairs changed) make the whole rollup again. Runs inside the caller's transaction.
 
-    defer_index: the kept index of the quarters is marked out of date (index_store.mark, by upload_id)
+    defer_index: the kept index of the quarters is marked out of date (index_store.mark)
     instead of scored here; the caller runs index_store.catch_up() once its transaction has committed."""
     if periods is None or _stale_pairs(con):
         rebuild(con)
@@ -55,7 +54,7 @@ def refresh(
     if wanted:
         sum_periods(con, wanted)
         if defer_index:
-            index_store.mark(con, wanted, upload_id=upload_id)
+            index_store.mark(con, wanted)
         else:
             index_store.refresh(con, wanted)
 

@@ -113,7 +113,7 @@ def write_values(
                 _refuse_duplicates(con, quarters)
             # the kept index of a national quarter takes minutes to score: marked out of date here, scored
             # just after the commit (readers score a marked quarter on the spot meanwhile)
-            rollup.refresh(con, quarters, defer_index=True, upload_id=upload_id)
+            rollup.refresh(con, quarters, defer_index=True)
     index_store.catch_up(con)
     return WriteResult(upload_id, len(rows), counts["new"], counts["changed"], counts["unchanged"])
 
@@ -214,17 +214,13 @@ def preview_values(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> Previe
     """Compare rows with what is stored, report new / changed / unchanged, and store nothing."""
     rows = rows[VALUE_COLUMNS]
     quarters = rollup.quarter_starts(rows["period"])
-    with transaction(con):
+    with transaction(con):  # one transaction: the version, the counts and the changes see the same values
         version = int(sql.run(con, "data_version")["last_upload_id"].iloc[0])
-        fresh = _fresh(con, quarters)
-    if fresh:  # every row is new: the table holds the rows alone, made when read (the command line never does)
-        return Preview(len(rows), len(rows), 0, 0, lambda: _new_changes(rows), version)
-    # one transaction: the counts and the changes see the same stored values
-    with registered(con, incoming=relation(rows)), transaction(con):
-        version = int(sql.run(con, "data_version")["last_upload_id"].iloc[0])
-        fresh = _fresh(con, quarters)
-        counts = _counts(con, len(rows), quarters, fresh)
-        changes = _frame(con, "store_new_changes") if fresh else _frame(con, "store_changes", periods=quarters)
+        if _fresh(con, quarters):  # every row is new: the table is the rows alone, made when read
+            return Preview(len(rows), len(rows), 0, 0, lambda: _new_changes(rows), version)
+        with registered(con, incoming=relation(rows)):
+            counts = _counts(con, len(rows), quarters, fresh=False)
+            changes = _frame(con, "store_changes", periods=quarters)
     return Preview(len(rows), counts["new"], counts["changed"], counts["unchanged"], lambda: changes, version)
 
 

@@ -8,5 +8,4 @@
 create table if not exists index_stale (
     official boolean not null,         -- the variant: true official, false every stored value
     period date not null,              -- first day of the quarter
-    upload_id integer,                 -- the write that marked it (null: another writer)
 );
